@@ -1,0 +1,1 @@
+"""The network's directory: organisations, services, locations, opening hours and taxonomy."""

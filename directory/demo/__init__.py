@@ -1,0 +1,1 @@
+"""Demo network for Leuven and surroundings (clearly marked as demo data)."""

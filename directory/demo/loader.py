@@ -1,0 +1,213 @@
+"""Builds the demo network from the JSON files in directory/demo/data/.
+
+Idempotent: taxonomy terms are updated in place; an organisation whose page already exists is
+left alone (a curator may have edited it). Every page gets its translations from the data and an
+alias in each other locale, so every URL works in every language.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.models import Locale, Page
+
+from directory.models import (
+    Language,
+    LocationPage,
+    Need,
+    NeedLabel,
+    OpeningHours,
+    OrganisationIndexPage,
+    OrganisationPage,
+    ServicePage,
+    TargetGroup,
+    TargetGroupLabel,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass
+class DemoSummary:
+    organisations_created: int = 0
+    organisations_skipped: int = 0
+    services_created: int = 0
+    locations_created: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def _read(name: str):
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def organisation_records() -> list[dict]:
+    records = []
+    for path in sorted(DATA_DIR.glob("organisations_*.json")):
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    return records
+
+
+@transaction.atomic
+def load_taxonomy() -> None:
+    for order, record in enumerate(_read("needs.json")):
+        parent = _upsert_need(record, None, record.get("sort_order", order))
+        for child_order, child in enumerate(record.get("children", [])):
+            _upsert_need(child, parent, child.get("sort_order", child_order))
+    for order, record in enumerate(_read("target_groups.json")):
+        group, _created = TargetGroup.objects.update_or_create(
+            slug=record["slug"], defaults={"sort_order": record.get("sort_order", order)}
+        )
+        for language, label in record["labels"].items():
+            TargetGroupLabel.objects.update_or_create(
+                target_group=group,
+                language=language,
+                defaults={"label": label["label"], "synonyms": label.get("synonyms", "")},
+            )
+    for order, record in enumerate(_read("languages.json")):
+        Language.objects.update_or_create(
+            code=record["code"],
+            defaults={
+                "native_name": record["native_name"],
+                "sort_order": record.get("sort_order", order),
+            },
+        )
+
+
+def _upsert_need(record: dict, parent: Need | None, sort_order: int) -> Need:
+    need, _created = Need.objects.update_or_create(
+        slug=record["slug"],
+        defaults={
+            "parent": parent,
+            "pictogram": record.get("pictogram") or (parent.pictogram if parent else "other"),
+            "sort_order": sort_order,
+        },
+    )
+    for language, label in record["labels"].items():
+        NeedLabel.objects.update_or_create(
+            need=need,
+            language=language,
+            defaults={"label": label["label"], "synonyms": label.get("synonyms", "")},
+        )
+    return need
+
+
+def load_network(index: OrganisationIndexPage, limit: int | None = None) -> DemoSummary:
+    summary = DemoSummary()
+    records = organisation_records()[:limit] if limit else organisation_records()
+    for record in records:
+        if OrganisationPage.objects.filter(slug=record["slug"], locale=index.locale).exists():
+            summary.organisations_skipped += 1
+            continue
+        with transaction.atomic():
+            _create_organisation(index, record, summary)
+        summary.organisations_created += 1
+    return summary
+
+
+def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
+    organisation = OrganisationPage(
+        title=record["title"],
+        slug=record["slug"],
+        short_description=record["short_description"],
+        description=record.get("description", ""),
+        organisation_type=record["type"],
+        website=record.get("website", ""),
+        email=record.get("email", ""),
+        phone=record.get("phone", ""),
+        enterprise_number=record.get("enterprise_number", ""),
+        last_verified=_date(record.get("last_verified")),
+    )
+    organisation.tags.add(*record.get("tags", []))
+    index.add_child(instance=organisation)
+    organisation.save_revision().publish()
+    _translate(organisation, record.get("translations", {}))
+
+    locations = {}
+    for loc in record.get("locations", []):
+        location = LocationPage(
+            title=loc["title"],
+            slug=loc["slug"],
+            street=loc["street"],
+            house_number=loc.get("number", ""),
+            postcode=loc["postcode"],
+            municipality=loc["municipality"],
+            country=loc.get("country", "BE"),
+            latitude=loc.get("lat"),
+            longitude=loc.get("lon"),
+            coordinate_precision=loc.get("precision", "address") if loc.get("lat") else "",
+            wheelchair_access=loc.get("wheelchair", "unknown"),
+            accessibility_notes=loc.get("accessibility_notes", ""),
+            hours_note=loc.get("hours_note", ""),
+            opening_hours=[_hours(h) for h in loc.get("hours", [])],
+        )
+        organisation.add_child(instance=location)
+        location.save_revision().publish()
+        _translate(location, loc.get("translations", {}))
+        locations[loc["slug"]] = location
+        summary.locations_created += 1
+
+    needs = {n.slug: n for n in Need.objects.all()}
+    groups = {g.slug: g for g in TargetGroup.objects.all()}
+    languages = {lang.code: lang for lang in Language.objects.all()}
+    for svc in record.get("services", []):
+        service = ServicePage(
+            title=svc["title"],
+            slug=svc["slug"],
+            summary=svc["summary"],
+            description=svc.get("description", ""),
+            eligibility=svc.get("eligibility", ""),
+            cost=svc.get("cost", "free"),
+            cost_details=svc.get("cost_details", ""),
+            access=svc.get("access", "appointment"),
+            access_details=svc.get("access_details", ""),
+            accepts_referrals=svc.get("accepts_referrals", False),
+            capacity_status=svc.get("capacity", "accepting"),
+            waiting_weeks=svc.get("waiting_weeks"),
+            interpreter_available=svc.get("interpreter", False),
+            contact_name=svc.get("contact_name", ""),
+            contact_email=svc.get("contact_email", ""),
+            contact_phone=svc.get("contact_phone", ""),
+            last_verified=_date(svc.get("last_verified")),
+        )
+        service.needs = [needs[slug] for slug in svc["needs"]]
+        service.target_groups = [groups[slug] for slug in svc.get("target_groups", [])]
+        service.languages = [languages[code] for code in svc.get("languages", [])]
+        service.locations = [locations[slug] for slug in svc.get("locations", [])]
+        service.tags.add(*svc.get("tags", []))
+        organisation.add_child(instance=service)
+        service.save_revision().publish()
+        _translate(service, svc.get("translations", {}))
+        summary.services_created += 1
+
+
+def _translate(page: Page, translations: dict) -> None:
+    """A translation for each locale in the data, an alias of the original everywhere else."""
+    for locale in Locale.objects.exclude(pk=page.locale_id):
+        if page.has_translation(locale):
+            continue
+        fields = translations.get(locale.language_code)
+        if not fields:
+            page.copy_for_translation(locale, copy_parents=True, alias=True)
+            continue
+        translated = page.copy_for_translation(locale, copy_parents=True)
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        translated.save_revision().publish()
+
+
+def _hours(data: dict) -> OpeningHours:
+    return OpeningHours(
+        weekday=data["day"],
+        opens=time.fromisoformat(data["opens"]),
+        closes=time.fromisoformat(data["closes"]),
+        closes_next_day=data.get("next_day", False),
+        by_appointment_only=data.get("appointment", False),
+        valid_from=_date(data.get("valid_from")),
+        valid_until=_date(data.get("valid_until")),
+    )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

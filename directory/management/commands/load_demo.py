@@ -1,0 +1,41 @@
+"""`manage.py load_demo`: the demo network for Leuven and surroundings (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from directory.demo.loader import load_network, load_taxonomy
+from directory.models import OrganisationIndexPage
+from website.models import SiteNotice
+from website.setup import ensure_site
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (marked as demo data). Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--limit", type=int, default=None, help="Load only the first N organisations."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the directory already has organisations.",
+        )
+
+    def handle(self, *args, limit=None, if_empty=False, **options):
+        home = ensure_site()
+        index = OrganisationIndexPage.objects.child_of(home).get()
+        if if_empty and index.get_children().exists():
+            self.stdout.write("The directory already has organisations; demo data not loaded.")
+            return
+        load_taxonomy()
+        summary = load_network(index, limit=limit)
+        notice = SiteNotice.load()
+        notice.show_demo_notice = True
+        notice.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {summary.organisations_created} organisations, "
+                f"{summary.locations_created} locations and {summary.services_created} services "
+                f"created; {summary.organisations_skipped} organisations already present."
+            )
+        )

@@ -1,0 +1,225 @@
+"""Locations (an organisation's addresses) and their weekly opening hours."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from directory import opening_hours
+from directory.validators import normalise_postcode, validate_postcode
+
+
+class Country(models.TextChoices):
+    BELGIUM = "BE", _("Belgium")
+    NETHERLANDS = "NL", _("Netherlands")
+
+
+class CoordinatePrecision(models.TextChoices):
+    ADDRESS = "address", _("Exact address")
+    POSTCODE = "postcode", _("Postcode area")
+    MANUAL = "manual", _("Pin placed by an editor")
+
+
+class WheelchairAccess(models.TextChoices):
+    YES = "yes", _("Wheelchair accessible")
+    PARTIAL = "partial", _("Partly wheelchair accessible")
+    NO = "no", _("Not wheelchair accessible")
+    UNKNOWN = "unknown", _("Wheelchair access unknown")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class LocationPage(Page):
+    """A place where an organisation receives people; services are offered at locations."""
+
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8)
+    municipality = models.CharField(_("municipality"), max_length=80)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.BELGIUM
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    coordinate_precision = models.CharField(
+        _("precision of the point"),
+        max_length=10,
+        choices=CoordinatePrecision.choices,
+        blank=True,
+    )
+    wheelchair_access = models.CharField(
+        _("wheelchair access"),
+        max_length=10,
+        choices=WheelchairAccess.choices,
+        default=WheelchairAccess.UNKNOWN,
+    )
+    accessibility_notes = models.TextField(
+        _("accessibility notes"),
+        blank=True,
+        help_text=_("Steps, lift, toilets, parking, public transport nearby."),
+    )
+    hours_note = models.CharField(
+        _("note on the hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. 'Closed during the Christmas holidays'."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("street"), FieldPanel("house_number")]),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("municipality")]),
+                FieldPanel("country"),
+            ],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("coordinate_precision"),
+            ],
+            heading=_("Point on the map"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("wheelchair_access"), FieldPanel("accessibility_notes")],
+            heading=_("Accessibility"),
+        ),
+        InlinePanel("opening_hours", heading=_("Opening hours"), label=_("time range")),
+        FieldPanel("hours_note"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("street"),
+        index.SearchField("municipality"),
+        index.FilterField("postcode"),
+    ]
+    parent_page_types = ["directory.OrganisationPage"]
+    subpage_types = []
+    template = "directory/location_page.html"
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.postcode = normalise_postcode(self.postcode)
+        try:
+            validate_postcode(self.postcode, self.country)
+        except ValidationError as error:
+            errors["postcode"] = error
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if self.latitude is not None and not self.coordinate_precision:
+            self.coordinate_precision = CoordinatePrecision.MANUAL
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.street} {self.house_number}".strip()
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.address_line}, {self.postcode} {self.municipality}"
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def opening_status(self, moment=None) -> opening_hours.OpenStatus:
+        moment = moment or opening_hours.now_in_brussels()
+        return opening_hours.opening_status(self.opening_hours.all(), moment)
+
+    def week(self, day=None):
+        day = day or opening_hours.now_in_brussels().date()
+        return opening_hours.week_of(self.opening_hours.all(), day)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        source = self.alias_of.specific if self.alias_of_id else self
+        context["services"] = [
+            s.localized
+            for s in source.services.live().specific().order_by("title")
+            if s.localized.live
+        ]
+        return context
+
+
+class OpeningHours(Orderable):
+    """One weekly time range at a location, e.g. Monday 09:00–12:00."""
+
+    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    closes_next_day = models.BooleanField(
+        _("closes the next day"),
+        default=False,
+        help_text=_("Tick for hours past midnight, e.g. a night shelter open 20:00–08:00."),
+    )
+    by_appointment_only = models.BooleanField(_("by appointment only"), default=False)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]),
+        FieldRowPanel([FieldPanel("closes_next_day"), FieldPanel("by_appointment_only")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.opens is not None and self.closes is not None:
+            if not self.closes_next_day and self.closes <= self.opens:
+                errors["closes"] = _(
+                    "Closing time must be after opening time. For hours past midnight, "
+                    "tick 'closes the next day'."
+                )
+            if self.closes_next_day and self.closes > self.opens:
+                errors["closes"] = _(
+                    "A range that closes the next day must close before its opening time."
+                )
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("'Valid until' must not be before 'valid from'.")
+        if errors:
+            raise ValidationError(errors)

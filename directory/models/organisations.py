@@ -1,0 +1,151 @@
+"""Organisations: the legal bodies of the network, each a page whose subtree holds its
+services and locations (so that per-organisation permissions and moderation can follow the
+page tree)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from directory.validators import validate_enterprise_number, validate_phone
+
+
+class OrganisationType(models.TextChoices):
+    PUBLIC_SOCIAL_SERVICE = "public_social_service", _("Public social welfare centre (OCMW/CPAS)")
+    GENERAL_WELFARE = "general_welfare", _("General welfare centre (CAW)")
+    MENTAL_HEALTH = "mental_health", _("Mental-health centre")
+    CHILD_FAMILY = "child_family", _("Child and family services")
+    RECEPTION = "reception", _("Reception initiative")
+    INTEGRATION = "integration", _("Integration and civic integration")
+    NGO = "ngo", _("Non-governmental organisation")
+    VOLUNTEER = "volunteer", _("Volunteer or buddy project")
+    LIBRARY = "library", _("Library")
+    EDUCATION = "education", _("Education and language school")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    HEALTH_CARE = "health_care", _("Health care")
+    HOUSING = "housing", _("Housing")
+    EMPLOYMENT = "employment", _("Work and employment")
+    PUBLIC_AUTHORITY = "public_authority", _("Public authority")
+    COMMUNITY = "community", _("Community centre")
+
+
+class OrganisationIndexPage(Page):
+    """The list of all organisations of the network."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["directory.OrganisationPage"]
+    max_count_per_parent = 1
+    template = "directory/organisation_index_page.html"
+
+    class Meta:
+        verbose_name = _("organisation list")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        organisations = OrganisationPage.objects.child_of(self).live().order_by("title")
+        chosen_type = request.GET.get("type", "")
+        if chosen_type in OrganisationType.values:
+            organisations = organisations.filter(organisation_type=chosen_type)
+        else:
+            chosen_type = ""
+        context["organisations"] = organisations
+        context["organisation_types"] = OrganisationType.choices
+        context["chosen_type"] = chosen_type
+        return context
+
+
+class OrganisationTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "directory.OrganisationPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class OrganisationPage(Page):
+    """An organisation of the network (OCMW Leuven, CAW Oost-Brabant …)."""
+
+    short_description = models.CharField(
+        _("short description"),
+        max_length=200,
+        help_text=_("One plain-language sentence, shown on cards (at most 200 characters)."),
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3"]
+    )
+    organisation_type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    enterprise_number = models.CharField(
+        _("enterprise number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_enterprise_number],
+        help_text=_("Belgian KBO/BCE number, if the organisation has one."),
+    )
+    tags = ClusterTaggableManager(through=OrganisationTag, blank=True, verbose_name=_("tags"))
+    last_verified = models.DateField(
+        _("last verified on"),
+        null=True,
+        blank=True,
+        help_text=_("When a person last checked that this listing is correct."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("short_description"),
+        FieldPanel("organisation_type"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("enterprise_number"),
+        FieldPanel("tags"),
+        FieldPanel("last_verified"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("short_description"),
+        index.SearchField("description"),
+        index.FilterField("organisation_type"),
+    ]
+    parent_page_types = ["directory.OrganisationIndexPage"]
+    subpage_types = ["directory.ServicePage", "directory.LocationPage"]
+    template = "directory/organisation_page.html"
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def services(self):
+        from directory.models.services import ServicePage
+
+        return ServicePage.objects.child_of(self).live().order_by("title")
+
+    def locations(self):
+        from directory.models.locations import LocationPage
+
+        return LocationPage.objects.child_of(self).live().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["services"] = self.services().for_cards()
+        context["locations"] = self.locations().prefetch_related("opening_hours")
+        return context

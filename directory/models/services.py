@@ -1,0 +1,221 @@
+"""Services: what an organisation offers, for whom, where, in which languages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from directory import opening_hours
+from directory.validators import validate_phone
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("Free of charge")
+    PAID = "paid", _("Paid")
+    CONDITIONS = "conditions", _("Free or reduced under conditions")
+
+
+class Access(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk in")
+    APPOINTMENT = "appointment", _("By appointment")
+    PHONE = "phone", _("By phone")
+    REFERRAL_ONLY = "referral_only", _("Only through a referral")
+
+
+class Capacity(models.TextChoices):
+    ACCEPTING = "accepting", _("Accepting new clients")
+    WAITING_LIST = "waiting_list", _("Waiting list")
+    CLOSED = "closed", _("Temporarily not accepting new clients")
+
+
+class ServiceTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "directory.ServicePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ServiceQuerySet(PageQuerySet):
+    """Domain queries over services."""
+
+    def with_needs(self, needs):
+        """Services for any of the given needs or their sub-needs."""
+        ids = set()
+        for need in needs:
+            ids.update(n.pk for n in need.with_descendants())
+        return self.filter(needs__in=ids).distinct()
+
+    def accepting(self):
+        return self.filter(capacity_status=Capacity.ACCEPTING)
+
+    def for_cards(self):
+        return self.select_related("locale").prefetch_related(
+            "needs__labels", "languages", "locations__opening_hours"
+        )
+
+
+class ServiceForm(WagtailAdminPageForm):
+    """Limits the location choice to the organisation's own locations."""
+
+    def __init__(self, *args, parent_page=None, **kwargs):
+        super().__init__(*args, parent_page=parent_page, **kwargs)
+        from directory.models.locations import LocationPage
+
+        organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if "locations" in self.fields and organisation is not None:
+            self.fields["locations"].queryset = LocationPage.objects.child_of(
+                organisation
+            ).order_by("title")
+
+
+class ServicePage(Page):
+    """A service of an organisation: what, for whom, cost, access, languages and capacity."""
+
+    summary = models.CharField(
+        _("summary"),
+        max_length=200,
+        help_text=_("Plain language for the result cards, at most 200 characters."),
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3"]
+    )
+    needs = ParentalManyToManyField(
+        "directory.Need", verbose_name=_("needs"), related_name="services"
+    )
+    target_groups = ParentalManyToManyField(
+        "directory.TargetGroup", verbose_name=_("target groups"), blank=True
+    )
+    eligibility = models.TextField(
+        _("who can use it"), blank=True, help_text=_("Conditions in plain language.")
+    )
+    cost = models.CharField(_("cost"), max_length=12, choices=Cost.choices, default=Cost.FREE)
+    cost_details = models.CharField(_("about the cost"), max_length=200, blank=True)
+    access = models.CharField(
+        _("how to get in"), max_length=16, choices=Access.choices, default=Access.APPOINTMENT
+    )
+    access_details = models.CharField(_("about getting in"), max_length=300, blank=True)
+    accepts_referrals = models.BooleanField(
+        _("accepts referrals through Brug"),
+        default=False,
+        help_text=_("Coaches can send a warm referral to this service."),
+    )
+    capacity_status = models.CharField(
+        _("capacity"), max_length=16, choices=Capacity.choices, default=Capacity.ACCEPTING
+    )
+    waiting_weeks = models.PositiveSmallIntegerField(
+        _("waiting time in weeks"), null=True, blank=True
+    )
+    languages = ParentalManyToManyField(
+        "directory.Language", verbose_name=_("languages spoken by staff"), blank=True
+    )
+    interpreter_available = models.BooleanField(
+        _("interpreter or intercultural mediator available"), default=False
+    )
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    locations = ParentalManyToManyField(
+        "directory.LocationPage",
+        verbose_name=_("locations"),
+        blank=True,
+        related_name="services",
+        help_text=_("Where this service is offered. Add locations to the organisation first."),
+    )
+    tags = ClusterTaggableManager(through=ServiceTag, blank=True, verbose_name=_("tags"))
+    last_verified = models.DateField(_("last verified on"), null=True, blank=True)
+
+    objects = PageManager.from_queryset(ServiceQuerySet)()
+    base_form_class = ServiceForm
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("needs", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("eligibility"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_details")]),
+                FieldRowPanel([FieldPanel("access"), FieldPanel("access_details")]),
+                FieldPanel("accepts_referrals"),
+            ],
+            heading=_("Cost and access"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("capacity_status"), FieldPanel("waiting_weeks")])],
+            heading=_("Capacity"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("interpreter_available"),
+            ],
+            heading=_("Languages"),
+        ),
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("tags"),
+        FieldPanel("last_verified"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.SearchField("eligibility"),
+        index.RelatedFields("needs", [index.SearchField("all_labels_and_synonyms")]),
+        index.FilterField("capacity_status"),
+        index.FilterField("cost"),
+        index.FilterField("interpreter_available"),
+        index.FilterField("alias_of"),
+    ]
+    parent_page_types = ["directory.OrganisationPage"]
+    subpage_types = []
+    template = "directory/service_page.html"
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def clean(self):
+        super().clean()
+        if self.capacity_status == Capacity.WAITING_LIST and self.waiting_weeks is None:
+            raise ValidationError(
+                {"waiting_weeks": _("Give the waiting time in weeks for a waiting list.")}
+            )
+        if self.capacity_status != Capacity.WAITING_LIST:
+            self.waiting_weeks = None
+
+    @property
+    def organisation(self):
+        return self.get_parent().specific
+
+    def source_page(self) -> "ServicePage":
+        """The page holding the content (an untranslated page is an alias of its source)."""
+        return self.alias_of.specific if self.alias_of_id else self
+
+    def shown_locations(self):
+        """This service's locations, in the visitor's locale where a version exists."""
+        return [loc.localized for loc in self.locations.all()]
+
+    def opening_status(self, moment=None):
+        """Open if any of the service's locations is open now."""
+        moment = moment or opening_hours.now_in_brussels()
+        statuses = {loc.opening_status(moment) for loc in self.locations.all()}
+        for status in (opening_hours.OpenStatus.OPEN, opening_hours.OpenStatus.BY_APPOINTMENT):
+            if status in statuses:
+                return status
+        return opening_hours.OpenStatus.CLOSED

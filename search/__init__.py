@@ -1,0 +1,1 @@
+"""Finding services: the search query API and its views (database backend for now)."""

@@ -1,0 +1,85 @@
+"""Shared test set-up: the database engine (SQLite, or a throw-away PostgreSQL with
+--postgres) and the site skeleton every public page needs."""
+
+import os
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="run against a throw-away PostgreSQL cluster (scripts/postgres.sh)",
+    )
+
+
+def pytest_report_header(config):
+    return f"database: {'postgresql' if config.getoption('--postgres') else 'sqlite'}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request):
+    """Start PostgreSQL for the session; missing binaries fail the run (never a skip)."""
+    workdir = tempfile.mkdtemp(prefix="brug-pg-")
+    port = _free_port()
+    script = str(ROOT / "scripts" / "postgres.sh")
+    result = subprocess.run(
+        [script, "start", workdir, str(port)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.exit(f"Could not start PostgreSQL: {result.stderr or result.stdout}", returncode=3)
+    request.addfinalizer(lambda: subprocess.run([script, "stop", workdir], check=False))
+    return {"host": "127.0.0.1", "port": port}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    if not request.config.getoption("--postgres"):
+        return
+    from django.conf import settings
+
+    server = request.getfixturevalue("postgres_server")
+    settings.DATABASES["default"] = {
+        **settings.DATABASES["default"],
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "brug",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": server["host"],
+        "PORT": str(server["port"]),
+        "CONN_MAX_AGE": 0,
+        "TEST": {"NAME": "test_brug"},
+    }
+
+
+@pytest.fixture
+def home(db):
+    """The locales, the home page in every language and the organisation list."""
+    from website.setup import ensure_site
+
+    return ensure_site()
+
+
+@pytest.fixture
+def organisation_index(home):
+    from directory.models import OrganisationIndexPage
+
+    return OrganisationIndexPage.objects.child_of(home).get()
+
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+# would refuse the ORM calls the live-server tests make around it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

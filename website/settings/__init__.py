@@ -1,0 +1,1 @@
+"""Settings, split by environment: base (fails closed), dev, test, production."""

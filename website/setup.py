@@ -1,0 +1,75 @@
+"""Creates the skeleton every installation needs: one locale per UI language, a home page and
+an organisation list in each, and the default Site. Idempotent: safe to run on every start."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Site
+
+from directory.models import OrganisationIndexPage
+from website.models import HomePage
+
+
+@transaction.atomic
+def ensure_site() -> HomePage:
+    locales = {
+        code: Locale.objects.get_or_create(language_code=code)[0] for code, _n in settings.LANGUAGES
+    }
+    default = locales[settings.LANGUAGE_CODE]
+    root = Page.get_first_root_node()
+
+    home = HomePage.objects.filter(locale=default).first()
+    if home is None:
+        # Wagtail's "Welcome" placeholder (and the Site pointing at it) is not part of Brug.
+        for page in root.get_children():
+            if page.specific_class is Page:
+                Site.objects.filter(root_page=page).delete()
+                page.delete()
+        with translation.override(default.language_code):
+            home = HomePage(
+                title="Brug",
+                slug="home",
+                locale=default,
+                intro=_("Find the right help for newcomers in and around Leuven."),
+            )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.root_page = home
+    site.site_name = "Brug"
+    site.hostname = site.hostname or "localhost"
+    site.port = site.port or 80
+    site.save()
+
+    index = OrganisationIndexPage.objects.child_of(home).first()
+    if index is None:
+        with translation.override(default.language_code):
+            index = OrganisationIndexPage(
+                title=_("Organisations"), slug=slugify(_("Organisations"))
+            )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+
+    for code, locale in locales.items():
+        if locale == default:
+            continue
+        _translate(home, locale, code, intro=True)
+        _translate(index, locale, code)
+    return home
+
+
+def _translate(page: Page, locale: Locale, code: str, intro: bool = False) -> None:
+    """A real translation (not an alias) of a structural page, titled in the locale."""
+    if page.has_translation(locale):
+        return
+    translated = page.copy_for_translation(locale)
+    with translation.override(code):
+        if isinstance(translated, OrganisationIndexPage):
+            translated.title = _("Organisations")
+            translated.slug = slugify(translated.title, allow_unicode=True) or translated.slug
+        if intro:
+            translated.intro = _("Find the right help for newcomers in and around Leuven.")
+    translated.save_revision().publish()

@@ -1,0 +1,60 @@
+"""Template helpers for the public site: language switcher, pictograms, open-now badges."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+from wagtail.models import Locale, Page
+
+from directory.opening_hours import OpenStatus
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per UI language to this same page in that language."""
+    request = context.get("request")
+    page = context.get("page")
+    current = context.get("LANGUAGE_CODE")
+    urls = {}
+    if isinstance(page, Page) and page.pk:
+        for version in page.get_translations(inclusive=True).live().select_related("locale"):
+            urls[version.locale.language_code] = version.get_url(request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = urls.get(code)
+        if url is None and request is not None:
+            url = translate_url(request.get_full_path(), code)
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "bidi": info["bidi"],
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.simple_tag
+def term_label(term, language=None):
+    return term.label(language)
+
+
+@register.filter
+def open_status_class(status) -> str:
+    return {
+        OpenStatus.OPEN: "status--open",
+        OpenStatus.BY_APPOINTMENT: "status--appointment",
+    }.get(status, "status--closed")
+
+
+@register.simple_tag
+def content_language(page) -> str:
+    """The language the page's content is written in (an alias shows its source's)."""
+    source = page.alias_of if getattr(page, "alias_of_id", None) else page
+    locale = Locale.objects.get(pk=source.locale_id) if source else None
+    return locale.language_code if locale else settings.LANGUAGE_CODE
