@@ -18,7 +18,10 @@ def ensure_site() -> HomePage:
         code: Locale.objects.get_or_create(language_code=code)[0] for code, _n in settings.LANGUAGES
     }
     default = locales[settings.LANGUAGE_CODE]
-    root = Page.get_first_root_node()
+    # The tree root comes from Wagtail's migrations; a flushed database needs a new one.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=default)
+    )
 
     home = HomePage.objects.filter(locale=default).first()
     if home is None:

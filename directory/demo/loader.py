@@ -8,6 +8,7 @@ alias in each other locale, so every URL works in every language.
 import json
 from dataclasses import dataclass, field
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -134,8 +135,8 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
             postcode=loc["postcode"],
             municipality=loc["municipality"],
             country=loc.get("country", "BE"),
-            latitude=loc.get("lat"),
-            longitude=loc.get("lon"),
+            latitude=_coordinate(loc.get("lat")),
+            longitude=_coordinate(loc.get("lon")),
             coordinate_precision=loc.get("precision", "address") if loc.get("lat") else "",
             wheelchair_access=loc.get("wheelchair", "unknown"),
             accessibility_notes=loc.get("accessibility_notes", ""),
@@ -211,3 +212,7 @@ def _hours(data: dict) -> OpeningHours:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))

@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
@@ -50,6 +51,20 @@ def open_status_class(status) -> str:
         OpenStatus.OPEN: "status--open",
         OpenStatus.BY_APPOINTMENT: "status--appointment",
     }.get(status, "status--closed")
+
+
+@register.simple_tag
+def content_attrs(page) -> str:
+    """lang/dir attributes for a page's content when it is shown untranslated (an alias).
+
+    Put on each element holding content, not on the page, so that the interface around it
+    stays in the visitor's language for screen readers and bidirectional layout.
+    """
+    if not getattr(page, "alias_of_id", None):
+        return ""
+    code = content_language(page)
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
 
 
 @register.simple_tag

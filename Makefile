@@ -1,0 +1,59 @@
+# Brug: `make run` serves the product with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-sqlite test-postgres lint check messages system-deps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## The product on SQLite with demo data at http://127.0.0.1:8000
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) setup_site
+	$(MANAGE) load_demo --if-empty
+	$(MANAGE) ensure_demo_admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Debian packages the tests need: a PostgreSQL server and Chromium for the browser tests.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) makemigrations --check --dry-run --noinput
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider
+
+test-postgres: $(STAMP) system-deps
+	$(PY) -m pytest -p no:cacheprovider --postgres
+
+test: $(STAMP) system-deps lint check  ## Whole suite: SQLite, then a throw-away PostgreSQL
+	$(PY) -m pytest -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider --postgres
+
+messages: $(STAMP)  ## Extract UI strings and compile the catalogues (needs gettext)
+	$(MANAGE) makemessages -l nl -l fr -l ar -l en --ignore=.venv --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .cache static_collected

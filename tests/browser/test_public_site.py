@@ -1,0 +1,49 @@
+"""What a client sees on a cheap phone: readable at 360 px, Arabic mirrored, nothing external."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.directory.conftest import housing, network  # noqa: F401  (shared fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_home_and_service_fit_a_360px_phone_and_stay_local(
+    live_server, network, phone_page, language
+):
+    for path in ["/", "/organisations/ocmw-leuven/woonbegeleiding/"]:
+        phone_page.goto(f"{live_server.url}/{language}{path}")
+        assert no_horizontal_scroll(phone_page), path
+    hosts = {urlparse(url).hostname for url in phone_page.requested_urls}
+    assert hosts <= {"localhost", "127.0.0.1"}
+
+
+def test_arabic_layout_mirrors(live_server, network, phone_page):
+    phone_page.goto(f"{live_server.url}/ar/")
+    assert phone_page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    brand = phone_page.locator(".brand").bounding_box()
+    # The brand sits at the right-hand edge in a right-to-left layout.
+    assert brand["x"] + brand["width"] > 360 - 60
+
+
+def test_search_from_the_home_page(live_server, network, phone_page):
+    phone_page.goto(f"{live_server.url}/nl/")
+    phone_page.fill("#q", "betaalbare woning")
+    phone_page.keyboard.press("Enter")
+    phone_page.wait_for_url("**/nl/search/?q=*")
+    assert phone_page.locator(".service-card h3 a").all_inner_texts() == ["Woonbegeleiding"]
+    phone_page.locator(".service-card h3 a").click()
+    assert phone_page.locator("h1").inner_text() == "Woonbegeleiding"
+
+
+def test_language_switcher_keeps_the_page(live_server, network, phone_page):
+    phone_page.goto(f"{live_server.url}/nl/organisations/ocmw-leuven/")
+    phone_page.locator('.languages a[hreflang="fr"]').click()
+    phone_page.wait_for_url("**/fr/organisations/ocmw-leuven/")
+    assert phone_page.locator("h1").inner_text() == "CPAS Louvain"
