@@ -4,8 +4,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.directory.conftest import housing, network  # noqa: F401  (shared fixtures)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

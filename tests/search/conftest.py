@@ -1,1 +1,0 @@
-from tests.directory.conftest import housing, network  # noqa: F401  (shared fixtures)
