@@ -4,12 +4,16 @@ an organisation list in each, and the default Site. Idempotent: safe to run on e
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from directory.models import OrganisationIndexPage
 from website.models import HomePage
+
+
+# One stable address in every language (/nl/organisations/, /ar/organisations/); titles are
+# translated. Curators can change a slug in the admin.
+INDEX_SLUG = "organisations"
 
 
 @transaction.atomic
@@ -50,9 +54,7 @@ def ensure_site() -> HomePage:
     index = OrganisationIndexPage.objects.child_of(home).first()
     if index is None:
         with translation.override(default.language_code):
-            index = OrganisationIndexPage(
-                title=_("Organisations"), slug=slugify(_("Organisations"))
-            )
+            index = OrganisationIndexPage(title=_("Organisations"), slug=INDEX_SLUG)
         home.add_child(instance=index)
         index.save_revision().publish()
 
@@ -72,7 +74,6 @@ def _translate(page: Page, locale: Locale, code: str, intro: bool = False) -> No
     with translation.override(code):
         if isinstance(translated, OrganisationIndexPage):
             translated.title = _("Organisations")
-            translated.slug = slugify(translated.title, allow_unicode=True) or translated.slug
         if intro:
             translated.intro = _("Find the right help for newcomers in and around Leuven.")
     translated.save_revision().publish()
