@@ -10,7 +10,6 @@ from wagtail.models import Locale, Page, Site
 from directory.models import OrganisationIndexPage
 from website.models import HomePage
 
-
 # One stable address in every language (/nl/organisations/, /ar/organisations/); titles are
 # translated. Curators can change a slug in the admin.
 INDEX_SLUG = "organisations"

@@ -3,8 +3,8 @@
 import html
 
 import pytest
-from django.utils import translation
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtail.users.models import UserProfile
 
