@@ -242,9 +242,10 @@ def test_a_need_cannot_have_three_levels(housing):
     from directory.models import Need
 
     grandchild = Need(slug="too-deep", parent=housing.children.get())
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        grandchild.full_clean()
-    assert "two levels" in str(error.value)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            grandchild.full_clean()
+        assert "two levels" in str(error.value)
 
 
 def test_admin_requires_login(client, home):
