@@ -44,12 +44,14 @@ check: $(STAMP)
 test-sqlite: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider
 
+# Browser tests check what the page shows, which does not depend on the database engine;
+# they run in the SQLite pass.
 test-postgres: $(STAMP) system-deps
-	$(PY) -m pytest -p no:cacheprovider --postgres
+	$(PY) -m pytest -p no:cacheprovider --postgres -m "not browser"
 
 test: $(STAMP) system-deps lint check  ## Whole suite: SQLite, then a throw-away PostgreSQL
 	$(PY) -m pytest -p no:cacheprovider
-	$(PY) -m pytest -p no:cacheprovider --postgres
+	$(PY) -m pytest -p no:cacheprovider --postgres -m "not browser"
 
 messages: $(STAMP)  ## Extract UI strings and compile the catalogues (needs gettext)
 	$(MANAGE) makemessages -l nl -l fr -l ar -l en --ignore=.venv --no-obsolete

@@ -43,9 +43,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def postgres_server(request):
-    """Start PostgreSQL for the session; missing binaries fail the run (never a skip)."""
+def pytest_configure(config):
+    """With --postgres, start a throw-away cluster before Django opens any connection."""
+    if not config.getoption("--postgres"):
+        return
     workdir = tempfile.mkdtemp(prefix="brug-pg-")
     port = _free_port()
     script = str(ROOT / "scripts" / "postgres.sh")
@@ -53,29 +54,25 @@ def postgres_server(request):
         [script, "start", workdir, str(port)], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        pytest.exit(f"Could not start PostgreSQL: {result.stderr or result.stdout}", returncode=3)
-    request.addfinalizer(lambda: subprocess.run([script, "stop", workdir], check=False))
-    return {"host": "127.0.0.1", "port": port}
+        # A missing PostgreSQL fails the run; it is never a silent skip.
+        raise pytest.UsageError(f"Could not start PostgreSQL: {result.stderr or result.stdout}")
+    config.add_cleanup(lambda: subprocess.run([script, "stop", workdir], check=False))
 
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(request):
-    if not request.config.getoption("--postgres"):
-        return
     from django.conf import settings
 
-    server = request.getfixturevalue("postgres_server")
-    settings.DATABASES["default"] = {
-        **settings.DATABASES["default"],
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": "brug",
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": server["host"],
-        "PORT": str(server["port"]),
-        "CONN_MAX_AGE": 0,
-        "TEST": {"NAME": "test_brug"},
-    }
+    # Update in place: Django has already filled in this dict's defaults (ATOMIC_REQUESTS,
+    # TEST.MIRROR …) and its connection handler holds on to it.
+    database = settings.DATABASES["default"]
+    database.update(
+        ENGINE="django.db.backends.postgresql",
+        NAME="brug",
+        USER="postgres",
+        PASSWORD="",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        CONN_MAX_AGE=0,
+    )
+    database.setdefault("TEST", {})["NAME"] = "test_brug"
 
 
 @pytest.fixture

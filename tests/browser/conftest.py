@@ -22,6 +22,7 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser():
+    """Session-wide Chromium."""
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()

@@ -1,5 +1,6 @@
 """What a client sees on a cheap phone: readable at 360 px, Arabic mirrored, nothing external."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -45,3 +46,12 @@ def test_language_switcher_keeps_the_page(live_server, network, phone_page):
     phone_page.locator('.languages a[hreflang="fr"]').click()
     phone_page.wait_for_url("**/fr/organisations/ocmw-leuven/")
     assert phone_page.locator("h1").inner_text() == "CPAS Louvain"
+
+
+def test_service_card_prints_on_one_a4(live_server, network, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/nl/organisations/ocmw-leuven/woonbegeleiding/")
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # page objects, not /Pages
