@@ -1,18 +1,12 @@
 """The public search form: validates what a visitor typed before any query runs."""
 
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Need
+from search.analysis import has_words
 
 MAX_QUERY_LENGTH = 200
-
-
-def _has_words(text: str) -> bool:
-    """True when the text has a letter or digit (not only punctuation or direction marks)."""
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 class SearchForm(forms.Form):
@@ -37,4 +31,4 @@ class SearchForm(forms.Form):
 
     def has_query(self) -> bool:
         data = self.cleaned_data
-        return bool(_has_words(data.get("q", "")) or data.get("need"))
+        return bool(has_words(data.get("q", "")) or data.get("need"))
