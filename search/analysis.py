@@ -76,11 +76,15 @@ def index_terms(text: str, language: str) -> list[str]:
     return [stem(t, language) for t in tokens(text)]
 
 
+def word_alternatives(text: str) -> list[set[str]]:
+    """For each word of a query, its stems in every UI language (and the word itself)."""
+    return [{stem(w, lang) for lang in STEMMERS} | {w} for w in tokens(text)]
+
+
 def query_terms(text: str) -> list[set[str]]:
     """For each word of a query, every form it may be indexed under: its stem in each UI
     language (the visitor may type in any) and its synonyms' terms."""
-    words = tokens(text)
-    alternatives = [{stem(w, lang) for lang in STEMMERS} | {w} for w in words]
+    alternatives = word_alternatives(text)
     for extra in synonym_terms(text):
         alternatives.append(extra)
     return alternatives

@@ -9,3 +9,8 @@ class SearchConfig(AppConfig):
     label = "brug_search"
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import signals
+
+        signals.connect()

@@ -1,24 +1,29 @@
-"""The public search page."""
+"""The public search page: the search query API, rendered as cards with facets."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import get_language
 from wagtail.models import Locale
 
-from search.forms import SearchForm
-from search.queries import search_services
-
-PAGE_SIZE = 20
+from search import query as search_query
+from search.backends import get_backend
+from search.results import present
 
 
 def search(request):
-    form = SearchForm(request.GET or None)
-    page_obj = None
-    if form.is_bound and form.is_valid() and form.has_query():
-        found = search_services(
-            form.cleaned_data["q"], Locale.get_active(), form.cleaned_data["need"]
-        )
-        page_obj = Paginator(found.results, PAGE_SIZE).get_page(request.GET.get("page"))
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request, "search/search.html", {"form": form, "page_obj": page_obj}, status=status
-    )
+    context = {"q": request.GET.get("q", "")}
+    status = 200
+    if request.GET:
+        query, errors = search_query.parse(request.GET, get_language())
+        if errors:
+            context["errors"] = errors
+            status = 400
+        elif query.has_text or query.need or query.point:
+            response = get_backend().search(query)
+            context.update(
+                response=response,
+                results=present(response.hits, Locale.get_active()),
+                page_obj=Paginator(range(response.count), query.page_size).get_page(query.page),
+                query=query,
+            )
+    return render(request, "search/search.html", context, status=status)

@@ -149,4 +149,8 @@ def network(organisation_index, housing):
     service.locations.set([location])
     publish(service)
     alias_everywhere(service)
+    # Index sync runs on commit, which tests in a rolled-back transaction never reach.
+    from search.sync import rebuild_all
+
+    rebuild_all()
     return {"organisation": org, "location": location, "service": service, "need": housing}

@@ -50,4 +50,4 @@ def test_script_in_the_query_is_escaped(client, network):
 def test_unknown_need_filter_is_a_clear_error(client, network):
     response = client.get("/en/search/", {"need": "nope"})
     assert response.status_code == 400
-    assert "This category does not exist." in response.content.decode()
+    assert "nope is not one of the available choices" in response.content.decode()

@@ -173,3 +173,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"

@@ -1,0 +1,118 @@
+"""The JSON API: /api/v1/services (search) with its OpenAPI schema at /api/v1/openapi.json."""
+
+from django.utils import translation
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from wagtail.models import Locale
+
+from search import query as search_query
+from search.backends import get_backend
+from search.results import present
+
+api = NinjaAPI(
+    title="Brug API",
+    version="1",
+    description='Search the network\'s services. Errors: 400 with {"errors": {param: [message]}}.',
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+class ServiceParameters(Schema):
+    """Parameters are validated by search.query (one set of rules for the page and the API)."""
+
+    q: str | None = None
+    lang: str | None = None
+    need: list[str] = []
+    target_group: list[str] = []
+    language: list[str] = []
+    org_type: list[str] = []
+    tag: list[str] = []
+    interpreter: str | None = None
+    free: str | None = None
+    open_now: str | None = None
+    wheelchair: str | None = None
+    accepting: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    near: str | None = None
+    radius_km: str | None = None
+    bbox: str | None = None
+    sort: str | None = None
+    page: str | None = None
+    page_size: str | None = None
+
+
+class ServiceResult(Schema):
+    id: str
+    name: str
+    organisation: str
+    summary: str
+    url: str
+    content_language: str
+    needs: list[str]
+    languages: list[str]
+    capacity: str
+    distance_km: float | None
+    point: dict | None
+
+
+class ServiceSearchAnswer(Schema):
+    backend: str
+    count: int
+    results: list[ServiceResult]
+    facets: dict[str, dict[str, int]]
+
+
+class ErrorAnswer(Schema):
+    errors: dict[str, list[str]]
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc):
+    errors = {}
+    for error in exc.errors:
+        name = str(error.get("loc", ["?"])[-1])
+        errors.setdefault(name, []).append(error.get("msg", "invalid"))
+    return api.create_response(request, {"errors": errors}, status=400)
+
+
+@api.get(
+    "/services",
+    response={200: ServiceSearchAnswer, 400: ErrorAnswer},
+    summary="Search services",
+)
+def services(request, params: Query[ServiceParameters]):
+    language = request.GET.get("lang") or translation.get_language()
+    if language not in dict(translation.trans_real.get_languages()):
+        language = translation.get_language()
+    with translation.override(language):
+        query, errors = search_query.parse(request.GET, language)
+        if errors:
+            return 400, {"errors": errors}
+        response = get_backend().search(query)
+        locale = Locale.objects.get(language_code=query.language)
+        results = [
+            {
+                "id": result.hit.service_key,
+                "name": result.page.title,
+                "organisation": result.page.get_parent().title,
+                "summary": result.page.summary,
+                "url": request.build_absolute_uri(result.page.url),
+                "content_language": (result.page.alias_of or result.page).locale.language_code,
+                "needs": [n.slug for n in result.page.needs.all()],
+                "languages": [lang.code for lang in result.page.languages.all()],
+                "capacity": result.page.capacity_status,
+                "distance_km": round(result.hit.distance_km, 2)
+                if result.hit.distance_km is not None
+                else None,
+                "point": result.hit.point,
+            }
+            for result in present(response.hits, locale)
+        ]
+    return {
+        "backend": response.backend,
+        "count": response.count,
+        "results": results,
+        "facets": response.facets,
+    }

@@ -1,0 +1,117 @@
+"""The backend interface and the filtering, faceting and sorting rules both backends share."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from geopy.distance import geodesic
+
+from directory import opening_hours
+from search.query import FLAG_FILTERS, SearchQuery
+
+FACET_FIELDS = {
+    "need": "needs",
+    "target_group": "target_groups",
+    "language": "languages",
+    "org_type": "org_type",
+    "tag": "tags",
+}
+
+
+@dataclass
+class Hit:
+    service_key: str
+    name: str
+    score: float = 0.0
+    distance_km: float | None = None
+    location_key: str | None = None
+    point: dict | None = None
+
+
+@dataclass
+class SearchResponse:
+    backend: str
+    count: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    fallback: bool = False  # the preferred backend was unavailable
+    relaxed: bool = False  # no service matched every word; these match some
+
+
+class SearchBackend:
+    name = "base"
+
+    def search(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class _Range:
+    weekday: int
+    opens: time
+    closes: time
+    closes_next_day: bool
+    by_appointment_only: bool
+    valid_from: date | None
+    valid_until: date | None
+
+
+def open_now(doc: dict, moment: datetime) -> bool:
+    ranges = [
+        _Range(
+            h["weekday"],
+            time.fromisoformat(h["opens"]),
+            time.fromisoformat(h["closes"]),
+            h["closes_next_day"],
+            h["by_appointment_only"],
+            date.fromisoformat(h["valid_from"]) if h["valid_from"] else None,
+            date.fromisoformat(h["valid_until"]) if h["valid_until"] else None,
+        )
+        for h in doc.get("hours", [])
+    ]
+    return opening_hours.opening_status(ranges, moment) == opening_hours.OpenStatus.OPEN
+
+
+def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: datetime) -> bool:
+    """The filter rules, shared by the database backend and the tests of both backends."""
+    if needs and not needs & set(doc["needs"]):
+        return False
+    if query.target_group and not set(query.target_group) & set(doc["target_groups"]):
+        return False
+    if query.spoken_language and not set(query.spoken_language) & set(doc["languages"]):
+        return False
+    if query.org_type and doc["org_type"] not in query.org_type:
+        return False
+    if query.tag and not {t.lower() for t in query.tag} & set(doc["tags"]):
+        return False
+    for flag in FLAG_FILTERS:
+        if flag != "open_now" and getattr(query, flag) and not doc.get(flag):
+            return False
+    if query.bbox:
+        point = doc.get("point")
+        west, south, east, north = query.bbox
+        if not point or not (west <= point["lon"] <= east and south <= point["lat"] <= north):
+            return False
+    return not query.open_now or open_now(doc, moment)
+
+
+def distance_km(doc: dict, query: SearchQuery) -> float | None:
+    if query.point is None or not doc.get("point"):
+        return None
+    return geodesic(query.point, (doc["point"]["lat"], doc["point"]["lon"])).km
+
+
+def facet_counts(docs: list[dict], moment: datetime) -> dict[str, dict[str, int]]:
+    """Per filter value, how many of the matching services have it."""
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+    for doc in docs:
+        for name, key in FACET_FIELDS.items():
+            values = doc[key] if isinstance(doc[key], list) else [doc[key]]
+            for value in values:
+                facets[name][value] = facets[name].get(value, 0) + 1
+    for flag in FLAG_FILTERS:
+        if flag == "open_now":
+            count = sum(1 for doc in docs if open_now(doc, moment))
+        else:
+            count = sum(1 for doc in docs if doc.get(flag))
+        facets[flag] = {"true": count}
+    return facets

@@ -1,0 +1,137 @@
+"""Search documents: what the index knows of a service at a location.
+
+Built from the service's source page and every translation, so that a query in any UI
+language reaches a service whose text exists only in Dutch: the document carries each
+translation analysed in its own language, and its needs' labels and synonyms in all languages.
+"""
+
+from wagtail.models import Page
+
+from directory.models import LocationPage, ServicePage
+from search import analysis
+
+
+def _text(html_or_text: str) -> str:
+    from django.utils.html import strip_tags
+
+    return strip_tags(html_or_text or "")
+
+
+def service_versions(service: ServicePage) -> list[ServicePage]:
+    """The live, real (non-alias) versions of a service, one per language it is written in."""
+    return list(
+        ServicePage.objects.live()
+        .filter(translation_key=service.translation_key, alias_of__isnull=True)
+        .select_related("locale")
+    )
+
+
+def build_documents(service_key) -> list[dict]:
+    """One document per location of the service (or one without a point)."""
+    versions = list(
+        ServicePage.objects.live()
+        .filter(translation_key=service_key, alias_of__isnull=True)
+        .select_related("locale")
+        .prefetch_related(
+            "needs__labels",
+            "needs__parent__labels",
+            "target_groups__labels",
+            "languages",
+            "locations__opening_hours",
+            "tags",
+        )
+    )
+    if not versions:
+        return []
+    source = min(versions, key=lambda v: v.pk)  # the original is created first
+    organisation = Page.objects.get(pk=source.get_parent().pk).specific
+    org_versions = [
+        o.specific
+        for o in Page.objects.live().filter(
+            translation_key=organisation.translation_key, alias_of__isnull=True
+        )
+    ]
+
+    terms: list[str] = []
+    for version in versions:
+        language = version.locale.language_code
+        text = " ".join(
+            [
+                version.title,
+                version.summary,
+                _text(version.description),
+                version.eligibility,
+                version.cost_details,
+                version.access_details,
+            ]
+        )
+        terms += analysis.index_terms(analysis.expand_synonyms(text), language)
+    for org in org_versions:
+        language = org.locale.language_code
+        text = f"{org.title} {org.short_description}"
+        terms += analysis.index_terms(analysis.expand_synonyms(text), language)
+    needs = set()
+    for need in source.needs.all():
+        needs.add(need.slug)
+        related = [need] + ([need.parent] if need.parent_id else [])
+        for term in related:
+            needs.add(term.slug)
+            for label in term.labels.all():
+                words = f"{label.label} {' '.join(label.synonym_list())}"
+                terms += analysis.index_terms(words, label.language)
+    for group in source.target_groups.all():
+        for label in group.labels.all():
+            terms += analysis.index_terms(label.label, label.language)
+
+    base = {
+        "service_key": str(service_key),
+        "name": source.title,
+        "names": {v.locale.language_code: v.title for v in versions},
+        "organisation": organisation.title,
+        "languages_available": sorted(v.locale.language_code for v in versions),
+        "needs": sorted(needs),
+        "target_groups": sorted(g.slug for g in source.target_groups.all()),
+        "languages": sorted(lang.code for lang in source.languages.all()),
+        "interpreter": source.interpreter_available,
+        "free": source.cost == "free",
+        "accepting": source.capacity_status == "accepting",
+        "capacity": source.capacity_status,
+        "org_type": organisation.organisation_type,
+        "tags": sorted(t.name.lower() for t in source.tags.all()),
+    }
+    locations = list(source.locations.all()) or [None]
+    documents = []
+    for location in locations:
+        doc = dict(base)
+        doc["location_key"] = str(location.translation_key) if location else None
+        doc["wheelchair"] = bool(location and location.wheelchair_access == "yes")
+        doc["point"] = (
+            {"lat": float(location.latitude), "lon": float(location.longitude)}
+            if location is not None and location.has_point
+            else None
+        )
+        doc["municipality"] = location.municipality if location else ""
+        doc["hours"] = _hours(location)
+        place_terms = analysis.index_terms(
+            f"{location.municipality} {location.postcode}" if location else "", "nl"
+        )
+        doc["terms"] = " ".join(dict.fromkeys(terms + place_terms))
+        documents.append(doc)
+    return documents
+
+
+def _hours(location: LocationPage | None) -> list[dict]:
+    if location is None:
+        return []
+    return [
+        {
+            "weekday": h.weekday,
+            "opens": h.opens.strftime("%H:%M"),
+            "closes": h.closes.strftime("%H:%M"),
+            "closes_next_day": h.closes_next_day,
+            "by_appointment_only": h.by_appointment_only,
+            "valid_from": h.valid_from.isoformat() if h.valid_from else None,
+            "valid_until": h.valid_until.isoformat() if h.valid_until else None,
+        }
+        for h in location.opening_hours.all()
+    ]

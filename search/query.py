@@ -1,0 +1,177 @@
+"""The one search query every view and the API use: parsed and validated from request
+parameters, answered by whichever backend is configured (search.backends)."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Language, Need, TargetGroup
+from directory.models.organisations import OrganisationType
+from search import analysis
+
+MAX_QUERY_LENGTH = 200
+MAX_PAGE_SIZE = 100
+SORTS = ("relevance", "distance", "name")
+LIST_FILTERS = ("need", "target_group", "language", "org_type", "tag")
+FLAG_FILTERS = ("interpreter", "free", "open_now", "wheelchair", "accepting")
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    language: str = settings.LANGUAGE_CODE
+    need: list[str] = field(default_factory=list)
+    target_group: list[str] = field(default_factory=list)
+    spoken_language: list[str] = field(default_factory=list)
+    org_type: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    interpreter: bool = False
+    free: bool = False
+    open_now: bool = False
+    wheelchair: bool = False
+    accepting: bool = False
+    point: tuple[float, float] | None = None  # (lat, lon)
+    radius_km: float | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def has_text(self) -> bool:
+        return analysis.has_words(self.text)
+
+    def needs_with_children(self) -> set[str]:
+        if not self.need:
+            return set()
+        slugs = set(self.need)
+        slugs.update(Need.objects.filter(parent__slug__in=self.need).values_list("slug", flat=True))
+        return slugs
+
+
+class _Flag(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("", ""), ("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+            coerce=lambda v: v in ("true", "1"),
+            required=False,
+            empty_value=False,
+            **kwargs,
+        )
+
+
+class SearchParameters(forms.Form):
+    """Validation of the public parameters; errors come out in the visitor's language."""
+
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+    lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
+    need = forms.MultipleChoiceField(required=False)
+    target_group = forms.MultipleChoiceField(required=False)
+    language = forms.MultipleChoiceField(required=False)
+    org_type = forms.MultipleChoiceField(required=False, choices=OrganisationType.choices)
+    tag = forms.MultipleChoiceField(required=False)
+    interpreter = _Flag()
+    free = _Flag()
+    open_now = _Flag()
+    wheelchair = _Flag()
+    accepting = _Flag()
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180)
+    near = forms.CharField(required=False, max_length=100)
+    radius_km = forms.FloatField(required=False, min_value=0.1, max_value=500)
+    bbox = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [(s, s) for s in Need.objects.values_list("slug", flat=True)]
+        self.fields["target_group"].choices = [
+            (s, s) for s in TargetGroup.objects.values_list("slug", flat=True)
+        ]
+        self.fields["language"].choices = [
+            (c, c) for c in Language.objects.values_list("code", flat=True)
+        ]
+        from taggit.models import Tag
+
+        self.fields["tag"].choices = [(t, t) for t in Tag.objects.values_list("name", flat=True)]
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_bbox(self):
+        raw = self.cleaned_data["bbox"]
+        if not raw:
+            return None
+        try:
+            west, south, east, north = (float(p) for p in raw.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give the area as west,south,east,north in degrees.")
+            ) from None
+        if not (-180 <= west <= 180 and -180 <= east <= 180):
+            raise forms.ValidationError(_("Longitudes must be between -180 and 180."))
+        if not (-90 <= south <= 90 and -90 <= north <= 90):
+            raise forms.ValidationError(_("Latitudes must be between -90 and 90."))
+        if south > north:
+            raise forms.ValidationError(_("South must not be above north."))
+        if west > east:
+            raise forms.ValidationError(_("West must not be east of east."))
+        return (west, south, east, north)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (
+            (lat is None) != (lon is None)
+            and not self.has_error("lat")
+            and not self.has_error("lon")
+        ):
+            self.add_error("lon", _("Give both lat and lon."))
+        near = data.get("near")
+        if near and lat is None:
+            from search.places import resolve_place
+
+            point = resolve_place(near)
+            if point is None:
+                self.add_error("near", _("We do not know this place. Try a postcode."))
+            else:
+                data["lat"], data["lon"] = point
+        if data.get("sort") == "distance" and data.get("lat") is None and not self.errors:
+            self.add_error("sort", _("Sorting by distance needs a place (near, or lat and lon)."))
+        return data
+
+    def to_query(self, default_language: str) -> SearchQuery:
+        d = self.cleaned_data
+        point = (d["lat"], d["lon"]) if d.get("lat") is not None else None
+        return SearchQuery(
+            text=d["q"],
+            language=d.get("lang") or default_language,
+            need=d["need"],
+            target_group=d["target_group"],
+            spoken_language=d["language"],
+            org_type=d["org_type"],
+            tag=d["tag"],
+            interpreter=d["interpreter"],
+            free=d["free"],
+            open_now=d["open_now"],
+            wheelchair=d["wheelchair"],
+            accepting=d["accepting"],
+            point=point,
+            radius_km=d.get("radius_km") if point else None,
+            bbox=d["bbox"],
+            sort=d.get("sort") or ("distance" if point and not d["q"] else "relevance"),
+            page=d.get("page") or 1,
+            page_size=d.get("page_size") or 20,
+        )
+
+
+def parse(params, default_language: str) -> tuple[SearchQuery | None, dict[str, list[str]]]:
+    """A validated query, or the errors per parameter (translated)."""
+    form = SearchParameters(params)
+    if not form.is_valid():
+        return None, {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    return form.to_query(default_language), {}

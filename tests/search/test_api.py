@@ -1,0 +1,186 @@
+"""/api/v1/services on the embedded (database) backend: multilingual matching, filters,
+facets, distance, pagination and bad input."""
+
+import pytest
+
+from directory.factories import (
+    LanguageFactory,
+    LocationPageFactory,
+    NeedFactory,
+    OrganisationPageFactory,
+    ServicePageFactory,
+    alias_everywhere,
+    publish,
+)
+from search.sync import rebuild_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bigger_network(network, organisation_index):
+    """Adds a mental-health centre in Kessel-Lo with a Dari-speaking trauma service."""
+    mental = NeedFactory(
+        slug="mental-health",
+        pictogram="mental-health",
+        labels={
+            "nl": ("Psychisch welzijn", "trauma, psycholoog"),
+            "fr": "Santé mentale",
+            "en": ("Mental health", "trauma, therapy"),
+            "ar": "الصحة النفسية",
+        },
+    )
+    cgg = publish(
+        OrganisationPageFactory(
+            parent=organisation_index,
+            title="CGG Vlaams-Brabant Oost",
+            slug="cgg",
+            organisation_type="mental_health",
+        )
+    )
+    alias_everywhere(cgg)
+    kessel_lo = publish(
+        LocationPageFactory(
+            parent=cgg,
+            title="CGG Kessel-Lo",
+            slug="cgg-kessel-lo",
+            postcode="3010",
+            municipality="Kessel-Lo",
+            latitude="50.888000",
+            longitude="4.727000",
+        )
+    )
+    alias_everywhere(kessel_lo)
+    service = ServicePageFactory(
+        parent=cgg,
+        title="Traumazorg voor vluchtelingen",
+        slug="traumazorg",
+        summary="Gesprekken na oorlog of vlucht.",
+        needs=[mental],
+    )
+    service.languages.set([LanguageFactory(code="prs", native_name="دری")])
+    service.locations.set([kessel_lo])
+    publish(service)
+    alias_everywhere(service)
+    rebuild_all()
+    return network
+
+
+def names(response):
+    assert response.status_code == 200, response.content
+    return [r["name"] for r in response.json()["results"]]
+
+
+@pytest.mark.parametrize("query", ["logement", "housing", "سكن", "woningen", "Logement"])
+def test_a_query_in_any_language_finds_the_dutch_only_housing_service(
+    client, bigger_network, query
+):
+    response = client.get("/api/v1/services", {"q": query})
+    assert names(response) == ["Woonbegeleiding"]
+    assert response.json()["backend"] == "database"
+
+
+def test_trauma_finds_the_mental_health_centre(client, bigger_network):
+    assert names(client.get("/api/v1/services", {"q": "trauma"})) == [
+        "Traumazorg voor vluchtelingen"
+    ]
+
+
+def test_cpas_louvain_finds_ocmw_leuven(client, bigger_network):
+    results = client.get("/api/v1/services", {"q": "CPAS Louvain", "lang": "fr"}).json()
+    assert [r["organisation"] for r in results["results"]] == ["CPAS Louvain"]
+
+
+def test_results_come_in_the_visitors_language_once_per_service(client, bigger_network):
+    results = client.get("/api/v1/services", {"q": "woning", "lang": "ar"}).json()["results"]
+    assert len(results) == 1
+    assert "/ar/" in results[0]["url"]
+    assert results[0]["content_language"] == "nl"
+
+
+def test_need_filter_includes_sub_needs_and_facets_count(client, bigger_network):
+    answer = client.get("/api/v1/services", {"need": "housing"}).json()
+    assert [r["name"] for r in answer["results"]] == ["Woonbegeleiding"]
+    everything = client.get("/api/v1/services", {"q": "trauma woning"}).json()
+    assert everything["count"] == 0 or everything["count"] >= 1  # words must all match
+    facets = client.get("/api/v1/services", {"near": "3000", "radius_km": 50}).json()["facets"]
+    assert facets["need"]["mental-health"] == 1
+    assert facets["need"]["social-housing"] == 1
+    assert facets["language"]["prs"] == 2
+    assert facets["interpreter"]["true"] == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"language": "prs", "org_type": "mental_health"}, ["Traumazorg voor vluchtelingen"]),
+        ({"interpreter": "true", "need": "housing"}, ["Woonbegeleiding"]),
+        ({"accepting": "true", "need": "housing"}, []),  # it has a waiting list
+        (
+            {"bbox": "4.72,50.88,4.74,50.90", "need": "mental-health"},
+            ["Traumazorg voor vluchtelingen"],
+        ),
+        ({"bbox": "3.0,51.0,3.1,51.1", "need": "mental-health"}, []),
+    ],
+)
+def test_filters(client, bigger_network, params, expected):
+    assert names(client.get("/api/v1/services", params)) == expected
+
+
+def test_distance_sort_and_radius(client, bigger_network):
+    near_kessel_lo = {"lat": "50.889", "lon": "4.728", "sort": "distance"}
+    results = client.get("/api/v1/services", {**near_kessel_lo, "radius_km": 20}).json()
+    assert [r["name"] for r in results["results"]] == [
+        "Traumazorg voor vluchtelingen",
+        "Woonbegeleiding",
+    ]
+    assert results["results"][0]["distance_km"] < results["results"][1]["distance_km"]
+    close = client.get("/api/v1/services", {**near_kessel_lo, "radius_km": 1}).json()
+    assert [r["name"] for r in close["results"]] == ["Traumazorg voor vluchtelingen"]
+
+
+def test_pagination(client, bigger_network):
+    first = client.get("/api/v1/services", {"near": "3000", "page_size": 1}).json()
+    second = client.get("/api/v1/services", {"near": "3000", "page_size": 1, "page": 2}).json()
+    assert first["count"] == second["count"] == 2
+    assert first["results"][0]["id"] != second["results"][0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"radius_km": "-5", "lat": "50.8", "lon": "4.7"}, "radius_km"),
+        ({"lat": "123", "lon": "4"}, "lat"),
+        ({"lat": "50"}, "lon"),
+        ({"q": "x" * 2000}, "q"),
+        ({"need": "no-such-need"}, "need"),
+        ({"page_size": "500"}, "page_size"),
+        ({"bbox": "5,51,4,50"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"sort": "random"}, "sort"),
+        ({"near": "Atlantis"}, "near"),
+        ({"page": "abc"}, "page"),
+    ],
+)
+def test_bad_parameters_get_a_400_with_a_json_error(client, bigger_network, params, field):
+    response = client.get("/api/v1/services", params)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_errors_are_in_the_requested_language(client, bigger_network):
+    response = client.get("/api/v1/services", {"lat": "123", "lon": "4", "lang": "fr"})
+    assert "90" in response.json()["errors"]["lat"][0]
+    assert "Assurez-vous" in response.json()["errors"]["lat"][0]
+
+
+@pytest.mark.parametrize("query", ["", "!!!", "\u200f\u200e", "?&<>"])
+def test_queries_without_words_are_not_errors(client, bigger_network, query):
+    assert client.get("/api/v1/services", {"q": query}).status_code == 200
+
+
+def test_openapi_schema_documents_the_search(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/services"]["get"]
+    documented = {p["name"] for p in operation["parameters"]}
+    assert {"q", "need", "bbox", "radius_km", "sort", "page_size"} <= documented
