@@ -3,6 +3,7 @@
 from django.utils import translation
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from wagtail.models import Locale
 
 from search import query as search_query
@@ -89,7 +90,7 @@ def services(request, params: Query[ServiceParameters]):
     with translation.override(language):
         query, errors = search_query.parse(request.GET, language)
         if errors:
-            return 400, {"errors": errors}
+            return Status(400, {"errors": errors})
         response = get_backend().search(query)
         locale = Locale.objects.get(language_code=query.language)
         results = [
