@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres lint check messages system-deps clean
+.PHONY: run test test-fast lint check messages system-deps elasticsearch clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -41,17 +44,14 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) makemigrations --check --dry-run --noinput
 
-test-sqlite: $(STAMP)
+test-fast: $(STAMP)  ## SQLite only, no Elasticsearch (its tests are skipped outside CI)
 	$(PY) -m pytest -p no:cacheprovider
 
-# Browser tests check what the page shows, which does not depend on the database engine;
-# they run in the SQLite pass.
-test-postgres: $(STAMP) system-deps
-	$(PY) -m pytest -p no:cacheprovider --postgres -m "not browser"
+test: $(STAMP) system-deps lint check  ## Whole suite: Elasticsearch + SQLite, then PostgreSQL
+	scripts/test.sh
 
-test: $(STAMP) system-deps lint check  ## Whole suite: SQLite, then a throw-away PostgreSQL
-	$(PY) -m pytest -p no:cacheprovider
-	$(PY) -m pytest -p no:cacheprovider --postgres -m "not browser"
+elasticsearch: ## A local node for trying the Elasticsearch backend (ELASTICSEARCH_URL=http://127.0.0.1:9201)
+	scripts/elasticsearch.sh start
 
 messages: $(STAMP)  ## Extract UI strings and compile the catalogues (needs gettext)
 	$(MANAGE) makemessages -l nl -l fr -l ar -l en --ignore=.venv --no-obsolete

@@ -5,9 +5,12 @@ language reaches a service whose text exists only in Dutch: the document carries
 translation analysed in its own language, and its needs' labels and synonyms in all languages.
 """
 
+from datetime import UTC, date, datetime, time, timedelta
+
 from wagtail.models import Page
 
 from directory.models import LocationPage, ServicePage
+from directory.opening_hours import BRUSSELS
 from search import analysis
 
 
@@ -135,3 +138,29 @@ def _hours(location: LocationPage | None) -> list[dict]:
         }
         for h in location.opening_hours.all()
     ]
+
+
+OPEN_PERIOD_DAYS = 14
+
+
+def open_periods(hours: list[dict], start: date, days: int = OPEN_PERIOD_DAYS) -> list[dict]:
+    """Walk-in opening periods as concrete UTC intervals for the coming days, so that a search
+    engine can answer "open now" with a range query (DST and validity dates included).
+    `search_index rebuild` runs daily to roll the window forward."""
+    periods = []
+    for offset in range(-1, days):
+        day = start + timedelta(days=offset)
+        for h in hours:
+            if h["by_appointment_only"] or h["weekday"] != day.weekday():
+                continue
+            if h["valid_from"] and day < date.fromisoformat(h["valid_from"]):
+                continue
+            if h["valid_until"] and day > date.fromisoformat(h["valid_until"]):
+                continue
+            end_day = day + timedelta(days=1) if h["closes_next_day"] else day
+            opens = datetime.combine(day, time.fromisoformat(h["opens"]), tzinfo=BRUSSELS)
+            closes = datetime.combine(end_day, time.fromisoformat(h["closes"]), tzinfo=BRUSSELS)
+            periods.append(
+                {"gte": opens.astimezone(UTC).isoformat(), "lt": closes.astimezone(UTC).isoformat()}
+            )
+    return periods

@@ -28,3 +28,21 @@ class SearchEntry(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.data.get('name', self.service_key)}"
+
+
+class SearchOutbox(models.Model):
+    """Services whose Elasticsearch documents are behind the database (the node was down).
+
+    Durable: a row survives restarts until `search_index replay` (or the next successful
+    write) has copied the service's entries to Elasticsearch."""
+
+    service_key = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return str(self.service_key)

@@ -32,9 +32,16 @@ def pytest_addoption(parser):
         help="run against a throw-away PostgreSQL cluster (scripts/postgres.sh)",
     )
 
+    parser.addoption(
+        "--elasticsearch",
+        default=os.environ.get("BRUG_TEST_ELASTICSEARCH_URL", ""),
+        help="URL of an Elasticsearch 8 node for the search tests (scripts/elasticsearch.sh)",
+    )
+
 
 def pytest_report_header(config):
-    return f"database: {'postgresql' if config.getoption('--postgres') else 'sqlite'}"
+    database = "postgresql" if config.getoption("--postgres") else "sqlite"
+    return f"database: {database}; elasticsearch: {config.getoption('--elasticsearch') or '-'}"
 
 
 def _free_port() -> int:

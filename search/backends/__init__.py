@@ -9,4 +9,29 @@ __all__ = ["SearchBackend", "SearchResponse", "get_backend"]
 
 
 def get_backend() -> SearchBackend:
-    return import_string(settings.BRUG_SEARCH_BACKEND)()
+    backend = import_string(settings.BRUG_SEARCH_BACKEND)()
+    if backend.name == "database":
+        return backend
+    return FallbackBackend(backend)
+
+
+class FallbackBackend(SearchBackend):
+    """Answers from the database while the preferred backend is down or behind (outbox)."""
+
+    def __init__(self, primary: SearchBackend):
+        self.primary = primary
+        self.name = primary.name
+
+    def search(self, query) -> SearchResponse:
+        from search.backends.database import DatabaseBackend
+        from search.backends.elasticsearch import UNAVAILABLE
+        from search.models import SearchOutbox
+
+        if not SearchOutbox.objects.exists():
+            try:
+                return self.primary.search(query)
+            except UNAVAILABLE:
+                pass
+        response = DatabaseBackend().search(query)
+        response.fallback = True
+        return response

@@ -4,7 +4,7 @@ import pytest
 
 from search.models import SearchEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
 def api_names(client, q):
@@ -47,9 +47,19 @@ def test_deleting_a_service_removes_it(client, network, django_capture_on_commit
     assert api_names(client, "woning") == []
 
 
-def test_rebuild_command(network):
+def test_rebuild_command_switches_to_a_new_index(client, network, settings, search_backend):
     from django.core.management import call_command
 
     SearchEntry.objects.all().delete()
     call_command("search_index", "rebuild")
     assert SearchEntry.objects.count() == 1
+    assert api_names(client, "woning") == ["Woonbegeleiding"]
+    if search_backend == "elasticsearch":
+        from search.backends.elasticsearch import client as es_client
+
+        es = es_client()
+        before = set(es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX))
+        call_command("search_index", "rebuild")
+        after = set(es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX))
+        assert len(after) == 1 and after != before  # a new versioned index behind the alias
+        assert api_names(client, "woning") == ["Woonbegeleiding"]

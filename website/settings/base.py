@@ -174,3 +174,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
+
+# Elasticsearch is switched on by its variable; the database backend serves otherwise (and
+# whenever the node is unreachable).
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+BRUG_SEARCH_INDEX = os.environ.get("BRUG_SEARCH_INDEX", "brug-services")
+if ELASTICSEARCH_URL:
+    BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"

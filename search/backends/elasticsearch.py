@@ -1,0 +1,278 @@
+"""The Elasticsearch backend (elasticsearch-dsl, Elasticsearch 8).
+
+Documents are the same as the database backend's (search.documents), already analysed in
+Python (search.analysis), so the index needs only the analysers every distribution has
+(whitespace) and both backends match the same words. Versioned indices sit behind an alias;
+`rebuild` fills a new index and switches the alias in one atomic call, so searches never see
+a half-built index. "Open now" is a range query on concrete opening periods (date_range).
+"""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.helpers import bulk
+from elasticsearch_dsl import Boolean, DateRange, Document, GeoPoint, Keyword, Object, Text
+
+from search import analysis
+from search.backends.base import FACET_FIELDS, Hit, SearchBackend, SearchResponse
+from search.documents import open_periods
+from search.query import FLAG_FILTERS, SearchQuery
+
+UNAVAILABLE = (TransportError, ApiError, ConnectionError)
+
+
+class ServiceDocument(Document):
+    """One service at one location. The mapping lives here, in code."""
+
+    service_key = Keyword()
+    location_key = Keyword()
+    terms = Text(analyzer="whitespace")
+    name = Keyword()
+    names = Object(enabled=False)
+    organisation = Keyword(index=False)
+    needs = Keyword()
+    target_groups = Keyword()
+    languages = Keyword()
+    org_type = Keyword()
+    tags = Keyword()
+    interpreter = Boolean()
+    free = Boolean()
+    accepting = Boolean()
+    wheelchair = Boolean()
+    point = GeoPoint()
+    open_periods = DateRange()
+    sort_names = Object(properties={code: Keyword() for code, _n in settings.LANGUAGES})
+
+    class Index:
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def client() -> Elasticsearch:
+    # Fail fast: a search or a save should not wait for a node that is down.
+    return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5, max_retries=0)
+
+
+def alias_name() -> str:
+    return settings.BRUG_SEARCH_INDEX
+
+
+def to_source(doc: dict) -> dict:
+    source = {k: v for k, v in doc.items() if k not in ("hours", "municipality", "capacity")}
+    source["open_periods"] = open_periods(doc.get("hours", []), datetime.now(UTC).date())
+    source["sort_names"] = {
+        code: doc["names"].get(code, doc["name"]).casefold() for code, _n in settings.LANGUAGES
+    }
+    if not doc.get("point"):
+        source.pop("point", None)
+    return source
+
+
+def _doc_id(doc: dict) -> str:
+    return f"{doc['service_key']}:{doc.get('location_key') or '-'}"
+
+
+def rebuild(documents: list[dict]) -> str:
+    """Build a new versioned index, fill it, switch the alias, drop the old indices."""
+    es = client()
+    alias = alias_name()
+    index = f"{alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    mapping = ServiceDocument._doc_type.mapping.to_dict()
+    es.indices.create(index=index, mappings=mapping, settings=ServiceDocument.Index.settings)
+    actions = (
+        {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
+    )
+    bulk(es.options(request_timeout=120), actions, chunk_size=1000)
+    es.indices.refresh(index=index)
+    old = (
+        list(es.indices.get_alias(name=alias).keys()) if es.indices.exists_alias(name=alias) else []
+    )
+    actions = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": index, "alias": alias}})
+    es.indices.update_aliases(actions=actions)
+    for name in old:
+        es.indices.delete(index=name, ignore_unavailable=True)
+    return index
+
+
+def replace_service(service_key: str, documents: list[dict]) -> None:
+    """Replace one service's documents in the live index (raises when the node is down)."""
+    es = client()
+    alias = alias_name()
+    if not es.indices.exists_alias(name=alias):
+        rebuild([])
+    # The plain distribution has no delete-by-query (reindex module): find the ids, then bulk.
+    found = es.search(
+        index=alias, query={"term": {"service_key": str(service_key)}}, size=10_000, source=False
+    )
+    keep = {_doc_id(d) for d in documents}
+    actions = [
+        {"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
+        for hit in found["hits"]["hits"]
+        if hit["_id"] not in keep
+    ]
+    actions += [{"_index": alias, "_id": _doc_id(d), "_source": to_source(d)} for d in documents]
+    if actions:
+        bulk(es, actions, refresh=True)
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def search(self, query: SearchQuery) -> SearchResponse:
+        es = client()
+        filters = self._filters(query)
+        body = self._body(query, filters, every_word=True)
+        answer = es.search(index=alias_name(), **body)
+        relaxed = False
+        if query.has_text and self._count(answer) == 0:
+            answer = es.search(index=alias_name(), **self._body(query, filters, every_word=False))
+            relaxed = self._count(answer) > 0
+        return self._response(answer, query, relaxed)
+
+    @staticmethod
+    def _count(answer) -> int:
+        return int(answer["aggregations"]["services"]["value"])
+
+    def _filters(self, query: SearchQuery) -> list[dict]:
+        filters = []
+        needs = query.needs_with_children()
+        if needs:
+            filters.append({"terms": {"needs": sorted(needs)}})
+        for param, field in (
+            ("target_group", "target_groups"),
+            ("spoken_language", "languages"),
+            ("org_type", "org_type"),
+        ):
+            if getattr(query, param):
+                filters.append({"terms": {field: getattr(query, param)}})
+        if query.tag:
+            filters.append({"terms": {"tags": [t.lower() for t in query.tag]}})
+        for flag in FLAG_FILTERS:
+            if flag != "open_now" and getattr(query, flag):
+                filters.append({"term": {flag: True}})
+        if query.open_now:
+            filters.append({"term": {"open_periods": datetime.now(UTC).isoformat()}})
+        if query.bbox:
+            west, south, east, north = query.bbox
+            filters.append(
+                {
+                    "geo_bounding_box": {
+                        "point": {
+                            "top_left": {"lat": north, "lon": west},
+                            "bottom_right": {"lat": south, "lon": east},
+                        }
+                    }
+                }
+            )
+        if query.point and query.radius_km is not None:
+            lat, lon = query.point
+            filters.append(
+                {
+                    "geo_distance": {
+                        "distance": f"{query.radius_km}km",
+                        "point": {"lat": lat, "lon": lon},
+                    }
+                }
+            )
+        return filters
+
+    def _body(self, query: SearchQuery, filters: list[dict], every_word: bool) -> dict:
+        words = [
+            {
+                "bool": {
+                    "should": [{"term": {"terms": t}} for t in sorted(alts)],
+                    "minimum_should_match": 1,
+                }
+            }
+            for alts in analysis.word_alternatives(query.text)
+        ]
+        if not words:
+            text_query = {"match_all": {}}
+        elif every_word:
+            text_query = {"bool": {"must": words}}
+        else:
+            text_query = {"bool": {"should": words, "minimum_should_match": 1}}
+        sort: list = []
+        if query.point:
+            lat, lon = query.point
+            distance_sort = {
+                "_geo_distance": {
+                    "point": {"lat": lat, "lon": lon},
+                    "order": "asc",
+                    "unit": "km",
+                    "distance_type": "arc",
+                }
+            }
+        name_sort = {f"sort_names.{query.language}": "asc"}
+        if query.sort == "distance" and query.point:
+            sort = [distance_sort, name_sort]
+        elif query.sort == "name" or not query.has_text:
+            sort = [name_sort] + ([distance_sort] if query.point else [])
+        else:
+            sort = ["_score", name_sort] + ([distance_sort] if query.point else [])
+        aggs = {"services": {"cardinality": {"field": "service_key", "precision_threshold": 40000}}}
+        for name, field in FACET_FIELDS.items():
+            aggs[f"facet_{name}"] = {
+                "terms": {"field": field, "size": 200},
+                "aggs": {"services": {"cardinality": {"field": "service_key"}}},
+            }
+        for flag in FLAG_FILTERS:
+            condition = (
+                {"term": {"open_periods": datetime.now(UTC).isoformat()}}
+                if flag == "open_now"
+                else {"term": {flag: True}}
+            )
+            aggs[f"flag_{flag}"] = {
+                "filter": condition,
+                "aggs": {"services": {"cardinality": {"field": "service_key"}}},
+            }
+        return {
+            "query": {"bool": {"must": [text_query], "filter": filters}},
+            "collapse": {"field": "service_key"},
+            "sort": sort,
+            "from_": (query.page - 1) * query.page_size,
+            "size": query.page_size,
+            "aggs": aggs,
+            "track_total_hits": False,
+            "_source": ["service_key", "location_key", "name", "names", "point"],
+        }
+
+    def _response(self, answer, query: SearchQuery, relaxed: bool) -> SearchResponse:
+        hits = []
+        for item in answer["hits"]["hits"]:
+            source = item["_source"]
+            distance = None
+            if query.point and source.get("point"):
+                from geopy.distance import geodesic
+
+                distance = geodesic(
+                    query.point, (source["point"]["lat"], source["point"]["lon"])
+                ).km
+            hits.append(
+                Hit(
+                    service_key=source["service_key"],
+                    name=source["names"].get(query.language, source["name"]),
+                    score=float(item.get("_score") or 0),
+                    distance_km=distance,
+                    location_key=source.get("location_key"),
+                    point=source.get("point"),
+                )
+            )
+        aggregations = answer["aggregations"]
+        facets = {
+            name: {
+                bucket["key"]: int(bucket["services"]["value"])
+                for bucket in aggregations[f"facet_{name}"]["buckets"]
+            }
+            for name in FACET_FIELDS
+        }
+        for flag in FLAG_FILTERS:
+            facets[flag] = {"true": int(aggregations[f"flag_{flag}"]["services"]["value"])}
+        return SearchResponse(
+            backend=self.name,
+            count=self._count(answer),
+            hits=hits,
+            facets=facets,
+            relaxed=relaxed,
+        )

@@ -1,0 +1,28 @@
+"""Search tests run the same behaviour against both backends."""
+
+import os
+import uuid
+
+import pytest
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def search_backend(request, settings):
+    """The backend under test; Elasticsearch gets a fresh index alias per test."""
+    if request.param == "database":
+        settings.ELASTICSEARCH_URL = ""
+        settings.BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
+        yield "database"
+        return
+    url = request.config.getoption("--elasticsearch")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Elasticsearch: run through `make test`.")
+        pytest.skip("no Elasticsearch node (make test starts one)")
+    settings.ELASTICSEARCH_URL = url
+    settings.BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
+    settings.BRUG_SEARCH_INDEX = f"brug-test-{uuid.uuid4().hex[:12]}"
+    yield "elasticsearch"
+    from search.backends.elasticsearch import client
+
+    client().indices.delete(index=f"{settings.BRUG_SEARCH_INDEX}-*", ignore_unavailable=True)

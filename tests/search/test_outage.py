@@ -1,0 +1,61 @@
+"""Elasticsearch down: saving still works, the change waits in the outbox, search answers from
+the database (and says so), and a replay brings the node up to date. Nothing is lost.
+
+The outage is real from the client's side: the product is pointed at a port where no node
+listens (connection refused), then back at the running node."""
+
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from search.models import SearchOutbox
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def search(client, q):
+    return client.get("/api/v1/services", {"q": q}).json()
+
+
+def test_outage_edit_fallback_replay(
+    client, settings, network, search_backend, django_capture_on_commit_callbacks
+):
+    if search_backend != "elasticsearch":
+        pytest.skip("the outage concerns the Elasticsearch backend")
+    from search.sync import rebuild_elasticsearch
+
+    rebuild_elasticsearch()
+    node = settings.ELASTICSEARCH_URL
+    assert search(client, "woning")["backend"] == "elasticsearch"
+
+    settings.ELASTICSEARCH_URL = closed_port_url()  # the node is down
+    service = network["service"]
+    service.summary = "Nu ook hulp bij de kotzoektocht."
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save_revision().publish()  # saving still works
+    assert SearchOutbox.objects.filter(service_key=service.translation_key).exists()
+
+    answer = search(client, "kotzoektocht")
+    assert answer["backend"] == "database"  # fallback, and it already knows the edit
+    assert [r["name"] for r in answer["results"]] == ["Woonbegeleiding"]
+    html = client.get("/nl/search/", {"q": "kotzoektocht"}).content.decode()
+    assert 'class="note note--fallback"' in html
+
+    with pytest.raises(Exception, match="unavailable"):
+        call_command("search_index", "replay")
+    assert SearchOutbox.objects.exists()  # still waiting, nothing lost
+
+    settings.ELASTICSEARCH_URL = node  # the node is back
+    call_command("search_index", "replay")
+    assert not SearchOutbox.objects.exists()
+    answer = search(client, "kotzoektocht")
+    assert answer["backend"] == "elasticsearch"
+    assert [r["name"] for r in answer["results"]] == ["Woonbegeleiding"]
