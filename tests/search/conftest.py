@@ -14,6 +14,16 @@ def search_backend(request, settings):
         settings.BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
         yield "database"
         return
+    yield from _use_elasticsearch(request, settings)
+
+
+@pytest.fixture
+def elasticsearch_backend(request, settings):
+    """Only the Elasticsearch backend (for what concerns the node itself, e.g. an outage)."""
+    yield from _use_elasticsearch(request, settings)
+
+
+def _use_elasticsearch(request, settings):
     url = request.config.getoption("--elasticsearch")
     if not url:
         if os.environ.get("CI"):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from search.models import SearchOutbox
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("elasticsearch_backend")]
 
 
 def closed_port_url() -> str:
@@ -25,11 +25,7 @@ def search(client, q):
     return client.get("/api/v1/services", {"q": q}).json()
 
 
-def test_outage_edit_fallback_replay(
-    client, settings, network, search_backend, django_capture_on_commit_callbacks
-):
-    if search_backend != "elasticsearch":
-        pytest.skip("the outage concerns the Elasticsearch backend")
+def test_outage_edit_fallback_replay(client, settings, network, django_capture_on_commit_callbacks):
     from search.sync import rebuild_elasticsearch
 
     rebuild_elasticsearch()
