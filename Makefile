@@ -44,8 +44,8 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=website.settings.test $(MANAGE) makemigrations --check --dry-run --noinput
 
-test-fast: $(STAMP)  ## SQLite only, no Elasticsearch (its tests are skipped outside CI)
-	$(PY) -m pytest -p no:cacheprovider
+test-fast: $(STAMP)  ## SQLite only; tests needing Elasticsearch or Chromium are skipped (never in CI)
+	BRUG_TEST_ALLOW_SKIP=1 $(PY) -m pytest -p no:cacheprovider
 
 test: $(STAMP) system-deps lint check  ## Whole suite: Elasticsearch + SQLite, then PostgreSQL
 	scripts/test.sh

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import require_component
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -27,9 +29,7 @@ def browser():
 
     path = chromium_path()
     if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian package 'chromium').")
-        pytest.skip("Chromium not installed (make system-deps installs it)")
+        require_component("Chromium", "install Debian's chromium package (make system-deps)")
     with sync_playwright() as playwright:
         # Playwright gives the browser a fresh, empty profile of its own.
         browser = playwright.chromium.launch(

@@ -1,9 +1,10 @@
 """Search tests run the same behaviour against both backends."""
 
-import os
 import uuid
 
 import pytest
+
+from tests.conftest import require_component
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
@@ -26,9 +27,7 @@ def elasticsearch_backend(request, settings):
 def _use_elasticsearch(request, settings):
     url = request.config.getoption("--elasticsearch")
     if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Elasticsearch: run through `make test`.")
-        pytest.skip("no Elasticsearch node (make test starts one)")
+        require_component("Elasticsearch", "run `make test`, which starts a node")
     settings.ELASTICSEARCH_URL = url
     settings.BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
     settings.BRUG_SEARCH_INDEX = f"brug-test-{uuid.uuid4().hex[:12]}"

@@ -4,21 +4,13 @@ the database (and says so), and a replay brings the node up to date. Nothing is 
 The outage is real from the client's side: the product is pointed at a port where no node
 listens (connection refused), then back at the running node."""
 
-import socket
-
 import pytest
 from django.core.management import call_command
 
 from search.models import SearchOutbox
+from tests.conftest import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("elasticsearch_backend")]
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def search(client, q):
@@ -32,7 +24,7 @@ def test_outage_edit_fallback_replay(client, settings, network, django_capture_o
     node = settings.ELASTICSEARCH_URL
     assert search(client, "woning")["backend"] == "elasticsearch"
 
-    settings.ELASTICSEARCH_URL = closed_port_url()  # the node is down
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"  # the node is down
     service = network["service"]
     service.summary = "Nu ook hulp bij de kotzoektocht."
     with django_capture_on_commit_callbacks(execute=True):
