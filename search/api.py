@@ -97,7 +97,7 @@ def services(request, params: Query[ServiceParameters]):
             {
                 "id": result.hit.service_key,
                 "name": result.page.title,
-                "organisation": result.page.get_parent().title,
+                "organisation": result.page.organisation.title,
                 "summary": result.page.summary,
                 "url": request.build_absolute_uri(result.page.url),
                 "content_language": (result.page.alias_of or result.page).locale.language_code,

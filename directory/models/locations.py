@@ -168,12 +168,17 @@ class LocationPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from directory.models.services import ServicePage
+
         source = self.alias_of.specific if self.alias_of_id else self
-        context["services"] = [
-            s.localized
-            for s in source.services.live().specific().order_by("title")
-            if s.localized.live
-        ]
+        # The services here, in this page's locale (translations or aliases), in one query.
+        context["services"] = (
+            ServicePage.objects.live()
+            .filter(locale_id=self.locale_id)
+            .filter(translation_key__in=source.services.values("translation_key"))
+            .for_cards()
+            .order_by("title")
+        )
         return context
 
 

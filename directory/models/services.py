@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.query import ModelIterable
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -43,6 +45,23 @@ class ServiceTag(TaggedItemBase):
     )
 
 
+class CardIterable(ModelIterable):
+    """Yields services with their organisation attached, fetched in one query for the whole
+    result (a card shows the organisation's name; get_parent() per card would be N queries)."""
+
+    def __iter__(self):
+        from directory.models.organisations import OrganisationPage
+
+        services = list(super().__iter__())
+        steplen = Page.steplen
+        parents = {s.path[:-steplen] for s in services}
+        organisations = {o.path: o for o in OrganisationPage.objects.filter(path__in=parents)}
+        for service in services:
+            if service.path[:-steplen] in organisations:
+                service.__dict__["organisation"] = organisations[service.path[:-steplen]]
+            yield service
+
+
 class ServiceQuerySet(PageQuerySet):
     """Domain queries over services."""
 
@@ -57,9 +76,12 @@ class ServiceQuerySet(PageQuerySet):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
     def for_cards(self):
-        return self.select_related("locale").prefetch_related(
+        """Everything a result card shows, in a fixed number of queries."""
+        cards = self.select_related("locale", "alias_of__locale").prefetch_related(
             "needs__labels", "languages", "locations__opening_hours"
         )
+        cards._iterable_class = CardIterable
+        return cards
 
 
 class ServiceForm(WagtailAdminPageForm):
@@ -199,7 +221,7 @@ class ServicePage(Page):
         if self.capacity_status != Capacity.WAITING_LIST:
             self.waiting_weeks = None
 
-    @property
+    @cached_property
     def organisation(self):
         return self.get_parent().specific
 

@@ -8,6 +8,7 @@ a half-built index. "Open now" is a range query on concrete opening periods (dat
 """
 
 from datetime import UTC, datetime
+from functools import cache
 
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -15,7 +16,13 @@ from elasticsearch.helpers import bulk
 from elasticsearch_dsl import Boolean, DateRange, Document, GeoPoint, Keyword, Object, Text
 
 from search import analysis
-from search.backends.base import FACET_FIELDS, Hit, SearchBackend, SearchResponse
+from search.backends.base import (
+    FACET_FIELDS,
+    Hit,
+    SearchBackend,
+    SearchResponse,
+    distance_km,
+)
 from search.documents import open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
@@ -49,8 +56,14 @@ class ServiceDocument(Document):
 
 
 def client() -> Elasticsearch:
-    # Fail fast: a search or a save should not wait for a node that is down.
-    return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=5, max_retries=0)
+    return _client(settings.ELASTICSEARCH_URL)
+
+
+@cache
+def _client(url: str) -> Elasticsearch:
+    """One client (and connection pool) per node URL, not one per request.
+    Fail fast: a search or a save should not wait for a node that is down."""
+    return Elasticsearch(url, request_timeout=5, max_retries=0)
 
 
 def alias_name() -> str:
@@ -242,13 +255,7 @@ class ElasticsearchBackend(SearchBackend):
         hits = []
         for item in answer["hits"]["hits"]:
             source = item["_source"]
-            distance = None
-            if query.point and source.get("point"):
-                from geopy.distance import geodesic
-
-                distance = geodesic(
-                    query.point, (source["point"]["lat"], source["point"]["lon"])
-                ).km
+            distance = distance_km(source, query)
             hits.append(
                 Hit(
                     service_key=source["service_key"],

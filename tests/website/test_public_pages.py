@@ -138,3 +138,27 @@ def test_pages_load_nothing_from_another_host(client, network, url):
 def test_service_page_has_a_print_stylesheet(client, network):
     page = soup(client.get("/nl/organisations/ocmw-leuven/woonbegeleiding/"))
     assert page.find("link", attrs={"media": "print"})
+
+
+def test_result_cards_cost_the_same_queries_for_one_or_many_services(
+    client, network, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.factories import ServicePageFactory, alias_everywhere, publish
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/ar/needs/housing/")
+    for number in range(4):
+        service = ServicePageFactory(
+            parent=network["organisation"],
+            slug=f"extra-{number}",
+            needs=[network["need"]],
+        )
+        service.locations.set([network["location"]])
+        publish(service)
+        alias_everywhere(service)
+    with django_assert_max_num_queries(len(one)):
+        response = client.get("/ar/needs/housing/")
+    assert response.content.decode().count('class="card service-card"') == 5

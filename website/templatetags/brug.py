@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from directory.opening_hours import OpenStatus
 
@@ -71,5 +71,4 @@ def content_attrs(page) -> str:
 def content_language(page) -> str:
     """The language the page's content is written in (an alias shows its source's)."""
     source = page.alias_of if getattr(page, "alias_of_id", None) else page
-    locale = Locale.objects.get(pk=source.locale_id) if source else None
-    return locale.language_code if locale else settings.LANGUAGE_CODE
+    return source.locale.language_code
