@@ -7,26 +7,12 @@ translation analysed in its own language, and its needs' labels and synonyms in 
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from directory.models import LocationPage, ServicePage
 from directory.opening_hours import BRUSSELS
 from search import analysis
-
-
-def _text(html_or_text: str) -> str:
-    from django.utils.html import strip_tags
-
-    return strip_tags(html_or_text or "")
-
-
-def service_versions(service: ServicePage) -> list[ServicePage]:
-    """The live, real (non-alias) versions of a service, one per language it is written in."""
-    return list(
-        ServicePage.objects.live()
-        .filter(translation_key=service.translation_key, alias_of__isnull=True)
-        .select_related("locale")
-    )
 
 
 def build_documents(service_key) -> list[dict]:
@@ -47,7 +33,7 @@ def build_documents(service_key) -> list[dict]:
     if not versions:
         return []
     source = min(versions, key=lambda v: v.pk)  # the original is created first
-    organisation = Page.objects.get(pk=source.get_parent().pk).specific
+    organisation = source.get_parent().specific
     org_versions = [
         o.specific
         for o in Page.objects.live().filter(
@@ -62,7 +48,7 @@ def build_documents(service_key) -> list[dict]:
             [
                 version.title,
                 version.summary,
-                _text(version.description),
+                strip_tags(version.description or ""),
                 version.eligibility,
                 version.cost_details,
                 version.access_details,
