@@ -1,7 +1,7 @@
 """The JSON API: /api/v1/services (search) with its OpenAPI schema at /api/v1/openapi.json."""
 
 from django.utils import translation
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
@@ -60,9 +60,18 @@ class ServiceResult(Schema):
 
 class ServiceSearchAnswer(Schema):
     backend: str
+    fallback: bool = Field(
+        description="The preferred backend was unavailable; the database answered."
+    )
+    relaxed: bool = Field(description="No service matched every word; these match some.")
     count: int
     results: list[ServiceResult]
     facets: dict[str, dict[str, int]]
+    suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
+
+
+class SuggestAnswer(Schema):
+    suggestions: list[str]
 
 
 class ErrorAnswer(Schema):
@@ -84,9 +93,7 @@ def validation_error(request, exc):
     summary="Search services",
 )
 def services(request, params: Query[ServiceParameters]):
-    language = request.GET.get("lang") or translation.get_language()
-    if language not in dict(translation.trans_real.get_languages()):
-        language = translation.get_language()
+    language = _language(request)
     with translation.override(language):
         query, errors = search_query.parse(request.GET, language)
         if errors:
@@ -113,7 +120,35 @@ def services(request, params: Query[ServiceParameters]):
         ]
     return {
         "backend": response.backend,
+        "fallback": response.fallback,
+        "relaxed": response.relaxed,
         "count": response.count,
         "results": results,
         "facets": response.facets,
+        "suggestions": response.suggestions,
     }
+
+
+@api.get(
+    "/suggest",
+    response={200: SuggestAnswer, 400: ErrorAnswer},
+    summary="Complete what a visitor is typing",
+    description="Service and organisation names and need labels (every language) that "
+    "start with the words typed so far; at most `limit` (1–20, default 8).",
+)
+def suggest(request, q: str = "", limit: str = "", lang: str = ""):
+    with translation.override(_language(request)):
+        form = search_query.SuggestParameters(request.GET)
+        if not form.is_valid():
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return Status(400, {"errors": errors})
+    data = form.cleaned_data
+    return {"suggestions": get_backend().suggest(data["q"], data["limit"] or 8)}
+
+
+def _language(request) -> str:
+    """The language of the answer's messages: `lang`, else the request's language."""
+    language = request.GET.get("lang") or translation.get_language()
+    if language not in dict(translation.trans_real.get_languages()):
+        language = translation.get_language()
+    return language

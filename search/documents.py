@@ -41,12 +41,19 @@ def build_documents(service_key) -> list[dict]:
         )
     ]
 
+    # Three fields, one ranking: a word in a name (service or organisation) weighs most, then
+    # in a need or target-group label, then anywhere in the text. `terms` holds them all, so
+    # "every word must match" looks in one field.
+    name_terms: list[str] = []
+    need_terms: list[str] = []
     terms: list[str] = []
+    phrases: list[str] = []  # what suggestions offer while typing, in their own spelling
     for version in versions:
         language = version.locale.language_code
+        name_terms += analysis.index_terms(analysis.expand_synonyms(version.title), language)
+        phrases.append(version.title)
         text = " ".join(
             [
-                version.title,
                 version.summary,
                 strip_tags(version.description or ""),
                 version.eligibility,
@@ -57,8 +64,9 @@ def build_documents(service_key) -> list[dict]:
         terms += analysis.index_terms(analysis.expand_synonyms(text), language)
     for org in org_versions:
         language = org.locale.language_code
-        text = f"{org.title} {org.short_description}"
-        terms += analysis.index_terms(analysis.expand_synonyms(text), language)
+        name_terms += analysis.index_terms(analysis.expand_synonyms(org.title), language)
+        phrases.append(org.title)
+        terms += analysis.index_terms(analysis.expand_synonyms(org.short_description), language)
     needs = set()
     for need in source.needs.all():
         needs.add(need.slug)
@@ -67,10 +75,11 @@ def build_documents(service_key) -> list[dict]:
             needs.add(term.slug)
             for label in term.labels.all():
                 words = f"{label.label} {' '.join(label.synonym_list())}"
-                terms += analysis.index_terms(words, label.language)
+                need_terms += analysis.index_terms(words, label.language)
+                phrases.append(label.label)
     for group in source.target_groups.all():
         for label in group.labels.all():
-            terms += analysis.index_terms(label.label, label.language)
+            need_terms += analysis.index_terms(label.label, label.language)
 
     base = {
         "service_key": str(service_key),
@@ -87,6 +96,9 @@ def build_documents(service_key) -> list[dict]:
         "capacity": source.capacity_status,
         "org_type": organisation.organisation_type,
         "tags": sorted(t.name.lower() for t in source.tags.all()),
+        "suggest": sorted(set(phrases)),
+        "name_terms": _unique(name_terms),
+        "need_terms": _unique(need_terms),
     }
     locations = list(source.locations.all()) or [None]
     documents = []
@@ -104,9 +116,13 @@ def build_documents(service_key) -> list[dict]:
         place_terms = analysis.index_terms(
             f"{location.municipality} {location.postcode}" if location else "", "nl"
         )
-        doc["terms"] = " ".join(dict.fromkeys(terms + place_terms))
+        doc["terms"] = _unique(name_terms + need_terms + terms + place_terms)
         documents.append(doc)
     return documents
+
+
+def _unique(terms: list[str]) -> str:
+    return " ".join(dict.fromkeys(terms))
 
 
 def _hours(location: LocationPage | None) -> list[dict]:

@@ -1,23 +1,28 @@
 """The search entries: one denormalised row per service and location (a service without a
 location gets one row without a point). Both backends are fed from these rows' documents;
-the database backend also searches them directly (Wagtail's database search over `terms`)."""
+the database backend also searches them directly, through a full-text index the migrations
+keep in the database itself (SQLite FTS5 table with triggers, PostgreSQL generated tsvector
+column with a GIN index; see search.fulltext)."""
 
 from django.db import models
 from wagtail.search import index
 
+TEXT_FIELDS = ("name_terms", "need_terms", "terms")
 
-class SearchEntry(index.Indexed, models.Model):
+
+class SearchEntry(models.Model):
     service_key = models.UUIDField(db_index=True)
     location_key = models.UUIDField(null=True, blank=True)
-    # Space-separated analysed terms (search.analysis), every language of the service.
+    # Space-separated analysed terms (search.analysis), every language of the service:
+    # names (service, organisation), need and target-group labels, and all of the text.
+    name_terms = models.TextField(default="")
+    need_terms = models.TextField(default="")
     terms = models.TextField()
     # Everything filters, facets, sorting and result cards need (see search.documents).
     data = models.JSONField()
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    search_fields = [index.SearchField("terms"), index.FilterField("service_key")]
 
     class Meta:
         constraints = [
@@ -28,6 +33,35 @@ class SearchEntry(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.data.get('name', self.service_key)}"
+
+    @classmethod
+    def from_document(cls, doc: dict) -> "SearchEntry":
+        point = doc.get("point")
+        return cls(
+            service_key=doc["service_key"],
+            location_key=doc.get("location_key"),
+            data={k: v for k, v in doc.items() if k not in TEXT_FIELDS},
+            latitude=point["lat"] if point else None,
+            longitude=point["lon"] if point else None,
+            **{name: doc.get(name, "") for name in TEXT_FIELDS},
+        )
+
+    def to_document(self) -> dict:
+        return {**self.data, **{name: getattr(self, name) for name in TEXT_FIELDS}}
+
+
+class WagtailIndexedEntry(SearchEntry, index.Indexed):
+    """The same rows in Wagtail's own database search index, only for the benchmark that
+    compares it with the project's backends (saving a SearchEntry does not index it here)."""
+
+    search_fields = [
+        index.SearchField("name_terms", boost=3),
+        index.SearchField("need_terms", boost=2),
+        index.SearchField("terms"),
+    ]
+
+    class Meta:
+        proxy = True
 
 
 class SearchOutbox(models.Model):

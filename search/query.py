@@ -169,6 +169,12 @@ class SearchParameters(forms.Form):
         )
 
 
+class SuggestParameters(forms.Form):
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=20)
+    lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
+
+
 def parse(params, default_language: str) -> tuple[SearchQuery | None, dict[str, list[str]]]:
     """A validated query, or the errors per parameter (translated)."""
     form = SearchParameters(params)

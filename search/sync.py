@@ -5,6 +5,8 @@ locations re-indexes the services concerned after the transaction commits, throu
 """
 
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -28,15 +30,7 @@ def reindex_service(service_key) -> int:
 def _store_entries(service_key) -> list[dict]:
     SearchEntry.objects.filter(service_key=service_key).delete()
     documents = build_documents(service_key)
-    for doc in documents:
-        SearchEntry.objects.create(
-            service_key=service_key,
-            location_key=doc["location_key"],
-            terms=doc["terms"],
-            data={k: v for k, v in doc.items() if k != "terms"},
-            latitude=doc["point"]["lat"] if doc["point"] else None,
-            longitude=doc["point"]["lon"] if doc["point"] else None,
-        )
+    SearchEntry.objects.bulk_create(SearchEntry.from_document(doc) for doc in documents)
     return documents
 
 
@@ -45,35 +39,47 @@ def entry_documents(service_key=None) -> list[dict]:
     entries = SearchEntry.objects.all()
     if service_key is not None:
         entries = entries.filter(service_key=service_key)
-    return [{**entry.data, "terms": entry.terms} for entry in entries.iterator()]
+    return [entry.to_document() for entry in entries.iterator()]
 
 
 def push_to_elasticsearch(service_key, documents: list[dict]) -> bool:
-    """Copy a service to Elasticsearch; when the node is unreachable, remember it (outbox)."""
+    """Copy a service to Elasticsearch, retrying a few times (a node restarting, a timeout);
+    when the node stays unreachable, remember the service in the outbox."""
     if not settings.ELASTICSEARCH_URL:
         return True
     from search.backends import elasticsearch as es_backend
 
-    try:
-        replay_outbox()
-        es_backend.replace_service(str(service_key), documents)
-    except es_backend.UNAVAILABLE as error:
-        row, _created = SearchOutbox.objects.get_or_create(service_key=service_key)
-        row.attempts += 1
-        row.last_error = str(error)[:500]
-        row.save()
-        logger.warning("Elasticsearch unavailable; %s kept in the outbox", service_key)
-        return False
-    return True
+    for delay in [*settings.BRUG_SEARCH_RETRY_DELAYS, None]:
+        try:
+            replay_outbox()
+            es_backend.replace_service(str(service_key), documents)
+            return True
+        except es_backend.UNAVAILABLE as error:
+            if delay is None:
+                keep_in_outbox(service_key, error)
+                logger.warning("Elasticsearch unavailable; %s kept in the outbox", service_key)
+                return False
+            time.sleep(delay)
+    return False  # pragma: no cover - the loop always returns
+
+
+def keep_in_outbox(service_key, error: Exception) -> None:
+    row, _created = SearchOutbox.objects.get_or_create(service_key=service_key)
+    row.attempts += 1
+    row.last_error = str(error)[:500]
+    row.save()
 
 
 def replay_outbox() -> int:
-    """Copy every pending service to Elasticsearch; stops at the first failure (raises)."""
-    from search.backends import elasticsearch as es_backend
-
+    """Bring every pending service up to date (its entries rebuilt from the live pages, then
+    copied to Elasticsearch); stops at the first failure (raises)."""
     done = 0
     for row in SearchOutbox.objects.all():
-        es_backend.replace_service(str(row.service_key), entry_documents(row.service_key))
+        documents = _store_entries(row.service_key)
+        if settings.ELASTICSEARCH_URL:
+            from search.backends import elasticsearch as es_backend
+
+            es_backend.replace_service(str(row.service_key), documents)
         row.delete()
         done += 1
     return done
@@ -121,10 +127,34 @@ def affected_services(page) -> set:
 @task()
 def reindex_services_task(service_keys: list[str]) -> None:
     for key in service_keys:
-        reindex_service(key)
+        try:
+            reindex_service(key)
+        except Exception as error:
+            # The edit is saved already; never fail the editor's request over the index.
+            # The outbox keeps the service until `search_index replay` succeeds.
+            logger.exception("Re-indexing %s failed; kept in the outbox", key)
+            keep_in_outbox(key, error)
+
+
+_pending = threading.local()
 
 
 def schedule_reindex(page) -> None:
-    keys = sorted(str(k) for k in affected_services(page))
+    """Re-index the page's services once the transaction commits. Publishing a page also
+    publishes its aliases in every locale, each with a signal: the first callback to run
+    takes every pending key, the others find nothing left, so each service is done once.
+    (Keys of a rolled-back transaction go with the next commit: re-indexing is idempotent.)"""
+    keys = {str(k) for k in affected_services(page)}
+    if not keys:
+        return
+    if not hasattr(_pending, "keys"):
+        _pending.keys = set()
+    _pending.keys |= keys
+    transaction.on_commit(_enqueue_pending)
+
+
+def _enqueue_pending() -> None:
+    keys = sorted(getattr(_pending, "keys", ()))
+    _pending.keys = set()
     if keys:
-        transaction.on_commit(lambda: reindex_services_task.enqueue(keys))
+        reindex_services_task.enqueue(keys)

@@ -35,3 +35,14 @@ class FallbackBackend(SearchBackend):
         response = DatabaseBackend().search(query)
         response.fallback = True
         return response
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        from search.backends.elasticsearch import UNAVAILABLE
+        from search.models import SearchOutbox
+
+        if not SearchOutbox.objects.exists():
+            try:
+                return self.primary.suggest(prefix, limit)
+            except UNAVAILABLE:
+                pass
+        return super().suggest(prefix, limit)

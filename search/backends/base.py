@@ -1,6 +1,6 @@
 """The backend interface and the filtering, faceting and sorting rules both backends share."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from geopy.distance import geodesic
@@ -35,13 +35,33 @@ class SearchResponse:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: bool = False  # the preferred backend was unavailable
     relaxed: bool = False  # no service matched every word; these match some
+    suggestions: list[str] = field(default_factory=list)  # "did you mean"
 
 
 class SearchBackend:
     name = "base"
 
-    def search(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface
+    def search(self, query: SearchQuery) -> SearchResponse:
+        """Answer a query; when it finds nothing (or only some words), offer corrections."""
+        from search.suggestions import vocabulary
+
+        response = self.run(query)
+        if query.has_text and (response.count == 0 or response.relaxed):
+            corrected = vocabulary().correct(query.text)
+            if corrected:
+                probe = self.run(replace(query, text=corrected, page=1, page_size=1))
+                if probe.count and not probe.relaxed:
+                    response.suggestions = [corrected]
+        return response
+
+    def run(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Phrases that complete what a visitor is typing."""
+        from search.suggestions import vocabulary
+
+        return vocabulary().complete(prefix, limit)
 
 
 @dataclass

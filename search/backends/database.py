@@ -1,13 +1,12 @@
-"""The embedded backend: database full text through Wagtail's database search backend
-(SQLite FTS5, PostgreSQL full text) over the analysed terms of each search entry, then the
-shared filter, facet and sort rules in Python — plenty for a network of a few thousand
-services, with no server to run."""
+"""The embedded backend: the database's own full text (SQLite FTS5, PostgreSQL tsvector; see
+search.fulltext) over the analysed terms of each search entry, the point and flag filters in
+SQL, then the shared filter, facet and sort rules in Python — plenty for a network of a few
+thousand services, with no server to run."""
 
-from wagtail.search.backends import get_search_backend
-from wagtail.search.query import And, Or, PlainText
+import math
 
 from directory.opening_hours import now_in_brussels
-from search import analysis
+from search import analysis, fulltext
 from search.backends.base import (
     Hit,
     SearchBackend,
@@ -20,12 +19,14 @@ from search.models import SearchEntry
 from search.query import SearchQuery
 
 MAX_TEXT_MATCHES = 5000
+# A service with a version in the visitor's language ranks a little higher.
+LANGUAGE_PREFERENCE = 1.2
 
 
 class DatabaseBackend(SearchBackend):
     name = "database"
 
-    def search(self, query: SearchQuery) -> SearchResponse:
+    def run(self, query: SearchQuery) -> SearchResponse:
         relaxed = False
         if query.has_text:
             scores = self._text_scores(query, every_word=True)
@@ -36,6 +37,7 @@ class DatabaseBackend(SearchBackend):
         else:
             scores = {}
             entries = SearchEntry.objects.all()
+        entries = prefilter(entries, query)
         moment = now_in_brussels()
         needs = query.needs_with_children()
         best: dict[str, tuple[dict, float | None, float]] = {}
@@ -50,7 +52,10 @@ class DatabaseBackend(SearchBackend):
             current = best.get(key)
             # One result per service: its nearest (or first) matching location.
             if current is None or (distance is not None and (current[1] or 1e9) > distance):
-                best[key] = (doc, distance, scores.get(entry.pk, 0.0))
+                score = scores.get(entry.pk, 0.0)
+                if query.language in doc.get("languages_available", ()):
+                    score *= LANGUAGE_PREFERENCE
+                best[key] = (doc, distance, score)
         docs = [value[0] for value in best.values()]
         hits = [
             Hit(
@@ -75,11 +80,29 @@ class DatabaseBackend(SearchBackend):
 
     def _text_scores(self, query: SearchQuery, every_word: bool) -> dict[int, float]:
         alternatives = analysis.word_alternatives(query.text)
-        parts = [Or([PlainText(term) for term in sorted(alts)]) for alts in alternatives]
-        search_query = And(parts) if every_word else Or(parts)
-        backend = get_search_backend()
-        results = backend.search(search_query, SearchEntry.objects.all()).annotate_score("_score")
-        return {entry.pk: float(entry._score or 0) for entry in results[:MAX_TEXT_MATCHES]}
+        return fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
+
+
+def prefilter(entries, query: SearchQuery):
+    """What SQL can narrow cheaply before the documents are read: the area and the flags
+    that belong to the service or location row."""
+    if query.bbox:
+        west, south, east, north = query.bbox
+        entries = entries.filter(
+            longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+        )
+    if query.point and query.radius_km is not None:
+        lat, lon = query.point
+        # A box around the circle (a little wider than needed); the exact distance follows.
+        dlat = query.radius_km / 110.0 * 1.01
+        dlon = query.radius_km / (111.32 * max(math.cos(math.radians(lat)), 0.01)) * 1.01
+        entries = entries.filter(
+            latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)
+        )
+    for flag in ("interpreter", "free", "accepting", "wheelchair"):
+        if getattr(query, flag):
+            entries = entries.filter(**{f"data__{flag}": True})
+    return entries
 
 
 def sort_hits(hits: list[Hit], query: SearchQuery) -> list[Hit]:

@@ -13,9 +13,18 @@ from functools import cache
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import bulk
-from elasticsearch_dsl import Boolean, DateRange, Document, GeoPoint, Keyword, Object, Text
+from elasticsearch_dsl import (
+    Boolean,
+    Completion,
+    DateRange,
+    Document,
+    GeoPoint,
+    Keyword,
+    Object,
+    Text,
+)
 
-from search import analysis
+from search import analysis, suggestions
 from search.backends.base import (
     FACET_FIELDS,
     Hit,
@@ -23,6 +32,7 @@ from search.backends.base import (
     SearchResponse,
     distance_km,
 )
+from search.backends.database import LANGUAGE_PREFERENCE
 from search.documents import open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
@@ -34,9 +44,16 @@ class ServiceDocument(Document):
 
     service_key = Keyword()
     location_key = Keyword()
+    # Analysed in Python (search.analysis): names weigh most, then need labels, then all text.
+    name_terms = Text(analyzer="whitespace")
+    need_terms = Text(analyzer="whitespace")
     terms = Text(analyzer="whitespace")
+    # Search as you type: folded phrase starts (search.suggestions.inputs).
+    suggest_inputs = Completion(analyzer="whitespace", max_input_length=100)
+    suggest = Keyword(index=False)
     name = Keyword()
     names = Object(enabled=False)
+    languages_available = Keyword()
     organisation = Keyword(index=False)
     needs = Keyword()
     target_groups = Keyword()
@@ -76,6 +93,9 @@ def to_source(doc: dict) -> dict:
     source["sort_names"] = {
         code: doc["names"].get(code, doc["name"]).casefold() for code, _n in settings.LANGUAGES
     }
+    source["suggest_inputs"] = sorted(
+        {text for phrase in doc.get("suggest", []) for text in suggestions.inputs(phrase)}
+    )
     if not doc.get("point"):
         source.pop("point", None)
     return source
@@ -132,7 +152,7 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def search(self, query: SearchQuery) -> SearchResponse:
+    def run(self, query: SearchQuery) -> SearchResponse:
         es = client()
         filters = self._filters(query)
         body = self._body(query, filters, every_word=True)
@@ -191,11 +211,15 @@ class ElasticsearchBackend(SearchBackend):
         return filters
 
     def _body(self, query: SearchQuery, filters: list[dict], every_word: bool) -> dict:
+        # Each word must match (in `terms`, which holds every field); a word found in a name
+        # or a need label scores higher, as in the database backend.
         words = [
             {
-                "bool": {
-                    "should": [{"term": {"terms": t}} for t in sorted(alts)],
-                    "minimum_should_match": 1,
+                "multi_match": {
+                    "query": " ".join(sorted(alts)),
+                    "fields": ["name_terms^6", "need_terms^3", "terms"],
+                    "type": "most_fields",
+                    "operator": "or",
                 }
             }
             for alts in analysis.word_alternatives(query.text)
@@ -206,6 +230,19 @@ class ElasticsearchBackend(SearchBackend):
             text_query = {"bool": {"must": words}}
         else:
             text_query = {"bool": {"should": words, "minimum_should_match": 1}}
+        if words:
+            text_query = {
+                "function_score": {
+                    "query": text_query,
+                    "functions": [
+                        {
+                            "filter": {"term": {"languages_available": query.language}},
+                            "weight": LANGUAGE_PREFERENCE,
+                        }
+                    ],
+                    "boost_mode": "multiply",
+                }
+            }
         sort: list = []
         if query.point:
             lat, lon = query.point
@@ -250,6 +287,31 @@ class ElasticsearchBackend(SearchBackend):
             "track_total_hits": False,
             "_source": ["service_key", "location_key", "name", "names", "point"],
         }
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        text = suggestions.fold_text(prefix)
+        if not text:
+            return []
+        answer = client().search(
+            index=alias_name(),
+            suggest={
+                "complete": {
+                    "prefix": text,
+                    "completion": {
+                        "field": "suggest_inputs",
+                        "size": limit * 3,
+                        "skip_duplicates": True,
+                    },
+                }
+            },
+            source=["suggest"],
+        )
+        found: list[str] = []
+        for option in answer["suggest"]["complete"][0]["options"]:
+            phrase = suggestions.display_for(option["text"], option["_source"].get("suggest", []))
+            if phrase not in found:
+                found.append(phrase)
+        return found[:limit]
 
     def _response(self, answer, query: SearchQuery, relaxed: bool) -> SearchResponse:
         hits = []

@@ -191,3 +191,53 @@ def test_openapi_schema_documents_the_search(client):
     operation = schema["paths"]["/api/v1/services"]["get"]
     documented = {p["name"] for p in operation["parameters"]}
     assert {"q", "need", "bbox", "radius_km", "sort", "page_size"} <= documented
+
+
+def test_a_word_in_the_name_ranks_above_a_word_in_the_text(client, bigger_network):
+    cgg = bigger_network["organisation"].get_parent().get_children().get(slug="cgg")
+    other = ServicePageFactory(
+        parent=cgg,
+        title="Praatgroep",
+        slug="praatgroep",
+        summary="Samen praten na een trauma, in een kleine groep.",
+        needs=[],
+    )
+    publish(other)
+    alias_everywhere(other)
+    rebuild_all()
+    assert names(client.get("/api/v1/services", {"q": "trauma"})) == [
+        "Traumazorg voor vluchtelingen",
+        "Praatgroep",
+    ]
+
+
+def test_did_you_mean_offers_a_correction_that_finds_something(client, bigger_network):
+    answer = client.get("/api/v1/services", {"q": "woonbegleiding"}).json()
+    assert answer["count"] == 0
+    assert answer["suggestions"] == ["woonbegeleiding"]
+    assert client.get("/api/v1/services", {"q": "woning"}).json()["suggestions"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("woon", "Woonbegeleiding"),  # a service name
+        ("trau", "Traumazorg voor vluchtelingen"),
+        ("vluch", "Traumazorg voor vluchtelingen"),  # a later word of the name
+        ("sante", "Santé mentale"),  # a need label, typed without its accent
+        ("الصحة", "الصحة النفسية"),
+    ],
+)
+def test_suggest_completes_names_and_need_labels(client, bigger_network, typed, expected):
+    answer = client.get("/api/v1/suggest", {"q": typed})
+    assert answer.status_code == 200
+    assert expected in answer.json()["suggestions"]
+
+
+def test_suggest_with_nothing_typed_or_bad_limits(client, bigger_network):
+    assert client.get("/api/v1/suggest", {"q": "  "}).json() == {"suggestions": []}
+    bad = client.get("/api/v1/suggest", {"q": "woon", "limit": "0", "lang": "fr"})
+    assert bad.status_code == 400
+    assert "limit" in bad.json()["errors"]
+    assert "supérieure ou égale à 1" in bad.json()["errors"]["limit"][0]
+    assert client.get("/api/v1/suggest", {"q": "x" * 2000}).status_code == 400

@@ -47,3 +47,32 @@ def test_outage_edit_fallback_replay(client, settings, network, django_capture_o
     answer = search(client, "kotzoektocht")
     assert answer["backend"] == "elasticsearch"
     assert [r["name"] for r in answer["results"]] == ["Woonbegeleiding"]
+
+
+def test_a_passing_failure_is_retried_not_queued(
+    client, settings, network, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A node that drops one request (a restart, a timeout) does not leave work behind."""
+    from search.backends import elasticsearch as es_backend
+    from search.sync import rebuild_elasticsearch
+
+    rebuild_elasticsearch()
+    real = es_backend.replace_service
+    calls = []
+
+    def flaky(service_key, documents):
+        calls.append(service_key)
+        if len(calls) == 1:
+            raise ConnectionError("connection reset")
+        return real(service_key, documents)
+
+    monkeypatch.setattr(es_backend, "replace_service", flaky)
+    service = network["service"]
+    service.summary = "Nu ook hulp bij de kotzoektocht."
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save_revision().publish()
+    assert len(calls) == 2
+    assert not SearchOutbox.objects.exists()
+    answer = search(client, "kotzoektocht")
+    assert answer["backend"] == "elasticsearch"
+    assert [r["name"] for r in answer["results"]] == ["Woonbegeleiding"]

@@ -63,3 +63,29 @@ def test_rebuild_command_switches_to_a_new_index(client, network, settings, sear
         after = set(es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX))
         assert len(after) == 1 and after != before  # a new versioned index behind the alias
         assert api_names(client, "woning") == ["Woonbegeleiding"]
+
+
+def test_a_failing_reindex_never_fails_the_save_and_is_replayed(
+    client, network, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from search import sync
+    from search.models import SearchOutbox
+
+    def broken(service_key):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(sync, "build_documents", broken)
+    service = network["service"]
+    service.summary = "Nieuwe zin over kotzoektocht."
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save_revision().publish()  # no exception reaches the editor
+    row = SearchOutbox.objects.get(service_key=service.translation_key)
+    assert "database hiccup" in row.last_error
+    assert api_names(client, "kotzoektocht") == []  # not indexed yet …
+
+    monkeypatch.undo()
+    call_command("search_index", "replay")
+    assert not SearchOutbox.objects.exists()
+    assert api_names(client, "kotzoektocht") == ["Woonbegeleiding"]  # … nothing lost

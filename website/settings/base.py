@@ -179,5 +179,7 @@ BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
 # whenever the node is unreachable).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 BRUG_SEARCH_INDEX = os.environ.get("BRUG_SEARCH_INDEX", "brug-services")
+# Seconds to wait before each retry of an Elasticsearch write; then the outbox keeps it.
+BRUG_SEARCH_RETRY_DELAYS = (0.5, 2.0)
 if ELASTICSEARCH_URL:
     BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"

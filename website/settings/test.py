@@ -13,3 +13,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 WAGTAILADMIN_BASE_URL = "http://testserver"
+BRUG_SEARCH_RETRY_DELAYS = (0.0, 0.0)  # the retries still happen, without the waiting

@@ -14,7 +14,7 @@ class Command(BaseCommand):
             choices=["rebuild", "replay"],
             help="rebuild: every entry and a new Elasticsearch index behind the alias (run "
             "daily: it also rolls the open-now window forward); replay: copy the outbox to "
-            "Elasticsearch after an outage.",
+            "Elasticsearch after an outage or a failed re-index (safe to run every few minutes).",
         )
 
     def handle(self, *args, action, **options):
@@ -24,7 +24,9 @@ class Command(BaseCommand):
             try:
                 done = replay_outbox()
             except Exception as error:  # noqa: BLE001 - report, keep the outbox
-                raise CommandError(f"Elasticsearch still unavailable: {error}") from error
+                raise CommandError(
+                    f"Replay stopped, the outbox is kept (Elasticsearch unavailable?): {error}"
+                ) from error
             self.stdout.write(self.style.SUCCESS(f"Replayed {done} services."))
             return
         count = rebuild_all()
