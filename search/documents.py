@@ -101,10 +101,17 @@ def build_documents(service_key) -> list[dict]:
         "need_terms": _unique(need_terms),
     }
     locations = list(source.locations.all()) or [None]
+    # Where a service is belongs to the service: "Kessel-Lo" finds it at all its locations,
+    # so a service's documents match the same words (and one of them can count it).
+    place_terms = analysis.index_terms(
+        " ".join(f"{loc.municipality} {loc.postcode}" for loc in locations if loc), "nl"
+    )
+    all_terms = _unique(name_terms + need_terms + terms + place_terms)
     documents = []
-    for location in locations:
+    for rank, location in enumerate(locations):
         doc = dict(base)
         doc["location_key"] = str(location.translation_key) if location else None
+        doc["location_rank"] = rank  # 0: the document that stands for the service in counts
         doc["wheelchair"] = bool(location and location.wheelchair_access == "yes")
         doc["point"] = (
             {"lat": float(location.latitude), "lon": float(location.longitude)}
@@ -113,10 +120,7 @@ def build_documents(service_key) -> list[dict]:
         )
         doc["municipality"] = location.municipality if location else ""
         doc["hours"] = _hours(location)
-        place_terms = analysis.index_terms(
-            f"{location.municipality} {location.postcode}" if location else "", "nl"
-        )
-        doc["terms"] = _unique(name_terms + need_terms + terms + place_terms)
+        doc["terms"] = all_terms
         documents.append(doc)
     return documents
 

@@ -43,6 +43,11 @@ class SearchQuery:
     def has_text(self) -> bool:
         return analysis.has_words(self.text)
 
+    @property
+    def can_relax(self) -> bool:
+        """Whether "any of the words" can find more than "every word"."""
+        return len(set(analysis.tokens(self.text))) > 1
+
     def needs_with_children(self) -> set[str]:
         if not self.need:
             return set()

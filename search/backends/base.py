@@ -120,18 +120,21 @@ def distance_km(doc: dict, query: SearchQuery) -> float | None:
     return geodesic(query.point, (doc["point"]["lat"], doc["point"]["lon"])).km
 
 
-def facet_counts(docs: list[dict], moment: datetime) -> dict[str, dict[str, int]]:
-    """Per filter value, how many of the matching services have it."""
+def facet_counts(services: list[list[dict]], moment: datetime) -> dict[str, dict[str, int]]:
+    """Per filter value, how many of the matching services have it. Each service comes as
+    its matching documents (one per location): a location flag such as wheelchair access
+    counts when any of them has it."""
     facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-    for doc in docs:
+    for docs in services:
+        doc = docs[0]
         for name, key in FACET_FIELDS.items():
             values = doc[key] if isinstance(doc[key], list) else [doc[key]]
             for value in values:
                 facets[name][value] = facets[name].get(value, 0) + 1
     for flag in FLAG_FILTERS:
         if flag == "open_now":
-            count = sum(1 for doc in docs if open_now(doc, moment))
+            count = sum(1 for docs in services if any(open_now(d, moment) for d in docs))
         else:
-            count = sum(1 for doc in docs if doc.get(flag))
+            count = sum(1 for docs in services if any(d.get(flag) for d in docs))
         facets[flag] = {"true": count}
     return facets

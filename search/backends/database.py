@@ -27,12 +27,16 @@ class DatabaseBackend(SearchBackend):
     name = "database"
 
     def run(self, query: SearchQuery) -> SearchResponse:
-        relaxed = False
+        response = self._run(query, every_word=True)
+        if response.count == 0 and query.can_relax:
+            relaxed = self._run(query, every_word=False)
+            relaxed.relaxed = relaxed.count > 0
+            return relaxed
+        return response
+
+    def _run(self, query: SearchQuery, every_word: bool) -> SearchResponse:
         if query.has_text:
-            scores = self._text_scores(query, every_word=True)
-            if not scores:
-                scores = self._text_scores(query, every_word=False)
-                relaxed = bool(scores)
+            scores = self._text_scores(query, every_word)
             entries = SearchEntry.objects.filter(pk__in=scores)
         else:
             scores = {}
@@ -41,6 +45,7 @@ class DatabaseBackend(SearchBackend):
         moment = now_in_brussels()
         needs = query.needs_with_children()
         best: dict[str, tuple[dict, float | None, float]] = {}
+        matching: dict[str, list[dict]] = {}
         for entry in entries.only("pk", "data"):
             doc = entry.data
             if not matches_filters(doc, query, needs, moment):
@@ -49,6 +54,7 @@ class DatabaseBackend(SearchBackend):
             if query.radius_km is not None and (distance is None or distance > query.radius_km):
                 continue
             key = doc["service_key"]
+            matching.setdefault(key, []).append(doc)
             current = best.get(key)
             # One result per service: its nearest (or first) matching location.
             if current is None or (distance is not None and (current[1] or 1e9) > distance):
@@ -56,7 +62,6 @@ class DatabaseBackend(SearchBackend):
                 if query.language in doc.get("languages_available", ()):
                     score *= LANGUAGE_PREFERENCE
                 best[key] = (doc, distance, score)
-        docs = [value[0] for value in best.values()]
         hits = [
             Hit(
                 service_key=key,
@@ -74,8 +79,7 @@ class DatabaseBackend(SearchBackend):
             backend=self.name,
             count=len(hits),
             hits=hits[start : start + query.page_size],
-            facets=facet_counts(docs, moment),
-            relaxed=relaxed,
+            facets=facet_counts(list(matching.values()), moment),
         )
 
     def _text_scores(self, query: SearchQuery, every_word: bool) -> dict[int, float]:

@@ -19,6 +19,7 @@ from elasticsearch_dsl import (
     DateRange,
     Document,
     GeoPoint,
+    Integer,
     Keyword,
     Object,
     Text,
@@ -37,6 +38,16 @@ from search.documents import open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
+LOCATION_FLAGS = ("wheelchair", "open_now")
+
+
+def location_filtered(query: SearchQuery) -> bool:
+    """Whether the query keeps some locations of a service and drops others."""
+    return bool(
+        query.bbox
+        or (query.point and query.radius_km is not None)
+        or any(getattr(query, flag) for flag in LOCATION_FLAGS)
+    )
 
 
 class ServiceDocument(Document):
@@ -51,6 +62,7 @@ class ServiceDocument(Document):
     # Search as you type: folded phrase starts (search.suggestions.inputs).
     suggest_inputs = Completion(analyzer="whitespace", max_input_length=100)
     suggest = Keyword(index=False)
+    location_rank = Integer()
     name = Keyword()
     names = Object(enabled=False)
     languages_available = Keyword()
@@ -158,14 +170,17 @@ class ElasticsearchBackend(SearchBackend):
         body = self._body(query, filters, every_word=True)
         answer = es.search(index=alias_name(), **body)
         relaxed = False
-        if query.has_text and self._count(answer) == 0:
+        if query.can_relax and self._count(answer) == 0:
             answer = es.search(index=alias_name(), **self._body(query, filters, every_word=False))
             relaxed = self._count(answer) > 0
         return self._response(answer, query, relaxed)
 
     @staticmethod
     def _count(answer) -> int:
-        return int(answer["aggregations"]["services"]["value"])
+        aggregations = answer["aggregations"]
+        if "primary" in aggregations:
+            return int(aggregations["primary"]["doc_count"])
+        return int(aggregations["services"]["value"])
 
     def _filters(self, query: SearchQuery) -> list[dict]:
         filters = []
@@ -261,57 +276,54 @@ class ElasticsearchBackend(SearchBackend):
             sort = [name_sort] + ([distance_sort] if query.point else [])
         else:
             sort = ["_score", name_sort] + ([distance_sort] if query.point else [])
-        aggs = {"services": {"cardinality": {"field": "service_key", "precision_threshold": 40000}}}
-        for name, field in FACET_FIELDS.items():
-            aggs[f"facet_{name}"] = {
-                "terms": {"field": field, "size": 200},
-                "aggs": {"services": {"cardinality": {"field": "service_key"}}},
-            }
-        for flag in FLAG_FILTERS:
-            condition = (
-                {"term": {"open_periods": datetime.now(UTC).isoformat()}}
-                if flag == "open_now"
-                else {"term": {flag: True}}
-            )
-            aggs[f"flag_{flag}"] = {
-                "filter": condition,
-                "aggs": {"services": {"cardinality": {"field": "service_key"}}},
-            }
-        return {
+        body = {
             "query": {"bool": {"must": [text_query], "filter": filters}},
-            "collapse": {"field": "service_key"},
             "sort": sort,
             "from_": (query.page - 1) * query.page_size,
             "size": query.page_size,
-            "aggs": aggs,
+            "aggs": self._aggs(query),
             "track_total_hits": False,
             "_source": ["service_key", "location_key", "name", "names", "point"],
         }
+        if query.point or location_filtered(query):
+            # The service's nearest (or matching) location stands for it.
+            body["collapse"] = {"field": "service_key"}
+        else:
+            # Every document of a service matches alike: show its first location.
+            body["post_filter"] = {"term": {"location_rank": 0}}
+        return body
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        text = suggestions.fold_text(prefix)
-        if not text:
-            return []
-        answer = client().search(
-            index=alias_name(),
-            suggest={
-                "complete": {
-                    "prefix": text,
-                    "completion": {
-                        "field": "suggest_inputs",
-                        "size": limit * 3,
-                        "skip_duplicates": True,
-                    },
-                }
-            },
-            source=["suggest"],
-        )
-        found: list[str] = []
-        for option in answer["suggest"]["complete"][0]["options"]:
-            phrase = suggestions.display_for(option["text"], option["_source"].get("suggest", []))
-            if phrase not in found:
-                found.append(phrase)
-        return found[:limit]
+    def _aggs(self, query: SearchQuery) -> dict:
+        """Facet counts count services, not documents. Without a filter on locations every
+        document of a matching service matches, so counting the services' first documents
+        (location_rank 0) is exact and cheap; with one, a cardinality of service keys per
+        bucket (exact up to its precision threshold, then within a few per cent)."""
+        flag_conditions = {
+            flag: {"term": {"open_periods": datetime.now(UTC).isoformat()}}
+            if flag == "open_now"
+            else {"term": {flag: True}}
+            for flag in FLAG_FILTERS
+        }
+        services = {"services": {"cardinality": {"field": "service_key"}}}
+        if location_filtered(query):
+            aggs = {"services": {"cardinality": {"field": "service_key"}}}
+            for name, field in FACET_FIELDS.items():
+                aggs[f"facet_{name}"] = {"terms": {"field": field, "size": 200}, "aggs": services}
+            for flag, condition in flag_conditions.items():
+                aggs[f"flag_{flag}"] = {"filter": condition, "aggs": services}
+            return aggs
+        primary = {
+            f"facet_{name}": {"terms": {"field": field, "size": 200}}
+            for name, field in FACET_FIELDS.items()
+        }
+        aggs = {}
+        for flag, condition in flag_conditions.items():
+            if flag in LOCATION_FLAGS:  # any of the service's locations may have it
+                aggs[f"flag_{flag}"] = {"filter": condition, "aggs": services}
+            else:
+                primary[f"flag_{flag}"] = {"filter": condition}
+        aggs["primary"] = {"filter": {"term": {"location_rank": 0}}, "aggs": primary}
+        return aggs
 
     def _response(self, answer, query: SearchQuery, relaxed: bool) -> SearchResponse:
         hits = []
@@ -329,15 +341,20 @@ class ElasticsearchBackend(SearchBackend):
                 )
             )
         aggregations = answer["aggregations"]
+        primary = aggregations.get("primary", {})
+
+        def count(bucket) -> int:
+            return int(bucket["services"]["value"]) if "services" in bucket else bucket["doc_count"]
+
+        def agg(name):
+            return aggregations[name] if name in aggregations else primary[name]
+
         facets = {
-            name: {
-                bucket["key"]: int(bucket["services"]["value"])
-                for bucket in aggregations[f"facet_{name}"]["buckets"]
-            }
+            name: {bucket["key"]: count(bucket) for bucket in agg(f"facet_{name}")["buckets"]}
             for name in FACET_FIELDS
         }
         for flag in FLAG_FILTERS:
-            facets[flag] = {"true": int(aggregations[f"flag_{flag}"]["services"]["value"])}
+            facets[flag] = {"true": count(agg(f"flag_{flag}"))}
         return SearchResponse(
             backend=self.name,
             count=self._count(answer),

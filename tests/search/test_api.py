@@ -241,3 +241,46 @@ def test_suggest_with_nothing_typed_or_bad_limits(client, bigger_network):
     assert "limit" in bad.json()["errors"]
     assert "supérieure ou égale à 1" in bad.json()["errors"]["limit"][0]
     assert client.get("/api/v1/suggest", {"q": "x" * 2000}).status_code == 400
+
+
+@pytest.fixture
+def two_locations(bigger_network):
+    """The trauma service also works from a wheelchair-accessible office in Tienen."""
+    trauma = bigger_network["organisation"].get_parent().get_children().get(slug="cgg")
+    tienen = publish(
+        LocationPageFactory(
+            parent=trauma,
+            title="CGG Tienen",
+            slug="cgg-tienen",
+            postcode="3300",
+            municipality="Tienen",
+            latitude="50.807000",
+            longitude="4.938000",
+            wheelchair_access="yes",
+        )
+    )
+    alias_everywhere(tienen)
+    service = ServicePageFactory._meta.model.objects.get(slug="traumazorg", alias_of=None)
+    service.locations.add(tienen)
+    publish(service)
+    rebuild_all()
+    return bigger_network
+
+
+def test_a_service_at_two_locations_counts_once(client, two_locations):
+    answer = client.get("/api/v1/services", {"q": "trauma"}).json()
+    assert answer["count"] == 1
+    assert [r["name"] for r in answer["results"]] == ["Traumazorg voor vluchtelingen"]
+    assert answer["facets"]["need"]["mental-health"] == 1
+    assert answer["facets"]["wheelchair"]["true"] == 1  # one of its locations
+    # Either place finds it: where a service works belongs to the service.
+    assert names(client.get("/api/v1/services", {"q": "trauma Tienen"})) == [
+        "Traumazorg voor vluchtelingen"
+    ]
+    wheelchair = client.get("/api/v1/services", {"wheelchair": "true", "near": "3000"}).json()
+    assert [r["name"] for r in wheelchair["results"]] == ["Traumazorg voor vluchtelingen"]
+    assert wheelchair["results"][0]["distance_km"] > 10  # the Tienen office, not Kessel-Lo
+    assert wheelchair["facets"]["need"] == {"mental-health": 1}
+    near_tienen = client.get("/api/v1/services", {"lat": "50.80", "lon": "4.94"}).json()
+    trauma = next(r for r in near_tienen["results"] if r["name"].startswith("Trauma"))
+    assert trauma["distance_km"] < 2  # the nearest of its locations

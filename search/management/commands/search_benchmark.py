@@ -67,6 +67,21 @@ HOURS = [
 ]
 
 
+def synthetic_service(rng: random.Random) -> list[dict]:
+    """A service's documents: one location, or two for one service in five."""
+    doc = synthetic_document(rng)
+    if rng.random() >= 0.2:
+        return [doc]
+    second = {
+        **doc,
+        "location_key": str(uuid.uuid4()),
+        "location_rank": 1,
+        "wheelchair": rng.random() < 0.5,
+        "point": {"lat": rng.uniform(49.5, 51.5), "lon": rng.uniform(2.5, 6.4)},
+    }
+    return [doc, second]
+
+
 def synthetic_document(rng: random.Random) -> dict:
     key = str(uuid.uuid4())
     language = rng.choice(["nl", "nl", "nl", "fr", "en", "ar"])
@@ -76,6 +91,7 @@ def synthetic_document(rng: random.Random) -> dict:
     return {
         "service_key": key,
         "location_key": str(uuid.uuid4()),
+        "location_rank": 0,
         "name": name,
         "names": {language: name},
         "organisation": "Bench",
@@ -109,7 +125,7 @@ QUERIES = {
         need=["housing"],
         free=True,
         point=(50.88, 4.70),
-        radius_km=25,
+        radius_km=50,
         sort="distance",
     ),
     "bbox+facets": SearchQuery(language="en", bbox=(4.3, 50.7, 5.0, 51.0)),
@@ -174,7 +190,7 @@ class Command(BaseCommand):
     def _load(self, size: int, seed: int) -> list[dict]:
         self._clean()
         rng = random.Random(seed)
-        docs = [synthetic_document(rng) for _ in range(size)]
+        docs = [doc for _ in range(size) for doc in synthetic_service(rng)]
         entries = (SearchEntry.from_document(d) for d in docs)
         SearchEntry.objects.bulk_create(entries, batch_size=2000)
         # The same rows in Wagtail's own database search index, for the comparison.
