@@ -107,6 +107,9 @@ def build_documents(service_key) -> list[dict]:
         " ".join(f"{loc.municipality} {loc.postcode}" for loc in locations if loc), "nl"
     )
     all_terms = _unique(name_terms + need_terms + terms + place_terms)
+    # What any of the service's locations offers, for counting services in one document.
+    base["wheelchair_any"] = any(loc and loc.wheelchair_access == "yes" for loc in locations)
+    base["hours_any"] = [h for loc in locations for h in _hours(loc)]
     documents = []
     for rank, location in enumerate(locations):
         doc = dict(base)

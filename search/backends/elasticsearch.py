@@ -7,12 +7,13 @@ Python (search.analysis), so the index needs only the analysers every distributi
 a half-built index. "Open now" is a range query on concrete opening periods (date_range).
 """
 
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import bulk, parallel_bulk
 from elasticsearch_dsl import (
     Boolean,
     Completion,
@@ -21,6 +22,7 @@ from elasticsearch_dsl import (
     GeoPoint,
     Integer,
     Keyword,
+    Long,
     Object,
     Text,
 )
@@ -38,7 +40,7 @@ from search.documents import open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
-LOCATION_FLAGS = ("wheelchair", "open_now")
+LOCATION_FLAGS = ("wheelchair", "open_now")  # filters that keep some locations, not others
 
 
 def location_filtered(query: SearchQuery) -> bool:
@@ -54,6 +56,8 @@ class ServiceDocument(Document):
     """One service at one location. The mapping lives here, in code."""
 
     service_key = Keyword()
+    # The key as a number: counting distinct numbers is far cheaper than distinct strings.
+    service_number = Long()
     location_key = Keyword()
     # Analysed in Python (search.analysis): names weigh most, then need labels, then all text.
     name_terms = Text(analyzer="whitespace")
@@ -78,6 +82,9 @@ class ServiceDocument(Document):
     wheelchair = Boolean()
     point = GeoPoint()
     open_periods = DateRange()
+    # On a service's first document: what any of its locations offers (facet counts).
+    wheelchair_any = Boolean()
+    open_periods_any = DateRange()
     sort_names = Object(properties={code: Keyword() for code, _n in settings.LANGUAGES})
 
     class Index:
@@ -100,17 +107,27 @@ def alias_name() -> str:
 
 
 def to_source(doc: dict) -> dict:
-    source = {k: v for k, v in doc.items() if k not in ("hours", "municipality", "capacity")}
-    source["open_periods"] = open_periods(doc.get("hours", []), datetime.now(UTC).date())
+    skip = ("hours", "hours_any", "municipality", "capacity")
+    source = {k: v for k, v in doc.items() if k not in skip}
+    today = datetime.now(UTC).date()
+    source["open_periods"] = open_periods(doc.get("hours", []), today)
+    if doc.get("location_rank", 0) == 0:
+        source["open_periods_any"] = open_periods(doc.get("hours_any", []), today)
     source["sort_names"] = {
         code: doc["names"].get(code, doc["name"]).casefold() for code, _n in settings.LANGUAGES
     }
+    source["service_number"] = service_number(doc["service_key"])
     source["suggest_inputs"] = sorted(
         {text for phrase in doc.get("suggest", []) for text in suggestions.inputs(phrase)}
     )
     if not doc.get("point"):
         source.pop("point", None)
     return source
+
+
+def service_number(service_key: str) -> int:
+    """A positive 63-bit number from the service's UUID (collisions: negligible)."""
+    return uuid.UUID(str(service_key)).int >> 65
 
 
 def _doc_id(doc: dict) -> str:
@@ -123,11 +140,21 @@ def rebuild(documents: list[dict]) -> str:
     alias = alias_name()
     index = f"{alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
     mapping = ServiceDocument._doc_type.mapping.to_dict()
-    es.indices.create(index=index, mappings=mapping, settings=ServiceDocument.Index.settings)
+    # No refreshes while filling: nobody searches the new index before the alias moves.
+    es.indices.create(
+        index=index,
+        mappings=mapping,
+        settings={**ServiceDocument.Index.settings, "refresh_interval": "-1"},
+    )
     actions = (
         {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
     )
-    bulk(es.options(request_timeout=120), actions, chunk_size=1000)
+    for ok, item in parallel_bulk(
+        es.options(request_timeout=120), actions, chunk_size=1000, thread_count=2
+    ):
+        if not ok:  # pragma: no cover - parallel_bulk raises on errors by default
+            raise RuntimeError(f"Indexing failed: {item}")
+    es.indices.put_settings(index=index, settings={"index": {"refresh_interval": None}})
     es.indices.refresh(index=index)
     old = (
         list(es.indices.get_alias(name=alias).keys()) if es.indices.exists_alias(name=alias) else []
@@ -296,34 +323,55 @@ class ElasticsearchBackend(SearchBackend):
     def _aggs(self, query: SearchQuery) -> dict:
         """Facet counts count services, not documents. Without a filter on locations every
         document of a matching service matches, so counting the services' first documents
-        (location_rank 0) is exact and cheap; with one, a cardinality of service keys per
-        bucket (exact up to its precision threshold, then within a few per cent)."""
-        flag_conditions = {
-            flag: {"term": {"open_periods": datetime.now(UTC).isoformat()}}
-            if flag == "open_now"
-            else {"term": {flag: True}}
-            for flag in FLAG_FILTERS
-        }
-        services = {"services": {"cardinality": {"field": "service_key"}}}
+        (location_rank 0) is exact and cheap; with one (an area, a radius, wheelchair, open
+        now), a cardinality of service numbers per bucket: exact up to 3,000 services, within
+        a few per cent beyond."""
+        now = datetime.now(UTC).isoformat()
+        conditions = {flag: {"term": {flag: True}} for flag in FLAG_FILTERS}
+        conditions["open_now"] = {"term": {"open_periods": now}}
         if location_filtered(query):
-            aggs = {"services": {"cardinality": {"field": "service_key"}}}
+            services = {"services": {"cardinality": {"field": "service_number"}}}
+            aggs = dict(services)
             for name, field in FACET_FIELDS.items():
                 aggs[f"facet_{name}"] = {"terms": {"field": field, "size": 200}, "aggs": services}
-            for flag, condition in flag_conditions.items():
+            for flag, condition in conditions.items():
                 aggs[f"flag_{flag}"] = {"filter": condition, "aggs": services}
             return aggs
+        # Location flags count when any location has them (fields of the first document).
+        conditions["wheelchair"] = {"term": {"wheelchair_any": True}}
+        conditions["open_now"] = {"term": {"open_periods_any": now}}
         primary = {
             f"facet_{name}": {"terms": {"field": field, "size": 200}}
             for name, field in FACET_FIELDS.items()
         }
-        aggs = {}
-        for flag, condition in flag_conditions.items():
-            if flag in LOCATION_FLAGS:  # any of the service's locations may have it
-                aggs[f"flag_{flag}"] = {"filter": condition, "aggs": services}
-            else:
-                primary[f"flag_{flag}"] = {"filter": condition}
-        aggs["primary"] = {"filter": {"term": {"location_rank": 0}}, "aggs": primary}
-        return aggs
+        for flag, condition in conditions.items():
+            primary[f"flag_{flag}"] = {"filter": condition}
+        return {"primary": {"filter": {"term": {"location_rank": 0}}, "aggs": primary}}
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        text = suggestions.fold_text(prefix)
+        if not text:
+            return []
+        answer = client().search(
+            index=alias_name(),
+            suggest={
+                "complete": {
+                    "prefix": text,
+                    "completion": {
+                        "field": "suggest_inputs",
+                        "size": limit * 3,
+                        "skip_duplicates": True,
+                    },
+                }
+            },
+            source=["suggest"],
+        )
+        found: list[str] = []
+        for option in answer["suggest"]["complete"][0]["options"]:
+            phrase = suggestions.display_for(option["text"], option["_source"].get("suggest", []))
+            if phrase not in found:
+                found.append(phrase)
+        return found[:limit]
 
     def _response(self, answer, query: SearchQuery, relaxed: bool) -> SearchResponse:
         hits = []

@@ -70,6 +70,8 @@ HOURS = [
 def synthetic_service(rng: random.Random) -> list[dict]:
     """A service's documents: one location, or two for one service in five."""
     doc = synthetic_document(rng)
+    doc["wheelchair_any"] = doc["wheelchair"]
+    doc["hours_any"] = HOURS
     if rng.random() >= 0.2:
         return [doc]
     second = {
@@ -79,6 +81,7 @@ def synthetic_service(rng: random.Random) -> list[dict]:
         "wheelchair": rng.random() < 0.5,
         "point": {"lat": rng.uniform(49.5, 51.5), "lon": rng.uniform(2.5, 6.4)},
     }
+    doc["wheelchair_any"] = second["wheelchair_any"] = doc["wheelchair"] or second["wheelchair"]
     return [doc, second]
 
 
