@@ -55,3 +55,40 @@ def test_service_card_prints_on_one_a4(live_server, network, browser):
     pdf = page.pdf(format="A4")
     context.close()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # page objects, not /Pages
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_search_filters_fold_on_a_phone_and_work_without_javascript(
+    live_server, network, browser, language
+):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    page.goto(f"{live_server.url}/{language}/search/?q=woning")
+    assert no_horizontal_scroll(page)
+    housing = page.locator('input[name="need"][value="housing"]')
+    assert not housing.is_visible()  # folded under "Filter results"
+    page.locator(".filters > summary").click()
+    housing.check()
+    page.locator(".filters__actions button").click()
+    page.wait_for_url("**need=housing**")
+    assert page.locator(".service-card h3 a").count() == 1
+    assert page.locator('input[name="need"][value="housing"]').is_checked()
+    assert page.locator(".chips--active a").first.is_visible()
+    assert no_horizontal_scroll(page)
+    assert hosts <= {"localhost", "127.0.0.1"}
+    context.close()
+
+
+def test_search_filters_stand_beside_the_results_on_a_wide_screen(live_server, network, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ar/search/?q=woning")
+    housing = page.locator('input[name="need"][value="housing"]')
+    assert housing.is_visible()
+    filters = page.locator(".filters").bounding_box()
+    results = page.locator(".results").bounding_box()
+    # Right to left: the filters sit at the start of the line, which is the right.
+    assert filters["x"] > results["x"]
+    context.close()
