@@ -70,6 +70,31 @@ class ServiceSearchAnswer(Schema):
     suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
 
 
+class MapParametersSchema(ServiceParameters):
+    # Required, but checked by search.query so the message is in the visitor's language.
+    bbox: str | None = Field(None, description="Required: west,south,east,north in degrees.")
+    zoom: str | None = Field(None, description="Required: the map's zoom level, 0–20.")
+
+
+class MapAnswer(Schema):
+    type: str = "FeatureCollection"
+    backend: str
+    fallback: bool
+    relaxed: bool
+    services: int = Field(description="Distinct services with a matching location in the area.")
+    points: int = Field(
+        description="Matching service-at-location points in the area; cluster counts add up "
+        "to it (unless `truncated`)."
+    )
+    clustered: bool = Field(description="Features include clusters (low zoom or many points).")
+    truncated: bool = Field(description="More cells than one answer carries; smallest left out.")
+    features: list[dict] = Field(
+        description="GeoJSON Point features. A marker's properties: id (service), name, org, "
+        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`). A cluster's: "
+        "cluster=true, count, bbox (the cell, to zoom into)."
+    )
+
+
 class SuggestAnswer(Schema):
     suggestions: list[str]
 
@@ -127,6 +152,23 @@ def services(request, params: Query[ServiceParameters]):
         "facets": response.facets,
         "suggestions": response.suggestions,
     }
+
+
+@api.get(
+    "/map",
+    response={200: MapAnswer, 400: ErrorAnswer},
+    summary="Services on the map",
+    description="The services matching the search parameters in an area, as GeoJSON: "
+    "individual markers at high zoom when there are few, clusters otherwise, so an answer "
+    "never holds more than about 1,000 features.",
+)
+def map_features(request, params: Query[MapParametersSchema]):
+    language = _language(request)
+    with translation.override(language):
+        query, zoom, errors = search_query.parse_map(request.GET, language)
+        if errors:
+            return Status(400, {"errors": errors})
+        return get_backend().map(query, zoom).geojson()
 
 
 @api.get(

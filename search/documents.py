@@ -8,7 +8,6 @@ translation analysed in its own language, and its needs' labels and synonyms in 
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils.html import strip_tags
-from wagtail.models import Page
 
 from directory.models import LocationPage, ServicePage
 from directory.opening_hours import BRUSSELS
@@ -34,12 +33,12 @@ def build_documents(service_key) -> list[dict]:
         return []
     source = min(versions, key=lambda v: v.pk)  # the original is created first
     organisation = source.get_parent().specific
-    org_versions = [
-        o.specific
-        for o in Page.objects.live().filter(
-            translation_key=organisation.translation_key, alias_of__isnull=True
-        )
-    ]
+    org_versions = list(
+        type(organisation)
+        .objects.live()
+        .filter(translation_key=organisation.translation_key, alias_of__isnull=True)
+        .select_related("locale")
+    )
 
     # Three fields, one ranking: a word in a name (service or organisation) weighs most, then
     # in a need or target-group label, then anywhere in the text. `terms` holds them all, so
@@ -86,6 +85,7 @@ def build_documents(service_key) -> list[dict]:
         "name": source.title,
         "names": {v.locale.language_code: v.title for v in versions},
         "organisation": organisation.title,
+        "organisation_names": {o.locale.language_code: o.title for o in org_versions},
         "languages_available": sorted(v.locale.language_code for v in versions),
         "needs": sorted(needs),
         "target_groups": sorted(g.slug for g in source.target_groups.all()),

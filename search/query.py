@@ -7,9 +7,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from directory.geocoding import PlaceError, resolve_place
 from directory.models import Language, Need, TargetGroup
 from directory.models.organisations import OrganisationType
 from search import analysis
+from search.clusters import MAX_ZOOM
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_SIZE = 100
@@ -138,13 +140,13 @@ class SearchParameters(forms.Form):
             self.add_error("lon", _("Give both lat and lon."))
         near = data.get("near")
         if near and lat is None:
-            from search.places import resolve_place
-
-            point = resolve_place(near)
-            if point is None:
-                self.add_error("near", _("We do not know this place. Try a postcode."))
+            try:
+                place = resolve_place(near)
+            except PlaceError as error:
+                self.add_error("near", str(error))
             else:
-                data["lat"], data["lon"] = point
+                data["lat"], data["lon"] = place.lat, place.lon
+                data["place"] = place
         if data.get("sort") == "distance" and data.get("lat") is None and not self.errors:
             self.add_error("sort", _("Sorting by distance needs a place (near, or lat and lon)."))
         return data
@@ -174,6 +176,28 @@ class SearchParameters(forms.Form):
         )
 
 
+class MapParameters(SearchParameters):
+    """The search parameters plus the map's area (required) and zoom level."""
+
+    zoom = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_ZOOM,
+        error_messages={
+            "required": _("Give the zoom level: a whole number from 0 to 20."),
+            "invalid": _("Give the zoom level: a whole number from 0 to 20."),
+            "max_value": _("Give the zoom level: a whole number from 0 to 20."),
+            "min_value": _("Give the zoom level: a whole number from 0 to 20."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bbox"].required = True
+        self.fields["bbox"].error_messages["required"] = _(
+            "Give the map area as bbox=west,south,east,north."
+        )
+
+
 class SuggestParameters(forms.Form):
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
     limit = forms.IntegerField(required=False, min_value=1, max_value=20)
@@ -184,5 +208,17 @@ def parse(params, default_language: str) -> tuple[SearchQuery | None, dict[str, 
     """A validated query, or the errors per parameter (translated)."""
     form = SearchParameters(params)
     if not form.is_valid():
-        return None, {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return None, _errors(form)
     return form.to_query(default_language), {}
+
+
+def parse_map(params, default_language: str):
+    """A validated map query and zoom level, or the errors per parameter (translated)."""
+    form = MapParameters(params)
+    if not form.is_valid():
+        return None, None, _errors(form)
+    return form.to_query(default_language), form.cleaned_data["zoom"], {}
+
+
+def _errors(form) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}

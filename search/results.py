@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from wagtail.models import Locale
 
-from directory.models import ServicePage
+from directory.models import LocationPage, ServicePage
 from search.backends.base import Hit
 
 
@@ -12,6 +13,17 @@ from search.backends.base import Hit
 class Result:
     hit: Hit
     page: ServicePage  # the version in the visitor's locale (a translation or an alias)
+    location: LocationPage | None = None  # the matching (nearest) location, same locale
+
+    @property
+    def external_map_url(self) -> str:
+        """The location in an outside map, for visitors without JavaScript (or who want
+        directions)."""
+        if not self.hit.point:
+            return ""
+        return settings.BRUG_EXTERNAL_MAP_URL.format(
+            lat=round(self.hit.point["lat"], 6), lon=round(self.hit.point["lon"], 6)
+        )
 
 
 def present(hits: list[Hit], locale: Locale) -> list[Result]:
@@ -22,4 +34,15 @@ def present(hits: list[Hit], locale: Locale) -> list[Result]:
         .filter(translation_key__in=keys, locale=locale)
         .for_cards()
     }
-    return [Result(hit, pages[hit.service_key]) for hit in hits if hit.service_key in pages]
+    location_keys = [hit.location_key for hit in hits if hit.location_key]
+    locations = {
+        str(location.translation_key): location
+        for location in LocationPage.objects.live().filter(
+            translation_key__in=location_keys, locale=locale
+        )
+    }
+    return [
+        Result(hit, pages[hit.service_key], locations.get(hit.location_key or ""))
+        for hit in hits
+        if hit.service_key in pages
+    ]

@@ -1,23 +1,36 @@
-"""The public search page: the search query API, rendered as cards beside a filter form with
-facet counts (search.facets holds the presentation rules)."""
+"""The public search page and the map page: the search query API rendered as cards beside a
+filter form with facet counts (search.facets holds the presentation rules), and a map of the
+same search (search.map_widget, search/static/search/map.js)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
+from directory.models import ServicePage
 from search import facets
 from search import query as search_query
 from search.backends import get_backend
+from search.map_widget import build_map, popup_vocabulary
 from search.results import present
 
 
 def search(request):
+    return _search_page(request, "search/search.html", always=False)
+
+
+def map_page(request):
+    """The map with the list beside it; it shows the whole network until narrowed down."""
+    return _search_page(request, "search/map.html", always=True)
+
+
+def _search_page(request, template: str, always: bool):
     query, errors = search_query.parse(request.GET, get_language())
     links = facets.Links(request.path, request.GET)
     context = {"q": request.GET.get("q", ""), "errors": errors, "home": _home_page(request)}
     counts = None
-    if query is not None and facets.is_filtered(query):
+    if query is not None and (always or facets.is_filtered(query)):
         backend = get_backend()
         response = backend.search(query)
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)
@@ -33,9 +46,27 @@ def search(request):
             suggestions=[
                 (text, links.with_text(text)) for text in getattr(response, "suggestions", [])
             ],
+            map=build_map(query),
+            map_vocabulary=popup_vocabulary(),
         )
     context["panel"] = facets.build_panel(request.GET, links, counts, errors, query)
-    return render(request, "search/search.html", context, status=400 if errors else 200)
+    status = 400 if errors else 200
+    if request.GET.get("partial") == "results":
+        # The list for an area the visitor moved the map to (map.js), without the page.
+        return render(request, "search/includes/results.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def service_by_key(request, key):
+    """A service's page in the visitor's language, from its stable key (map popups)."""
+    page = (
+        ServicePage.objects.live()
+        .filter(translation_key=key, locale=Locale.get_active())
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return redirect(page.url)
 
 
 def _home_page(request):

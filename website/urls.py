@@ -21,6 +21,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("map/", search_views.map_page, name="map"),
+    path("services/<uuid:key>/", search_views.service_by_key, name="service-by-key"),
     path("", include(wagtail_urls)),
 )
 

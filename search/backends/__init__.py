@@ -24,25 +24,36 @@ class FallbackBackend(SearchBackend):
 
     def search(self, query) -> SearchResponse:
         from search.backends.database import DatabaseBackend
-        from search.backends.elasticsearch import UNAVAILABLE
-        from search.models import SearchOutbox
 
-        if not SearchOutbox.objects.exists():
-            try:
-                return self.primary.search(query)
-            except UNAVAILABLE:
-                pass
+        answer = self._primary("search", query)
+        if answer is not None:
+            return answer
         response = DatabaseBackend().search(query)
         response.fallback = True
         return response
 
+    def map(self, query, zoom: int):
+        from search.backends.database import DatabaseBackend
+
+        answer = self._primary("map", query, zoom)
+        if answer is not None:
+            return answer
+        response = DatabaseBackend().map(query, zoom)
+        response.fallback = True
+        return response
+
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        answer = self._primary("suggest", prefix, limit)
+        return answer if answer is not None else super().suggest(prefix, limit)
+
+    def _primary(self, method: str, *args):
+        """The preferred backend's answer, or None while it is down or behind (outbox)."""
         from search.backends.elasticsearch import UNAVAILABLE
         from search.models import SearchOutbox
 
-        if not SearchOutbox.objects.exists():
-            try:
-                return self.primary.suggest(prefix, limit)
-            except UNAVAILABLE:
-                pass
-        return super().suggest(prefix, limit)
+        if SearchOutbox.objects.exists():
+            return None
+        try:
+            return getattr(self.primary, method)(*args)
+        except UNAVAILABLE:
+            return None

@@ -57,6 +57,11 @@ class SearchBackend:
     def run(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def map(self, query: SearchQuery, zoom: int):  # pragma: no cover - interface
+        """The matching service-at-location points in `query.bbox`, or clusters of them
+        (search.clusters.MapResponse)."""
+        raise NotImplementedError
+
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Phrases that complete what a visitor is typing."""
         from search.suggestions import vocabulary

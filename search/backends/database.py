@@ -6,7 +6,7 @@ thousand services, with no server to run."""
 import math
 
 from directory.opening_hours import now_in_brussels
-from search import analysis, fulltext
+from search import analysis, clusters, fulltext
 from search.backends.base import (
     Hit,
     SearchBackend,
@@ -15,6 +15,7 @@ from search.backends.base import (
     facet_counts,
     matches_filters,
 )
+from search.clusters import MapResponse
 from search.models import SearchEntry
 from search.query import SearchQuery
 
@@ -27,41 +28,17 @@ class DatabaseBackend(SearchBackend):
     name = "database"
 
     def run(self, query: SearchQuery) -> SearchResponse:
-        response = self._run(query, every_word=True)
-        if response.count == 0 and query.can_relax:
-            relaxed = self._run(query, every_word=False)
-            relaxed.relaxed = relaxed.count > 0
-            return relaxed
-        return response
-
-    def _run(self, query: SearchQuery, every_word: bool) -> SearchResponse:
-        if query.has_text:
-            scores = self._text_scores(query, every_word)
-            entries = SearchEntry.objects.filter(pk__in=scores)
-        else:
-            scores = {}
-            entries = SearchEntry.objects.all()
-        entries = prefilter(entries, query)
-        moment = now_in_brussels()
-        needs = query.needs_with_children()
+        matching, scores, relaxed = self._matching(query)
         best: dict[str, tuple[dict, float | None, float]] = {}
-        matching: dict[str, list[dict]] = {}
-        for entry in entries.only("pk", "data"):
-            doc = entry.data
-            if not matches_filters(doc, query, needs, moment):
-                continue
-            distance = distance_km(doc, query)
-            if query.radius_km is not None and (distance is None or distance > query.radius_km):
-                continue
-            key = doc["service_key"]
-            matching.setdefault(key, []).append(doc)
-            current = best.get(key)
+        for key, docs in matching.items():
             # One result per service: its nearest (or first) matching location.
-            if current is None or (distance is not None and (current[1] or 1e9) > distance):
-                score = scores.get(entry.pk, 0.0)
-                if query.language in doc.get("languages_available", ()):
-                    score *= LANGUAGE_PREFERENCE
-                best[key] = (doc, distance, score)
+            doc, distance, entry_pk = min(
+                docs, key=lambda item: item[1] if item[1] is not None else math.inf
+            )
+            score = scores.get(entry_pk, 0.0)
+            if query.language in doc.get("languages_available", ()):
+                score *= LANGUAGE_PREFERENCE
+            best[key] = (doc, distance, score)
         hits = [
             Hit(
                 service_key=key,
@@ -75,16 +52,72 @@ class DatabaseBackend(SearchBackend):
         ]
         hits = sort_hits(hits, query)
         start = (query.page - 1) * query.page_size
+        moment = now_in_brussels()
         return SearchResponse(
             backend=self.name,
             count=len(hits),
             hits=hits[start : start + query.page_size],
-            facets=facet_counts(list(matching.values()), moment),
+            facets=facet_counts(
+                [[d for d, _dist, _pk in docs] for docs in matching.values()], moment
+            ),
+            relaxed=relaxed,
         )
 
-    def _text_scores(self, query: SearchQuery, every_word: bool) -> dict[int, float]:
-        alternatives = analysis.word_alternatives(query.text)
-        return fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
+    def map(self, query: SearchQuery, zoom: int) -> MapResponse:
+        matching, _scores, relaxed = self._matching(query)
+        docs = [d for docs in matching.values() for d, _dist, _pk in docs if d.get("point")]
+        response = MapResponse(
+            backend=self.name,
+            services=len({d["service_key"] for d in docs}),
+            points=len(docs),
+            clustered=not clusters.wants_points(zoom, len(docs)),
+            relaxed=relaxed,
+        )
+        moment = now_in_brussels()
+        if not response.clustered:
+            response.features = [
+                clusters.point_feature(d, query.language, query.point, moment) for d in docs
+            ]
+            return response
+        cells = clusters.grid(docs, clusters.cluster_precision(zoom))
+        response.truncated = len(cells) > clusters.MAX_FEATURES
+        for bounds, lat, lon, members in cells[: clusters.MAX_FEATURES]:
+            if len(members) == 1:
+                feature = clusters.point_feature(members[0], query.language, query.point, moment)
+            else:
+                feature = clusters.cluster_feature(lat, lon, len(members), bounds)
+            response.features.append(feature)
+        return response
+
+    def _matching(self, query: SearchQuery):
+        """The matching documents per service, as (doc, distance, entry id); the text scores;
+        and whether only some of the words matched."""
+        scores, matching = self._match(query, every_word=True)
+        if not matching and query.can_relax:
+            scores, matching = self._match(query, every_word=False)
+            return matching, scores, bool(matching)
+        return matching, scores, False
+
+    def _match(self, query: SearchQuery, every_word: bool):
+        if query.has_text:
+            alternatives = analysis.word_alternatives(query.text)
+            scores = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
+            entries = SearchEntry.objects.filter(pk__in=scores)
+        else:
+            scores = {}
+            entries = SearchEntry.objects.all()
+        moment = now_in_brussels()
+        needs = query.needs_with_children()
+        matching: dict[str, list[tuple[dict, float | None, int]]] = {}
+        for entry in prefilter(entries, query).only("pk", "data"):
+            doc = entry.data
+            if not matches_filters(doc, query, needs, moment):
+                continue
+            distance = distance_km(doc, query)
+            if query.radius_km is not None and (distance is None or distance > query.radius_km):
+                continue
+            matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
+        return scores, matching
 
 
 def prefilter(entries, query: SearchQuery):

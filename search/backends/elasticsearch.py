@@ -27,7 +27,7 @@ from elasticsearch_dsl import (
     Text,
 )
 
-from search import analysis, suggestions
+from search import analysis, clusters, suggestions
 from search.backends.base import (
     FACET_FIELDS,
     Hit,
@@ -36,11 +36,25 @@ from search.backends.base import (
     distance_km,
 )
 from search.backends.database import LANGUAGE_PREFERENCE
+from search.clusters import MapResponse
 from search.documents import open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
-LOCATION_FLAGS = ("wheelchair", "open_now")  # filters that keep some locations, not others
+LOCATION_FLAGS = ("wheelchair", "open_now")
+# What a marker's popup needs (search.clusters.point_feature).
+MAP_SOURCE = [
+    "service_key",
+    "name",
+    "names",
+    "organisation",
+    "organisation_names",
+    "needs",
+    "languages",
+    "accepting",
+    "point",
+    "open_periods",
+]  # filters that keep some locations, not others
 
 
 def location_filtered(query: SearchQuery) -> bool:
@@ -71,6 +85,7 @@ class ServiceDocument(Document):
     names = Object(enabled=False)
     languages_available = Keyword()
     organisation = Keyword(index=False)
+    organisation_names = Object(enabled=False)
     needs = Keyword()
     target_groups = Keyword()
     languages = Keyword()
@@ -252,7 +267,7 @@ class ElasticsearchBackend(SearchBackend):
             )
         return filters
 
-    def _body(self, query: SearchQuery, filters: list[dict], every_word: bool) -> dict:
+    def _text_query(self, query: SearchQuery, every_word: bool) -> dict:
         # Each word must match (in `terms`, which holds every field); a word found in a name
         # or a need label scores higher, as in the database backend.
         words = [
@@ -267,24 +282,26 @@ class ElasticsearchBackend(SearchBackend):
             for alts in analysis.word_alternatives(query.text)
         ]
         if not words:
-            text_query = {"match_all": {}}
-        elif every_word:
+            return {"match_all": {}}
+        if every_word:
             text_query = {"bool": {"must": words}}
         else:
             text_query = {"bool": {"should": words, "minimum_should_match": 1}}
-        if words:
-            text_query = {
-                "function_score": {
-                    "query": text_query,
-                    "functions": [
-                        {
-                            "filter": {"term": {"languages_available": query.language}},
-                            "weight": LANGUAGE_PREFERENCE,
-                        }
-                    ],
-                    "boost_mode": "multiply",
-                }
+        return {
+            "function_score": {
+                "query": text_query,
+                "functions": [
+                    {
+                        "filter": {"term": {"languages_available": query.language}},
+                        "weight": LANGUAGE_PREFERENCE,
+                    }
+                ],
+                "boost_mode": "multiply",
             }
+        }
+
+    def _body(self, query: SearchQuery, filters: list[dict], every_word: bool) -> dict:
+        text_query = self._text_query(query, every_word)
         sort: list = []
         if query.point:
             lat, lon = query.point
@@ -347,6 +364,81 @@ class ElasticsearchBackend(SearchBackend):
         for flag, condition in conditions.items():
             primary[f"flag_{flag}"] = {"filter": condition}
         return {"primary": {"filter": {"term": {"location_rank": 0}}, "aggs": primary}}
+
+    def map(self, query: SearchQuery, zoom: int) -> MapResponse:
+        es = client()
+        filters = [*self._filters(query), {"exists": {"field": "point"}}]
+        relaxed = False
+        response = self._map(es, query, filters, zoom, every_word=True)
+        if response.points == 0 and query.can_relax:
+            response = self._map(es, query, filters, zoom, every_word=False)
+            relaxed = response.points > 0
+        response.relaxed = relaxed
+        return response
+
+    def _map(self, es, query: SearchQuery, filters, zoom: int, every_word: bool) -> MapResponse:
+        body = {
+            "query": {"bool": {"must": [self._text_query(query, every_word)], "filter": filters}},
+            "aggs": {"services": {"cardinality": {"field": "service_number"}}},
+            "_source": MAP_SOURCE,
+        }
+        moment = datetime.now(UTC)
+        if zoom >= clusters.POINTS_FROM_ZOOM:
+            # Points if they are few: ask for them and count up to one more than allowed.
+            answer = es.search(
+                index=alias_name(),
+                **body,
+                size=clusters.MAX_POINTS,
+                track_total_hits=clusters.MAX_POINTS + 1,
+            )
+            total = answer["hits"]["total"]
+            if total["relation"] == "eq" and total["value"] <= clusters.MAX_POINTS:
+                return MapResponse(
+                    backend=self.name,
+                    services=int(answer["aggregations"]["services"]["value"]),
+                    points=total["value"],
+                    clustered=False,
+                    features=[
+                        clusters.point_feature(hit["_source"], query.language, query.point, moment)
+                        for hit in answer["hits"]["hits"]
+                    ],
+                )
+        body["aggs"]["cells"] = {
+            "geotile_grid": {
+                "field": "point",
+                "precision": clusters.cluster_precision(zoom),
+                "size": clusters.MAX_FEATURES + 1,
+            },
+            "aggs": {
+                "centroid": {"geo_centroid": {"field": "point"}},
+                "one": {"top_hits": {"size": 1, "_source": MAP_SOURCE}},
+            },
+        }
+        answer = es.search(index=alias_name(), **body, size=0, track_total_hits=True)
+        buckets = answer["aggregations"]["cells"]["buckets"]
+        features = []
+        for bucket in buckets[: clusters.MAX_FEATURES]:
+            if bucket["doc_count"] == 1:
+                source = bucket["one"]["hits"]["hits"][0]["_source"]
+                features.append(clusters.point_feature(source, query.language, query.point, moment))
+                continue
+            centroid = bucket["centroid"]["location"]
+            features.append(
+                clusters.cluster_feature(
+                    centroid["lat"],
+                    centroid["lon"],
+                    bucket["doc_count"],
+                    clusters.tile_bounds(*clusters.parse_tile_key(bucket["key"])),
+                )
+            )
+        return MapResponse(
+            backend=self.name,
+            services=int(answer["aggregations"]["services"]["value"]),
+            points=answer["hits"]["total"]["value"],
+            clustered=True,
+            features=features,
+            truncated=len(buckets) > clusters.MAX_FEATURES,
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         text = suggestions.fold_text(prefix)

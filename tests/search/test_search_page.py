@@ -120,7 +120,7 @@ def chips(response):
 
 
 def status_text(response):
-    return soup(response).select_one('[role="status"]').get_text(strip=True)
+    return soup(response).select_one('.results [role="status"]').get_text(strip=True)
 
 
 def test_search_finds_a_service_by_its_words(client, network):
@@ -254,7 +254,7 @@ def test_nothing_asked_shows_the_form_and_the_topics(client, directory):
     response = client.get("/nl/search/")
     assert response.status_code == 200
     page = soup(response)
-    assert page.select_one('[role="status"]') is None
+    assert page.select_one('.results [role="status"]') is None
     assert titles(response) == []
     tiles = [a["href"] for a in page.select(".tiles a")]
     assert "/nl/needs/housing/" in tiles and "/nl/needs/legal/" in tiles
@@ -382,7 +382,7 @@ def test_did_you_mean_links_replace_only_the_words(client, directory):
         ({"near": "3010", "radius_km": "-5"}, "radius_km", "greater than or equal to 0.1"),
         ({"radius_km": "far"}, "radius_km", "Enter a number."),
         ({"need": "nope"}, "need", "nope is not one of the available choices"),
-        ({"near": "Atlantis"}, "near", "We do not know this place. Try a postcode."),
+        ({"near": "Atlantis"}, "near", "We do not know “Atlantis”. Try a postcode, such as 3000."),
         ({"sort": "distance", "need": "legal"}, "sort", "Sorting by distance needs a place"),
         ({"q": "hulp", "page": "0"}, "page", "greater than or equal to 1"),
         ({"lat": "95", "lon": "4.7"}, "lat", "less than or equal to 90"),

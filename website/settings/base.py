@@ -24,6 +24,10 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_BASE_URL": "public base URL used in e-mails and the admin",
     "MAP_TILE_URL": "map tile URL template",
     "MAP_TILE_ATTRIBUTION": "attribution shown on the map",
+    "GEOCODER": "online geocoder for street addresses: nominatim, photon or empty (postcodes only)",
+    "GEOCODER_DOMAIN": "host[:port] of the online geocoder; geopy's default when empty",
+    "GEOCODER_SCHEME": "https (default) or http",
+    "GEOCODER_USER_AGENT": "user agent sent to the online geocoder (its usage policy asks)",
 }
 
 DEBUG = False
@@ -157,6 +161,20 @@ DEFAULT_FROM_EMAIL = "Brug <noreply@brug.invalid>"
 # Map tiles are the one outside resource; everything else is served from our static files.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+
+# Where a result's "open in a map" link goes (works without JavaScript; phones offer their
+# map app). {lat} and {lon} are filled in.
+BRUG_EXTERNAL_MAP_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+# Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
+# addresses only when configured, rate-limited, never blocking a save.
+BRUG_GEOCODER_COUNTRIES = ("BE", "NL")  # preferred first when a postcode or name is in both
+BRUG_GEOCODER = os.environ.get("GEOCODER", "")
+BRUG_GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")
+BRUG_GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
+BRUG_GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "brug-directory")
+BRUG_GEOCODER_TIMEOUT = 3  # seconds; a slow geocoder must not hold up an editor's save
+BRUG_GEOCODER_MIN_DELAY = 1.0  # seconds between requests (Nominatim's usage policy)
 
 # Shown in the page footer when the database holds demo data (set by load_demo's caller).
 BRUG_DEMO_NOTICE = _("Demo data: the organisations and services shown here are examples.")

@@ -1,0 +1,134 @@
+"""The map beside the results, built with folium (Leaflet) and served from our static files.
+
+folium writes the map and its tile layer; search/static/search/map.js then loads the
+markers and clusters of the current search from /api/v1/map whenever the map moves. folium's
+own page header (CDN scripts, a viewport that forbids zooming) is not used: the template
+loads Leaflet and the cluster plugin from the project's static files.
+"""
+
+import folium
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Min
+from django.utils.translation import gettext as _
+
+from directory.models import Language, Need
+from search.models import SearchEntry
+from search.query import SearchQuery
+
+# Zoom level that shows a circle of this radius (km) on a phone.
+ZOOM_FOR_RADIUS = ((2, 14), (5, 13), (10, 12), (25, 11), (50, 10))
+DEFAULT_NEAR_ZOOM = 13
+BELGIUM = (50.5, 4.47, 8)  # lat, lon, zoom when the directory is empty
+EXTENT_CACHE_SECONDS = 600
+
+
+def network_extent() -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of every listed location; cached, it changes rarely."""
+
+    def compute():
+        box = SearchEntry.objects.filter(latitude__isnull=False).aggregate(
+            south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+        )
+        if box["south"] is None:
+            return None
+        return (box["south"], box["west"], box["north"], box["east"])
+
+    return cache.get_or_set("brug:map-extent", compute, EXTENT_CACHE_SECONDS)
+
+
+def build_map(query: SearchQuery | None) -> dict:
+    """The folium map for a search: the area asked for (bbox), else around the place asked
+    for, else the whole network. Returns the element's HTML, its script and its JS name."""
+    fit = None
+    if query is not None and query.bbox:
+        west, south, east, north = query.bbox
+        fit = [[south, west], [north, east]]
+        center, zoom = ((south + north) / 2, (west + east) / 2), 12
+    elif query is not None and query.point:
+        center, zoom = query.point, _zoom_for(query.radius_km)
+    else:
+        extent = network_extent()
+        if extent:
+            south, west, north, east = extent
+            fit = [[south, west], [north, east]]
+            center, zoom = ((south + north) / 2, (west + east) / 2), 10
+        else:
+            center, zoom = BELGIUM[:2], BELGIUM[2]
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        max_zoom=19,
+        min_zoom=6,
+    )
+    folium.TileLayer(
+        tiles=settings.MAP_TILE_URL,
+        attr=settings.MAP_TILE_ATTRIBUTION,
+        name="tiles",
+        max_zoom=19,
+    ).add_to(fmap)
+    if query is not None and query.point and query.radius_km:
+        folium.Circle(
+            location=list(query.point),
+            radius=query.radius_km * 1000,
+            color="#0b5cad",
+            weight=2,
+            fill=False,
+            interactive=False,
+        ).add_to(fmap)
+    if query is not None and query.point:
+        folium.CircleMarker(
+            location=list(query.point),
+            radius=7,
+            color="#ffffff",
+            weight=3,
+            fill=True,
+            fill_color="#0b5cad",
+            fill_opacity=1,
+            tooltip=_("Your place"),
+        ).add_to(fmap)
+    if fit:
+        fmap.fit_bounds(fit)
+    root = fmap.get_root()
+    root.render()
+    return {
+        "name": fmap.get_name(),
+        "html": root.html.render(),
+        "script": root.script.render(),
+    }
+
+
+def _zoom_for(radius_km: float | None) -> int:
+    if radius_km is None:
+        return DEFAULT_NEAR_ZOOM
+    for limit, zoom in ZOOM_FOR_RADIUS:
+        if radius_km <= limit:
+            return zoom
+    return ZOOM_FOR_RADIUS[-1][1] - 1
+
+
+def popup_vocabulary() -> dict:
+    """Need pictograms and language names in the visitor's language, for the popups."""
+    needs = {
+        need.slug: {"label": need.label(), "icon": need.pictogram_url}
+        for need in Need.objects.filter(parent__isnull=True).prefetch_related("labels")
+    }
+    languages = {language.code: language.name for language in Language.objects.all()}
+    texts = {
+        "open": _("Open now"),
+        "closed": _("Closed now"),
+        "accepting": _("Accepting new clients"),
+        "km": _("%(km)s km away"),
+        "details": _("Details"),
+        "languages": _("Languages:"),
+        "services": _("%(count)s services here"),
+        "zoom": _("Zoom in"),
+        "loading": _("Loading the map…"),
+        "failed": _("The map could not load its markers. The list still works."),
+        "located": _("Your location"),
+        "nolocation": _("We could not get your location. Type a postcode instead."),
+        "count": _("%(count)s services on the map"),
+        "truncated": _("Zoom in to see every service."),
+    }
+    return {"needs": needs, "languages": languages, "texts": texts}

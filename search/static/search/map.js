@@ -1,0 +1,249 @@
+/* The map beside the results. folium has built the Leaflet map (a global named in
+   data-brug-map); this loads the markers and clusters of the current search from
+   /api/v1/map for the visible area, and when the visitor moves or zooms the map, searches
+   that area: the list follows (?partial=results) and the address bar keeps the area, without
+   reloading the page. Everything the popups say comes from the page (#map-vocabulary), in
+   the visitor's language; text is set as text, never as HTML. */
+(function () {
+  "use strict";
+  var frame = document.querySelector("[data-brug-map]");
+  if (!frame || !window.L) return;
+  var map = window[frame.dataset.brugMap];
+  if (!map) return;
+  var vocabulary = JSON.parse(document.getElementById("map-vocabulary").textContent);
+  var texts = vocabulary.texts;
+  var status = document.querySelector("[data-map-status]");
+  var results = document.getElementById("results");
+  var form = document.getElementById("search-form");
+  function clusterIcon(count) {
+    var size = count < 10 ? 36 : count < 100 ? 44 : 54;
+    return L.divIcon({
+      className: "brug-cluster",
+      html: "<span>" + Number(count) + "</span>",
+      iconSize: [size, size],
+    });
+  }
+  // Markers close together (several services at one address) group in the browser too,
+  // drawn like the server's clusters.
+  var markers = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    spiderfyOnMaxZoom: true,
+    iconCreateFunction: function (group) {
+      return clusterIcon(group.getChildCount());
+    },
+  });
+  var cells = L.layerGroup();
+  L.control.scale({ imperial: false }).addTo(map);
+  map.addLayer(markers);
+  map.addLayer(cells);
+  var pending = null;
+  var listPending = null;
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_match, key) {
+      return values[key];
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function areaParameter() {
+    var bounds = map.getBounds();
+    var clamp = function (value, limit) {
+      return Math.max(-limit, Math.min(limit, value)).toFixed(5);
+    };
+    return [
+      clamp(bounds.getWest(), 180),
+      clamp(bounds.getSouth(), 85),
+      clamp(bounds.getEast(), 180),
+      clamp(bounds.getNorth(), 85),
+    ].join(",");
+  }
+
+  /* The page's own search, without what the map itself decides. */
+  function searchParameters(moved) {
+    var params = new URLSearchParams(window.location.search);
+    ["bbox", "page", "partial", "zoom"].forEach(function (name) {
+      params.delete(name);
+    });
+    if (moved) params.delete("radius_km"); // the visible area replaces the circle
+    return params;
+  }
+
+  function popup(properties) {
+    var box = element("div", "map-popup");
+    var title = element("h3", "map-popup__title");
+    var link = element("a", "", properties.name);
+    link.href = frame.dataset.serviceUrl + properties.id + "/";
+    title.appendChild(link);
+    box.appendChild(title);
+    if (properties.org) box.appendChild(element("p", "map-popup__org", properties.org));
+    var needs = element("ul", "map-popup__needs");
+    properties.needs.forEach(function (slug) {
+      var need = vocabulary.needs[slug];
+      if (!need) return;
+      var item = element("li", "need-chip");
+      var icon = element("img");
+      icon.src = need.icon;
+      icon.alt = "";
+      icon.width = 24;
+      icon.height = 24;
+      item.appendChild(icon);
+      item.appendChild(document.createTextNode(" " + need.label));
+      needs.appendChild(item);
+    });
+    if (needs.children.length) box.appendChild(needs);
+    var facts = element("ul", "facts");
+    facts.appendChild(
+      element(
+        "li",
+        "status " + (properties.open ? "status--open" : "status--closed"),
+        properties.open ? texts.open : texts.closed
+      )
+    );
+    if (properties.km !== null && properties.km !== undefined) {
+      facts.appendChild(element("li", "", format(texts.km, { km: properties.km })));
+    }
+    if (properties.accepting) facts.appendChild(element("li", "", texts.accepting));
+    var languages = properties.langs
+      .map(function (code) {
+        return vocabulary.languages[code] || code;
+      })
+      .join(", ");
+    if (languages) facts.appendChild(element("li", "", texts.languages + " " + languages));
+    box.appendChild(facts);
+    var more = element("a", "map-popup__more", texts.details);
+    more.href = link.href;
+    box.appendChild(more);
+    return box;
+  }
+
+  function pin(properties) {
+    return L.divIcon({
+      className: "brug-pin" + (properties.open ? " brug-pin--open" : ""),
+      html: "<span></span>",
+      iconSize: [28, 28],
+      iconAnchor: [14, 28],
+      popupAnchor: [0, -26],
+    });
+  }
+
+  function cluster(feature) {
+    var count = feature.properties.count;
+    var marker = L.marker(L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]), {
+      icon: clusterIcon(count),
+      title: format(texts.services, { count: count }) + " · " + texts.zoom,
+      keyboard: true,
+    });
+    marker.on("click", function () {
+      var box = feature.properties.bbox;
+      map.fitBounds([
+        [box[1], box[0]],
+        [box[3], box[2]],
+      ]);
+    });
+    return marker;
+  }
+
+  function draw(collection) {
+    markers.clearLayers();
+    cells.clearLayers();
+    var points = [];
+    collection.features.forEach(function (feature) {
+      if (feature.properties.cluster) {
+        cells.addLayer(cluster(feature));
+        return;
+      }
+      var marker = L.marker(
+        L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]),
+        { icon: pin(feature.properties), title: feature.properties.name, keyboard: true }
+      );
+      marker.bindPopup(function () {
+        return popup(feature.properties);
+      });
+      points.push(marker);
+    });
+    markers.addLayers(points);
+    var message = format(texts.count, { count: collection.services });
+    if (collection.truncated) message += " " + texts.truncated;
+    status.textContent = message;
+  }
+
+  function loadMarkers(moved) {
+    var params = searchParameters(moved);
+    params.set("bbox", areaParameter());
+    params.set("zoom", String(map.getZoom()));
+    if (!params.get("lang")) params.set("lang", frame.dataset.lang);
+    if (pending) pending.abort();
+    pending = new AbortController();
+    status.textContent = texts.loading;
+    fetch(frame.dataset.api + "?" + params.toString(), {
+      signal: pending.signal,
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(draw)
+      .catch(function (error) {
+        if (error.name !== "AbortError") status.textContent = texts.failed;
+      });
+  }
+
+  /* The list follows the map: the same search in the visible area. */
+  function loadList() {
+    var params = searchParameters(true);
+    params.set("bbox", areaParameter());
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + "?" + query);
+    var radius = document.getElementById("radius");
+    if (radius) radius.value = "";
+    if (form) {
+      var input = form.querySelector('input[type="hidden"][name="bbox"]');
+      if (!input) {
+        input = element("input");
+        input.type = "hidden";
+        input.name = "bbox";
+        form.appendChild(input);
+      }
+      input.value = params.get("bbox");
+    }
+    if (listPending) listPending.abort();
+    listPending = new AbortController();
+    fetch(window.location.pathname + "?" + query + "&partial=results", {
+      signal: listPending.signal,
+    })
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (html) {
+        results.innerHTML = html;
+      })
+      .catch(function () {});
+  }
+
+  // folium's script has already set the view to the search; every later move is the
+  // visitor's (dragging, zooming, opening a cluster).
+  map.whenReady(function () {
+    loadMarkers(false);
+  });
+  var panningForPopup = false;
+  map.on("autopanstart", function () {
+    panningForPopup = true; // a popup making room for itself is not a new search
+  });
+  map.on("moveend", function () {
+    if (panningForPopup) {
+      panningForPopup = false;
+      return;
+    }
+    loadMarkers(true);
+    loadList();
+  });
+})();
