@@ -28,7 +28,10 @@ def network_extent() -> tuple[float, float, float, float] | None:
 
     def compute():
         box = SearchEntry.objects.filter(latitude__isnull=False).aggregate(
-            south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
         )
         if box["south"] is None:
             return None
@@ -122,13 +125,13 @@ def popup_vocabulary() -> dict:
         "km": _("%(km)s km away"),
         "details": _("Details"),
         "languages": _("Languages:"),
-        "services": _("%(count)s services here"),
+        "services": _("Services here: %(count)s"),
         "zoom": _("Zoom in"),
         "loading": _("Loading the map…"),
         "failed": _("The map could not load its markers. The list still works."),
         "located": _("Your location"),
         "nolocation": _("We could not get your location. Type a postcode instead."),
-        "count": _("%(count)s services on the map"),
+        "count": _("Services on the map: %(count)s"),
         "truncated": _("Zoom in to see every service."),
     }
     return {"needs": needs, "languages": languages, "texts": texts}

@@ -60,9 +60,7 @@ def _search_page(request, template: str, always: bool):
 def service_by_key(request, key):
     """A service's page in the visitor's language, from its stable key (map popups)."""
     page = (
-        ServicePage.objects.live()
-        .filter(translation_key=key, locale=Locale.get_active())
-        .first()
+        ServicePage.objects.live().filter(translation_key=key, locale=Locale.get_active()).first()
     )
     if page is None:
         raise Http404

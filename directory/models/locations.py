@@ -12,6 +12,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from directory import opening_hours
+from directory.forms import LocationPageForm
+from directory.panels import PointPanel
 from directory.validators import normalise_postcode, validate_postcode
 
 
@@ -103,7 +105,7 @@ class LocationPage(Page):
             ],
             heading=_("Address"),
         ),
-        MultiFieldPanel(
+        PointPanel(
             [
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
                 FieldPanel("coordinate_precision"),
@@ -126,6 +128,7 @@ class LocationPage(Page):
     parent_page_types = ["directory.OrganisationPage"]
     subpage_types = []
     template = "directory/location_page.html"
+    base_form_class = LocationPageForm
 
     class Meta:
         verbose_name = _("location")

@@ -157,13 +157,6 @@ def test_bad_organisation_input_is_refused_and_nothing_saved(
     assert not OrganisationPage.objects.filter(slug="buddywerking-leuven").exists()
 
 
-@pytest.fixture
-def organisation(organisation_index):
-    from directory.factories import OrganisationPageFactory, publish
-
-    return publish(OrganisationPageFactory(parent=organisation_index, slug="org"))
-
-
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

@@ -247,7 +247,7 @@ def test_the_filter_form_works_without_javascript(client, directory):
         assert fieldset.select_one("legend").get_text(strip=True)
     # A parameter without a control of its own is sent again with the form.
     assert form.select_one('input[type="hidden"][name="page_size"]')["value"] == "2"
-    assert page.select_one('[role="status"]').get_text(strip=True).endswith("found")
+    assert page.select_one('.results [role="status"]').get_text(strip=True).endswith("found")
 
 
 def test_nothing_asked_shows_the_form_and_the_topics(client, directory):
@@ -413,7 +413,7 @@ def test_a_bad_place_is_marked_at_its_field_in_the_visitors_language(client, dir
     assert near["aria-invalid"] == "true"
     assert near["value"] == "Atlantis"
     error = page.select_one(f"#{near['aria-describedby']}").get_text()
-    assert error == "Nous ne connaissons pas ce lieu. Essayez un code postal."
+    assert error == "Nous ne connaissons pas « Atlantis ». Essayez un code postal, comme 3000."
     # What the visitor chose is kept while they fix the place.
     assert options(response, "need")["legal"] == ("Aide juridique", None, True)
     assert page.select_one('.error-summary a[href="#near"]')

@@ -1,0 +1,47 @@
+"""Admin forms of the directory's pages."""
+
+from decimal import Decimal
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from directory.geocoding import locate_address
+
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality", "country")
+POINT_FIELDS = ("latitude", "longitude")
+
+
+class LocationPageForm(WagtailAdminPageForm):
+    """Puts a location on the map when it is saved.
+
+    A pin the editor placed (or coordinates typed in) is kept, with precision "manual". When
+    the address is new or changed, or there is no point yet, the address is geocoded
+    (directory.geocoding: online if configured, else or on failure the postcode's point);
+    geocoding never stops a save."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in ADDRESS_FIELDS + POINT_FIELDS):
+            return cleaned
+        given = [cleaned.get(name) is not None for name in POINT_FIELDS]
+        if any(given) and not all(given):
+            return cleaned  # half a point: the model's validation says what is missing
+        has_point = all(given)
+        pin_moved = any(name in self.changed_data for name in POINT_FIELDS)
+        address_changed = any(name in self.changed_data for name in ADDRESS_FIELDS)
+        if has_point and pin_moved:
+            cleaned["coordinate_precision"] = "manual"
+        elif address_changed or not has_point:
+            found = locate_address(*(cleaned.get(name) or "" for name in ADDRESS_FIELDS))
+            if found is not None:
+                cleaned["latitude"] = round_decimal(found.latitude)
+                cleaned["longitude"] = round_decimal(found.longitude)
+                cleaned["coordinate_precision"] = found.precision
+            elif address_changed:
+                # The old point belonged to the old address.
+                cleaned["latitude"] = cleaned["longitude"] = None
+                cleaned["coordinate_precision"] = ""
+        return cleaned
+
+
+def round_decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))
