@@ -149,3 +149,34 @@ def grid(docs: list[dict], precision: int) -> list[tuple[list[float], float, flo
         result.append((tile_bounds(x, y, precision), lat, lon, members))
     result.sort(key=lambda cell: -len(cell[3]))
     return result
+
+
+EXTENT_CACHE_KEY = "brug:map-extent"
+
+
+def network_extent() -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of every listed location, for the map's first view.
+    Cached until the search entries change (search.sync forgets it)."""
+    from django.core.cache import cache
+    from django.db.models import Max, Min
+
+    from search.models import SearchEntry
+
+    def compute():
+        box = SearchEntry.objects.filter(latitude__isnull=False).aggregate(
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+        )
+        if box["south"] is None:
+            return None
+        return (box["south"], box["west"], box["north"], box["east"])
+
+    return cache.get_or_set(EXTENT_CACHE_KEY, compute, 3600)
+
+
+def forget_network_extent() -> None:
+    from django.core.cache import cache
+
+    cache.delete(EXTENT_CACHE_KEY)

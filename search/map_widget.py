@@ -8,36 +8,16 @@ loads Leaflet and the cluster plugin from the project's static files.
 
 import folium
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from directory.models import Language, Need
-from search.models import SearchEntry
+from search.clusters import network_extent
 from search.query import SearchQuery
 
 # Zoom level that shows a circle of this radius (km) on a phone.
 ZOOM_FOR_RADIUS = ((2, 14), (5, 13), (10, 12), (25, 11), (50, 10))
 DEFAULT_NEAR_ZOOM = 13
 BELGIUM = (50.5, 4.47, 8)  # lat, lon, zoom when the directory is empty
-EXTENT_CACHE_SECONDS = 600
-
-
-def network_extent() -> tuple[float, float, float, float] | None:
-    """(south, west, north, east) of every listed location; cached, it changes rarely."""
-
-    def compute():
-        box = SearchEntry.objects.filter(latitude__isnull=False).aggregate(
-            south=Min("latitude"),
-            north=Max("latitude"),
-            west=Min("longitude"),
-            east=Max("longitude"),
-        )
-        if box["south"] is None:
-            return None
-        return (box["south"], box["west"], box["north"], box["east"])
-
-    return cache.get_or_set("brug:map-extent", compute, EXTENT_CACHE_SECONDS)
 
 
 def build_map(query: SearchQuery | None) -> dict:

@@ -170,10 +170,17 @@ class SearchParameters(forms.Form):
             point=point,
             radius_km=d.get("radius_km") if point else None,
             bbox=d["bbox"],
-            sort=d.get("sort") or ("distance" if point and not d["q"] else "relevance"),
+            sort=_sort(d.get("sort"), bool(point), analysis.has_words(d["q"])),
             page=d.get("page") or 1,
             page_size=d.get("page_size") or 20,
         )
+
+
+def _sort(asked: str | None, has_point: bool, has_words: bool) -> str:
+    """Nearest first around a place, unless words make relevance mean something."""
+    if asked and not (asked == "relevance" and has_point and not has_words):
+        return asked
+    return "distance" if has_point and not has_words else "relevance"
 
 
 class MapParameters(SearchParameters):

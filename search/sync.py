@@ -13,6 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from directory.models import LocationPage, OrganisationPage, ServicePage
+from search.clusters import forget_network_extent
 from search.documents import build_documents
 from search.models import SearchEntry, SearchOutbox
 
@@ -31,6 +32,9 @@ def _store_entries(service_key) -> list[dict]:
     SearchEntry.objects.filter(service_key=service_key).delete()
     documents = build_documents(service_key)
     SearchEntry.objects.bulk_create(SearchEntry.from_document(doc) for doc in documents)
+    # Now for this transaction's own requests, and after commit for everyone else's.
+    forget_network_extent()
+    transaction.on_commit(forget_network_extent)
     return documents
 
 

@@ -26,6 +26,9 @@
     hidden("lat", null);
     hidden("lon", null);
     hidden("bbox", null);
+    // Around a place, nearest first is what a visitor expects.
+    var sort = document.getElementById("sort");
+    if (sort && near.value.trim()) sort.value = "distance";
   });
 
   var button = document.querySelector("[data-locate]");
