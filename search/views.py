@@ -5,6 +5,7 @@ same search (search.map_widget, search/static/search/map.js)."""
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
@@ -17,18 +18,27 @@ from search.results import present
 
 
 def search(request):
-    return _search_page(request, "search/search.html", always=False)
+    return _search_page(request, "search/search.html", always=False, other="map")
 
 
 def map_page(request):
     """The map with the list beside it; it shows the whole network until narrowed down."""
-    return _search_page(request, "search/map.html", always=True)
+    return _search_page(request, "search/map.html", always=True, other="search")
 
 
-def _search_page(request, template: str, always: bool):
+def _search_page(request, template: str, always: bool, other: str):
     query, errors = search_query.parse(request.GET, get_language())
     links = facets.Links(request.path, request.GET)
-    context = {"q": request.GET.get("q", ""), "errors": errors, "home": _home_page(request)}
+    params = request.GET.copy()
+    params.pop("partial", None)
+    context = {
+        "q": request.GET.get("q", ""),
+        "errors": errors,
+        "home": _home_page(request),
+        # The same search as a map, or as a list (the map page's list is the area shown).
+        "other_view": f"{reverse(other)}?{params.urlencode()}" if params else reverse(other),
+        "map_page": other == "search",
+    }
     counts = None
     if query is not None and (always or facets.is_filtered(query)):
         backend = get_backend()

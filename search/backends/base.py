@@ -17,6 +17,30 @@ FACET_FIELDS = {
 }
 
 
+# How much a query word weighs where it is found: in a name (service or organisation), in a
+# need or target-group label, elsewhere in the text. A word counts once, where it weighs
+# most, whichever of its stems in the four languages matched: "woning" is found as the Dutch
+# stem "woon", and a rare English stem "wone" must not outweigh a name.
+NAME_WEIGHT = 6.0
+NEED_WEIGHT = 3.0
+TEXT_WEIGHT = 1.0
+
+
+def text_score(alternatives: list[set[str]], name_terms: str, need_terms: str, terms: str) -> float:
+    """The ranking rule both backends apply: per query word, the weight of the best field it
+    is found in (nothing for a word not found, when only some words must match)."""
+    names, needs, text = set(name_terms.split()), set(need_terms.split()), set(terms.split())
+    score = 0.0
+    for alts in alternatives:
+        if alts & names:
+            score += NAME_WEIGHT
+        elif alts & needs:
+            score += NEED_WEIGHT
+        elif alts & text:
+            score += TEXT_WEIGHT
+    return score
+
+
 @dataclass
 class Hit:
     service_key: str

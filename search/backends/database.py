@@ -14,9 +14,10 @@ from search.backends.base import (
     distance_km,
     facet_counts,
     matches_filters,
+    text_score,
 )
 from search.clusters import MapResponse
-from search.models import SearchEntry
+from search.models import TEXT_FIELDS, SearchEntry
 from search.query import SearchQuery
 
 MAX_TEXT_MATCHES = 5000
@@ -99,23 +100,28 @@ class DatabaseBackend(SearchBackend):
         return matching, scores, False
 
     def _match(self, query: SearchQuery, every_word: bool):
-        if query.has_text:
-            alternatives = analysis.word_alternatives(query.text)
-            scores = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
-            entries = SearchEntry.objects.filter(pk__in=scores)
+        scores: dict[int, float] = {}
+        alternatives = analysis.word_alternatives(query.text) if query.has_text else []
+        if alternatives:
+            ids = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
+            entries = SearchEntry.objects.filter(pk__in=ids)
         else:
-            scores = {}
             entries = SearchEntry.objects.all()
         moment = now_in_brussels()
         needs = query.needs_with_children()
         matching: dict[str, list[tuple[dict, float | None, int]]] = {}
-        for entry in prefilter(entries, query).only("pk", "data"):
+        fields = ("pk", "data", *TEXT_FIELDS) if alternatives else ("pk", "data")
+        for entry in prefilter(entries, query).only(*fields):
             doc = entry.data
             if not matches_filters(doc, query, needs, moment):
                 continue
             distance = distance_km(doc, query)
             if query.radius_km is not None and (distance is None or distance > query.radius_km):
                 continue
+            if alternatives:
+                scores[entry.pk] = text_score(
+                    alternatives, entry.name_terms, entry.need_terms, entry.terms
+                )
             matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
         return scores, matching
 

@@ -30,6 +30,9 @@ from elasticsearch_dsl import (
 from search import analysis, clusters, suggestions
 from search.backends.base import (
     FACET_FIELDS,
+    NAME_WEIGHT,
+    NEED_WEIGHT,
+    TEXT_WEIGHT,
     Hit,
     SearchBackend,
     SearchResponse,
@@ -268,15 +271,24 @@ class ElasticsearchBackend(SearchBackend):
         return filters
 
     def _text_query(self, query: SearchQuery, every_word: bool) -> dict:
-        # Each word must match (in `terms`, which holds every field); a word found in a name
-        # or a need label scores higher, as in the database backend.
+        # Per word, the weight of the best field it is in (search.backends.base.text_score):
+        # a word counts once, whichever of its stems matched, as in the database backend.
         words = [
             {
-                "multi_match": {
-                    "query": " ".join(sorted(alts)),
-                    "fields": ["name_terms^6", "need_terms^3", "terms"],
-                    "type": "most_fields",
-                    "operator": "or",
+                "dis_max": {
+                    "queries": [
+                        {
+                            "constant_score": {
+                                "filter": {"terms": {field: sorted(alts)}},
+                                "boost": weight,
+                            }
+                        }
+                        for field, weight in (
+                            ("name_terms", NAME_WEIGHT),
+                            ("need_terms", NEED_WEIGHT),
+                            ("terms", TEXT_WEIGHT),
+                        )
+                    ]
                 }
             }
             for alts in analysis.word_alternatives(query.text)

@@ -231,14 +231,22 @@
 
   // folium's script has already set the view to the search; every later move is the
   // visitor's (dragging, zooming, opening a cluster).
-  map.whenReady(function () {
+  // On a phone the search page hides its map: load markers once the map can be seen.
+  var started = false;
+  function start() {
+    if (started || !frame.offsetWidth || !frame.offsetHeight) return;
+    started = true;
+    map.invalidateSize();
     loadMarkers(false);
-  });
+  }
+  map.whenReady(start);
+  if (window.ResizeObserver) new ResizeObserver(start).observe(frame);
   var panningForPopup = false;
   map.on("autopanstart", function () {
     panningForPopup = true; // a popup making room for itself is not a new search
   });
   map.on("moveend", function () {
+    if (!started) return;
     if (panningForPopup) {
       panningForPopup = false;
       return;
