@@ -7,6 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
 from geopy.distance import geodesic
 from geopy.location import Location
 
@@ -16,6 +17,13 @@ from directory.models import LocationPage
 from tests.directory.test_admin import add_url, location_data
 
 LEUVEN = (50.879, 4.700)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the messages in English, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 def near(place, point, km=3.0) -> bool:
