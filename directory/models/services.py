@@ -108,9 +108,15 @@ class ServiceForm(WagtailAdminPageForm):
 
         organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if "locations" in self.fields and organisation is not None:
-            self.fields["locations"].queryset = LocationPage.objects.child_of(
-                organisation
-            ).order_by("title")
+            # A translation in another locale keeps pointing at the original's locations
+            # (shown through .localized), so those are the choices, with any already chosen.
+            organisation = organisation.specific
+            original = organisation.original() if hasattr(organisation, "original") else None
+            choices = LocationPage.objects.child_of(original or organisation)
+            if self.instance.pk:
+                chosen = [location.pk for location in self.instance.locations.all()]
+                choices = choices | LocationPage.objects.filter(pk__in=chosen)
+            self.fields["locations"].queryset = choices.order_by("title")
 
 
 class ServicePage(LiveFactsMixin, Page):

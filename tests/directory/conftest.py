@@ -106,3 +106,7 @@ def service_form(service, **overrides):
     data["needs"] = [str(need.pk) for need in service.needs.all()]
     data["locations"] = [str(location.pk) for location in service.locations.all()]
     return data
+
+
+# The search backends (database; Elasticsearch with --elasticsearch) for end-to-end tests.
+from tests.search.conftest import search_backend  # noqa: E402, F401

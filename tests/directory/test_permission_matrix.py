@@ -23,7 +23,12 @@ ALLOWED = {
         "taxonomy": True,
         "referrals": False,
     },
-    "editor": {"own": {"view", "edit", "copy"}, "other": set(), "taxonomy": False, "referrals": False},
+    "editor": {
+        "own": {"view", "edit", "copy"},
+        "other": set(),
+        "taxonomy": False,
+        "referrals": False,
+    },
     "coach": {"own": set(), "other": set(), "taxonomy": False, "referrals": True},
     "intake_worker": {"own": set(), "other": set(), "taxonomy": False, "referrals": True},
     "manager": {"own": set(), "other": set(), "taxonomy": False, "referrals": True},
