@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -272,6 +273,18 @@ class ListingReportView(ReportView):
             Column("details_text", label=_("Details")),
             DateColumn("last_verified", label=_("Last verified")),
         ]
+
+    def stream_csv(self, queryset):
+        """Rows are written while the response streams, after the request's language was
+        switched back: keep writing them in the curator's language."""
+        language = translation.get_language()
+        rows = super().stream_csv(queryset)
+        while True:
+            with translation.override(language):
+                row = next(rows, None)
+            if row is None:
+                return
+            yield row
 
     def get_filename(self):
         return f"brug-listings-to-check-{datetime.date.today():%Y-%m-%d}"
