@@ -230,6 +230,15 @@ def verify_organisation(request, page_id):
 # Curators' report -----------------------------------------------------------------------
 
 
+def _in_language(language, rows):
+    while True:
+        with translation.override(language):
+            row = next(rows, None)
+        if row is None:
+            return
+        yield row
+
+
 class ListingReportView(ReportView):
     """Stale listings, locations without a point or hours, broken contact fields; CSV/XLSX."""
 
@@ -276,15 +285,8 @@ class ListingReportView(ReportView):
 
     def stream_csv(self, queryset):
         """Rows are written while the response streams, after the request's language was
-        switched back: keep writing them in the curator's language."""
-        language = translation.get_language()
-        rows = super().stream_csv(queryset)
-        while True:
-            with translation.override(language):
-                row = next(rows, None)
-            if row is None:
-                return
-            yield row
+        switched back: keep writing them in the curator's language (captured now)."""
+        return _in_language(translation.get_language(), super().stream_csv(queryset))
 
     def get_filename(self):
         return f"brug-listings-to-check-{datetime.date.today():%Y-%m-%d}"
