@@ -75,7 +75,8 @@ def test_curator_invites_and_the_person_sets_a_password_and_edits_their_listing(
     # Signed in, the new editor sees and edits their own organisation's service.
     service = orgs["own"]["service"]
     dashboard = shown(client.get("/admin/"))
-    assert "Buddy Leuven housing help" in dashboard and "Still correct" in dashboard
+    # The admin speaks the language of the invitation.
+    assert "Buddy Leuven housing help" in dashboard and "Nog juist" in dashboard
     response = client.post(f"/admin/pages/{service.pk}/edit/", service_form(service))
     assert response.status_code == 302
     other = orgs["other"]["service"]
@@ -91,7 +92,7 @@ def test_a_used_link_is_refused(curator_client, client, orgs):
     client.logout()
     again = client.get(path)
     assert again.status_code == 410
-    assert "already been used" in shown(again)
+    assert "Deze uitnodiging is al gebruikt" in shown(again)  # the invitation's language
     assert client.post(path, data).status_code == 410
     assert get_user_model().objects.filter(email="new.editor@example.org").count() == 1
 
@@ -236,6 +237,7 @@ def test_password_reset_by_email(client, people):
 
 
 def test_sign_in_is_rate_limited(client, people):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     user = make_user("guessme")
     for _attempt in range(4):
         response = client.post("/admin/login/", {"username": "guessme", "password": "wrong"})
@@ -265,9 +267,11 @@ def test_the_right_password_signs_in(client, people):
     "path", ["/admin/", "/admin/pages/", "/admin/people/", "/admin/reports/listings/"]
 )
 def test_pages_that_need_a_sign_in_say_so(client, home, path):
-    response = client.get(path, follow=True)
+    response = client.get(path, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.redirect_chain and "/admin/login/" in response.redirect_chain[-1][0]
     text = shown(response)
     assert "Sign in to Brug" in text
     if path != "/admin/":
         assert "You need to sign in to see this page." in text
+    dutch = shown(client.get(response.redirect_chain[-1][0], HTTP_ACCEPT_LANGUAGE="nl"))
+    assert "Aanmelden bij Brug" in dutch
