@@ -1,4 +1,5 @@
-"""Directory models: the taxonomy (snippets) and the organisation page tree."""
+"""Directory models: the taxonomy (snippets), the organisation page tree, and the
+self-service records (memberships, invitations, verification reminders, suggestions)."""
 
 from .feedback import CorrectionSuggestion, SuggestionStatus, SuggestionTopic
 from .freshness import VerificationReminder
