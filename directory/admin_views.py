@@ -42,6 +42,13 @@ def _next_url(request, default):
     return default
 
 
+class _TitledView(WagtailAdminTemplateMixin):
+    """The page title as the last breadcrumb (Wagtail shows the last one as the heading)."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_header_title()}]
+
+
 def _require(request, permission):
     if not request.user.has_perm(permission):
         raise PermissionDenied
@@ -73,7 +80,7 @@ class InviteForm(forms.Form):
         )
 
 
-class PeopleView(WagtailAdminTemplateMixin, TemplateView):
+class PeopleView(_TitledView, TemplateView):
     """Curators: who has access to which organisation, pending invitations, invite someone."""
 
     template_name = "directory/admin/people.html"
@@ -163,7 +170,7 @@ def withdraw_invitation(request, pk):
 # Capacity and 'still correct' -----------------------------------------------------------
 
 
-class CapacityView(WagtailAdminTemplateMixin, TemplateView):
+class CapacityView(_TitledView, TemplateView):
     """Change a service's capacity; live at once, in every language, without review."""
 
     template_name = "directory/admin/capacity.html"
@@ -244,6 +251,7 @@ class ListingReportView(ReportView):
 
     page_title = gettext_lazy("Listings to check")
     header_icon = "warning"
+    template_name = "directory/admin/listing_report.html"
     index_url_name = "directory_listing_report"
     index_results_url_name = "directory_listing_report_results"
     paginate_by = 100
@@ -291,11 +299,19 @@ class ListingReportView(ReportView):
     def get_filename(self):
         return f"brug-listings-to-check-{datetime.date.today():%Y-%m-%d}"
 
-    def get_queryset(self):
+    @property
+    def issue(self):
         issue = self.request.GET.get("issue")
-        return listing_checks.listing_rows(
-            issue=issue if issue in listing_checks.ISSUE_LABELS else None
-        )
+        return issue if issue in listing_checks.ISSUE_LABELS else None
+
+    def get_queryset(self):
+        return listing_checks.listing_rows(issue=self.issue)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["issues"] = list(listing_checks.ISSUE_LABELS.items())
+        context["current_issue"] = self.issue
+        return context
 
     def filter_queryset(self, queryset):
         return queryset
