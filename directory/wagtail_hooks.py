@@ -1,10 +1,30 @@
-"""Admin registration: the taxonomy (needs, target groups, languages) as snippets."""
+"""Admin registration: the taxonomy (needs, target groups, languages) as snippets, and the
+self-service screens (people, capacity, 'still correct', the listings report, correction
+suggestions), dashboard panels, page actions and audit-log action names."""
 
+from django.db.models import Q
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import EditView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory.models import Language, Need, TargetGroup
+from directory import admin_views, capacity, roles
+from directory.models import (
+    CorrectionSuggestion,
+    Language,
+    Need,
+    OrganisationPage,
+    ServicePage,
+    SuggestionStatus,
+    TargetGroup,
+)
 
 
 class NeedViewSet(SnippetViewSet):
@@ -39,3 +59,191 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+# Correction suggestions: the curators' queue --------------------------------------------
+
+
+class SuggestionEditView(EditView):
+    """Records who handled a suggestion, and when."""
+
+    def save_instance(self):
+        suggestion = self.form.save(commit=False)
+        if suggestion.status != SuggestionStatus.OPEN and suggestion.handled_at is None:
+            suggestion.handled_by = self.request.user
+            suggestion.handled_at = timezone.now()
+        suggestion.save()
+        return suggestion
+
+
+class SuggestionViewSet(ModelViewSet):
+    model = CorrectionSuggestion
+    name = "directory_suggestions"
+    url_prefix = "suggestions"
+    icon = "mail"
+    menu_label = _("Suggestions")
+    menu_order = 250
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    edit_view_class = SuggestionEditView
+    form_fields = ["status", "curator_note"]
+    list_display = ["service", "topic", "text", "created_at", "status"]
+    list_filter = ["status", "topic"]
+    ordering = ["-created_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_suggestions():
+    return SuggestionViewSet()
+
+
+# Self-service screens --------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_self_service_urls():
+    return [
+        path("people/", admin_views.PeopleView.as_view(), name="directory_people"),
+        path(
+            "people/membership/<int:pk>/revoke/",
+            admin_views.revoke_membership,
+            name="directory_revoke_membership",
+        ),
+        path(
+            "people/invitation/<int:pk>/withdraw/",
+            admin_views.withdraw_invitation,
+            name="directory_withdraw_invitation",
+        ),
+        path(
+            "listing/capacity/<int:page_id>/",
+            admin_views.CapacityView.as_view(),
+            name="directory_capacity",
+        ),
+        path(
+            "listing/verify/<int:page_id>/",
+            admin_views.verify_organisation,
+            name="directory_verify",
+        ),
+        path(
+            "reports/listings/",
+            admin_views.ListingReportView.as_view(),
+            name="directory_listing_report",
+        ),
+        path(
+            "reports/listings/results/",
+            admin_views.ListingReportView.as_view(results_only=True),
+            name="directory_listing_report_results",
+        ),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_people_menu_item():
+    return PermissionMenuItem(
+        _("People"),
+        reverse("directory_people"),
+        icon_name="group",
+        order=260,
+        permission=roles.MANAGE_PEOPLE,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_listing_report_menu_item():
+    return PermissionMenuItem(
+        _("Listings to check"),
+        reverse("directory_listing_report"),
+        icon_name="warning",
+        order=50,
+        permission=roles.REVIEW_LISTINGS,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_self_service_panels(request, panels):
+    organisations = list(roles.edited_organisations(request.user))
+    if organisations:
+        panels.append(admin_views.MyListingsPanel(organisations))
+    if request.user.has_perm(roles.REVIEW_LISTINGS):
+        panels.append(admin_views.CuratorPanel())
+
+
+def _self_service_buttons(page, user, next_url=None):
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page.specific
+    if not page.permissions_for_user(user).can_edit():
+        return
+    if isinstance(specific, ServicePage):
+        url = reverse("directory_capacity", args=[page.pk])
+        if next_url:
+            url = f"{url}?next={next_url}"
+        yield Button(_("Capacity"), url, icon_name="group", priority=25)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_buttons(page, user, next_url=None):
+    yield from _self_service_buttons(page, user, next_url)
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_buttons(page, user, view_name, next_url=None):
+    yield from _self_service_buttons(page, user, next_url)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_drafts_in_chooser(pages, request):
+    """The page chooser shows everyone every live page (they are public anyway) but drafts
+    only to those who may edit them."""
+    user = request.user
+    if user.is_superuser or user.has_perm(roles.MANAGE_PEOPLE):
+        return pages
+    own = Q()
+    for organisation in roles.edited_organisations(user):
+        for version in OrganisationPage.objects.filter(
+            translation_key=organisation.translation_key
+        ):
+            own |= Q(path__startswith=version.path)
+    return pages.filter(Q(live=True) | own) if own else pages.filter(live=True)
+
+
+# Audit log -------------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_self_service_log_actions(actions):
+    @actions.register_action("brug.capacity")
+    class CapacityFormatter(LogFormatter):
+        label = _("Change capacity")
+
+        def format_message(self, log_entry):
+            try:
+                old, new = log_entry.data["old"], log_entry.data["new"]
+                return _("Capacity changed from '%(old)s' to '%(new)s' (live at once)") % {
+                    "old": capacity.describe(old["status"], old["weeks"]),
+                    "new": capacity.describe(new["status"], new["weeks"]),
+                }
+            except (KeyError, ValueError):
+                return _("Capacity changed")
+
+    @actions.register_action("brug.verify")
+    class VerifyFormatter(LogFormatter):
+        label = _("Verify listing")
+
+        def format_message(self, log_entry):
+            return _("Confirmed the listing is still correct")
+
+    actions.register_action("brug.invite", _("Invite"), _("Invited a person"))
+    actions.register_action("brug.member.add", _("Join"), _("A person joined the organisation"))
+    actions.register_action("brug.member.remove", _("Revoke access"), _("Access revoked"))
+    actions.register_action(
+        "brug.invitation.withdraw", _("Withdraw invitation"), _("Invitation withdrawn")
+    )

@@ -1,5 +1,6 @@
 """Creates the skeleton every installation needs: one locale per UI language, a home page and
-an organisation list in each, and the default Site. Idempotent: safe to run on every start."""
+an organisation list in each, the default Site, and the roles (groups, permissions, the
+moderation workflow). Idempotent: safe to run on every start."""
 
 from django.conf import settings
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from directory.models import OrganisationIndexPage
+from directory.roles import ensure_roles
 from website.models import HomePage
 
 # One stable address in every language (/nl/organisations/, /ar/organisations/); titles are
@@ -62,6 +64,7 @@ def ensure_site() -> HomePage:
             continue
         _translate(home, locale, code, intro=True)
         _translate(index, locale, code)
+    ensure_roles()
     return home
 
 

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from directory import views as directory_views
 from search import views as search_views
 from search.api import api
 
@@ -23,6 +24,13 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("map/", search_views.map_page, name="map"),
     path("services/<uuid:key>/", search_views.service_by_key, name="service-by-key"),
+    path("invitation/<str:token>/", directory_views.accept_invitation, name="invitation"),
+    path("verify/<str:token>/", directory_views.verify_listing, name="verify_listing"),
+    path(
+        "services/<int:service_id>/suggest/",
+        directory_views.suggest_correction,
+        name="suggest_correction",
+    ),
     path("", include(wagtail_urls)),
 )
 

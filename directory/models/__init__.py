@@ -1,21 +1,33 @@
-"""Directory models: the taxonomy (snippets) and the organisation page tree."""
+"""Directory models: the taxonomy (snippets), the organisation page tree, and the
+self-service records (memberships, invitations, verification reminders, suggestions)."""
 
+from .feedback import CorrectionSuggestion, SuggestionStatus, SuggestionTopic
+from .freshness import VerificationReminder
 from .locations import LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
+from .people import Invitation, Membership, OrganisationTeam, Role
 from .services import ServicePage, ServiceTag
 from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 
 __all__ = [
+    "CorrectionSuggestion",
+    "Invitation",
     "Language",
     "LocationPage",
+    "Membership",
     "Need",
     "NeedLabel",
     "OpeningHours",
     "OrganisationIndexPage",
     "OrganisationPage",
     "OrganisationTag",
+    "OrganisationTeam",
+    "Role",
     "ServicePage",
     "ServiceTag",
+    "SuggestionStatus",
+    "SuggestionTopic",
     "TargetGroup",
     "TargetGroupLabel",
+    "VerificationReminder",
 ]

@@ -9,9 +9,12 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from directory.models.live_facts import LiveFactsMixin
+from directory.models.originals import original_of, originals
 from directory.validators import validate_enterprise_number, validate_phone
 
 
@@ -68,7 +71,15 @@ class OrganisationTag(TaggedItemBase):
     )
 
 
-class OrganisationPage(Page):
+class OrganisationQuerySet(PageQuerySet):
+    """Domain queries over organisations."""
+
+    def originals(self):
+        """One page per organisation: its original (see directory/models/originals.py)."""
+        return originals(self)
+
+
+class OrganisationPage(LiveFactsMixin, Page):
     """An organisation of the network (OCMW Leuven, CAW Oost-Brabant …)."""
 
     short_description = models.CharField(
@@ -103,8 +114,14 @@ class OrganisationPage(Page):
         _("last verified on"),
         null=True,
         blank=True,
-        help_text=_("When a person last checked that this listing is correct."),
+        help_text=_(
+            "When a person last confirmed that this listing is correct. Set with "
+            "'Still correct' on the dashboard or in the reminder e-mail."
+        ),
     )
+
+    objects = PageManager.from_queryset(OrganisationQuerySet)()
+    live_fact_fields = ("last_verified",)
 
     content_panels = [
         *Page.content_panels,
@@ -118,7 +135,7 @@ class OrganisationPage(Page):
         FieldPanel("logo"),
         FieldPanel("enterprise_number"),
         FieldPanel("tags"),
-        FieldPanel("last_verified"),
+        FieldPanel("last_verified", read_only=True),
     ]
     search_fields = [
         *Page.search_fields,
@@ -138,6 +155,10 @@ class OrganisationPage(Page):
         from directory.models.services import ServicePage
 
         return ServicePage.objects.child_of(self).live().order_by("title")
+
+    def original(self) -> "OrganisationPage":
+        """The organisation's original page (memberships and teams point at it)."""
+        return original_of(self) or self
 
     def locations(self):
         from directory.models.locations import LocationPage

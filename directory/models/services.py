@@ -17,6 +17,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from directory import opening_hours
+from directory.models.live_facts import LiveFactsMixin
+from directory.models.originals import originals
 from directory.validators import validate_phone
 
 
@@ -72,6 +74,10 @@ class ServiceQuerySet(PageQuerySet):
             ids.update(n.pk for n in need.with_descendants())
         return self.filter(needs__in=ids).distinct()
 
+    def originals(self):
+        """One page per service: its original (see directory/models/originals.py)."""
+        return originals(self)
+
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
@@ -85,20 +91,35 @@ class ServiceQuerySet(PageQuerySet):
 
 
 class ServiceForm(WagtailAdminPageForm):
-    """Limits the location choice to the organisation's own locations."""
+    """Limits the location choice to the organisation's own locations; capacity is set when a
+    service is created and afterwards changed with the capacity action (live at once)."""
 
     def __init__(self, *args, parent_page=None, **kwargs):
         super().__init__(*args, parent_page=parent_page, **kwargs)
+        if self.instance.pk:
+            for name in ("capacity_status", "waiting_weeks"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Change the capacity with 'Capacity' on the dashboard or in the page's "
+                        "actions: it goes live at once, without review."
+                    )
         from directory.models.locations import LocationPage
 
         organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if "locations" in self.fields and organisation is not None:
-            self.fields["locations"].queryset = LocationPage.objects.child_of(
-                organisation
-            ).order_by("title")
+            # A translation in another locale keeps pointing at the original's locations
+            # (shown through .localized), so those are the choices, with any already chosen.
+            organisation = organisation.specific
+            original = organisation.original() if hasattr(organisation, "original") else None
+            choices = LocationPage.objects.child_of(original or organisation)
+            if self.instance.pk:
+                chosen = [location.pk for location in self.instance.locations.all()]
+                choices = choices | LocationPage.objects.filter(pk__in=chosen)
+            self.fields["locations"].queryset = choices.order_by("title")
 
 
-class ServicePage(Page):
+class ServicePage(LiveFactsMixin, Page):
     """A service of an organisation: what, for whom, cost, access, languages and capacity."""
 
     summary = models.CharField(
@@ -158,6 +179,7 @@ class ServicePage(Page):
 
     objects = PageManager.from_queryset(ServiceQuerySet)()
     base_form_class = ServiceForm
+    live_fact_fields = ("capacity_status", "waiting_weeks", "last_verified")
 
     content_panels = [
         *Page.content_panels,
@@ -191,7 +213,7 @@ class ServicePage(Page):
             heading=_("Contact"),
         ),
         FieldPanel("tags"),
-        FieldPanel("last_verified"),
+        FieldPanel("last_verified", read_only=True),
     ]
     search_fields = [
         *Page.search_fields,

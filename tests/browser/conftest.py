@@ -48,3 +48,7 @@ def phone_page(browser):
     page.on("request", lambda request: page.requested_urls.append(request.url))
     yield page
     context.close()
+
+
+# The self-service fixtures: two organisations and a person in each role.
+from tests.directory.conftest import orgs, people  # noqa: E402, F401

@@ -6,6 +6,7 @@ listed in ENVIRONMENT_VARIABLES below and in .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,6 +29,7 @@ ENVIRONMENT_VARIABLES = {
     "GEOCODER_DOMAIN": "host[:port] of the online geocoder; geopy's default when empty",
     "GEOCODER_SCHEME": "https (default) or http",
     "GEOCODER_USER_AGENT": "user agent sent to the online geocoder (its usage policy asks)",
+    "BRUG_VERIFICATION_PERIOD_DAYS": "days after which an unverified listing is stale (182)",
 }
 
 DEBUG = False
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,7 +79,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in is rate-limited against password guessing (django-axes): after 5 failed attempts
+# for one account from one address, that pair is locked out for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "directory.views.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "website.urls"
 
@@ -157,6 +175,18 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Brug <noreply@brug.invalid>"
+# Moderation notices (submitted, approved, changes requested) come from Wagtail, in each
+# recipient's admin language.
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+WAGTAIL_PASSWORD_RESET_ENABLED = True
+
+# Self-service (directory/invitations.py, directory/verification.py, directory/suggestions.py)
+BRUG_INVITATION_VALID_DAYS = 7
+BRUG_VERIFICATION_PERIOD_DAYS = int(os.environ.get("BRUG_VERIFICATION_PERIOD_DAYS", "182"))
+BRUG_VERIFICATION_LINK_DAYS = 30
+BRUG_SUGGESTION_MIN_SECONDS = 3
+BRUG_SUGGESTION_RATE_PER_HOUR = 5
 
 # Map tiles are the one outside resource; everything else is served from our static files.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -1,6 +1,11 @@
-"""`manage.py ensure_demo_admin`: a local superuser for trying Brug, credentials printed.
+"""`manage.py ensure_demo_admin`: local accounts for trying Brug, credentials printed.
 
-The password is generated once and kept in .cache/demo-admin.txt (git-ignored), so a second
+- `admin`: a superuser;
+- `curator`: a network curator (reviews changes, invites people, sees the report);
+- `editor`: an organisation editor of the first demo organisation (OCMW Leuven when the demo
+  data is loaded), who sees and edits only that organisation.
+
+Passwords are generated once and kept in .cache/demo-<name>.txt (git-ignored), so a second
 `make run` prints the same credentials. Refuses to run outside DEBUG.
 """
 
@@ -11,29 +16,58 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from directory.models import OrganisationPage, Role
+from directory.roles import CURATORS, add_member, curators_group, ensure_roles
+
 USERNAME = "admin"
+DEMO_ORGANISATION = "ocmw-leuven"
 
 
 class Command(BaseCommand):
-    help = "Create (once) a demo superuser for local use and print its credentials."
+    help = "Create (once) demo accounts for local use and print their credentials."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("The demo admin is for local development only (DEBUG=True).")
-        store = Path(settings.BASE_DIR) / ".cache" / "demo-admin.txt"
-        store.parent.mkdir(exist_ok=True)
+            raise CommandError("The demo accounts are for local development only (DEBUG=True).")
+        ensure_roles()
+        cache = Path(settings.BASE_DIR) / ".cache"
+        cache.mkdir(exist_ok=True)
+
+        admin, password = self._account(cache / "demo-admin.txt", USERNAME)
+        if not admin.is_superuser:
+            admin.is_staff = admin.is_superuser = True
+            admin.save()
+        self._say("Demo admin", USERNAME, password)
+
+        curator, password = self._account(cache / "demo-curator.txt", "curator")
+        curator.groups.add(curators_group())
+        self._say(f"Demo curator ({CURATORS})", "curator", password)
+
+        organisation = (
+            OrganisationPage.objects.originals().filter(slug=DEMO_ORGANISATION).first()
+            or OrganisationPage.objects.originals().order_by("pk").first()
+        )
+        if organisation is None:
+            self.stdout.write("No organisation yet: no demo editor.")
+            return
+        editor, password = self._account(cache / "demo-editor.txt", "editor")
+        add_member(editor, organisation, Role.EDITOR)
+        self._say(f"Demo editor of {organisation.title}", "editor", password)
+
+    def _account(self, store: Path, username: str):
         user_model = get_user_model()
-        user = user_model.objects.filter(username=USERNAME).first()
+        user = user_model.objects.filter(username=username).first()
         if user is None or not store.exists():
             password = secrets.token_urlsafe(12)
-            user = user or user_model(username=USERNAME, email="admin@brug.invalid")
-            user.is_staff = user.is_superuser = True
+            user = user or user_model(username=username, email=f"{username}@brug.invalid")
             user.set_password(password)
             user.save()
             store.write_text(password, encoding="utf-8")
-        password = store.read_text(encoding="utf-8").strip()
+        return user, store.read_text(encoding="utf-8").strip()
+
+    def _say(self, who: str, username: str, password: str) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo admin: http://127.0.0.1:8000/admin/  user: {USERNAME}  password: {password}"
+                f"{who}: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
             )
         )

@@ -1,0 +1,36 @@
+"""E-mail in the recipient's language, rendered from a subject and a text template."""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def user_language(user) -> str:
+    """The language a person chose in the admin (their Wagtail profile), else the site's."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).first()
+    language = profile.preferred_language if profile else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def send(to: str, template: str, context: dict, language: str) -> bool:
+    """Send `<template>_subject.txt` / `<template>.txt` rendered in `language`. Returns False
+    (and logs) when the mail server refuses or cannot be reached; never raises for that."""
+    with translation.override(language):
+        context = {"base_url": settings.WAGTAILADMIN_BASE_URL, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send %s to %s", template, to)
+        return False
+    return True

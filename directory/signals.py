@@ -1,0 +1,33 @@
+"""Signals the directory sends, and the handlers it connects to its own models.
+
+`listing_facts_changed` is sent after a live fact (capacity, last verified) changed without a
+publish; `search` listens to it the way it listens to `page_published`.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+
+# Sent with `pages`: the original pages whose live facts changed.
+listing_facts_changed = Signal()
+
+
+def on_organisation_saved(sender, instance, created, **kwargs):
+    """A new locale version of an organisation (an alias or a translation) gets the team's
+    permissions too, so editors can translate and edit it."""
+    if created and not kwargs.get("raw"):
+        from directory.roles import sync_team_permissions
+
+        sync_team_permissions(instance)
+
+
+def on_team_deleted(sender, instance, **kwargs):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(pk=instance.group_id).delete()
+
+
+def connect():
+    from directory.models import OrganisationPage, OrganisationTeam
+
+    post_save.connect(on_organisation_saved, sender=OrganisationPage, dispatch_uid="brug_team_sync")
+    post_delete.connect(on_team_deleted, sender=OrganisationTeam, dispatch_uid="brug_team_gone")

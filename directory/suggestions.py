@@ -1,0 +1,135 @@
+"""'Suggest a correction': anyone can tell the curators that a service page is wrong, without an
+account. Spam is kept out without third-party services: a hidden honeypot field, a signed
+timestamp (a person takes a few seconds to write; a form is not reused for days), plain text
+only, a cap on links and length, and a rate limit per client address (a keyed hash of it, kept
+in the cache for an hour; the address itself is never stored).
+"""
+
+import hashlib
+import hmac
+import re
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import CorrectionSuggestion, ServicePage, SuggestionTopic
+from directory.models.originals import original_of
+
+MAX_LENGTH = 2000
+MIN_LENGTH = 10
+MAX_LINKS = 2
+STAMP_SALT = "brug.suggestion"
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>?")
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def min_seconds() -> float:
+    return getattr(settings, "BRUG_SUGGESTION_MIN_SECONDS", 3)
+
+
+def rate_limit() -> int:
+    """Suggestions accepted per client address per hour."""
+    return getattr(settings, "BRUG_SUGGESTION_RATE_PER_HOUR", 5)
+
+
+def new_stamp() -> str:
+    return signing.dumps(time.time(), salt=STAMP_SALT)
+
+
+class SuggestionForm(forms.Form):
+    """The public form; errors come out in the visitor's language."""
+
+    topic = forms.ChoiceField(
+        label=_("What is wrong?"), choices=SuggestionTopic.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What should it say?"),
+        help_text=_(
+            "Plain text, at most 2,000 characters. Do not write names or other details "
+            "about a client."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_LENGTH}),
+        max_length=MAX_LENGTH,
+        min_length=MIN_LENGTH,
+        error_messages={
+            "max_length": _(
+                "Please keep it to %(limit_value)d characters (you wrote %(show_value)d)."
+            ),
+            "min_length": _("Please describe the correction in a few words."),
+            "required": _("Please describe the correction."),
+        },
+    )
+    # Honeypot: hidden from people (and screen readers); bots fill in every field.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    stamp = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if _TAG.search(text):
+            raise forms.ValidationError(
+                _("Please write plain text, without HTML or code (no < and > around words)."),
+                code="html",
+            )
+        if len(_LINK.findall(text)) > MAX_LINKS:
+            raise forms.ValidationError(
+                _("Please include at most %(count)s links."),
+                code="links",
+                params={"count": MAX_LINKS},
+            )
+        return text
+
+    def clean_stamp(self):
+        try:
+            started = signing.loads(self.cleaned_data["stamp"], salt=STAMP_SALT, max_age=86400)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                _("This form was open for too long. Please send it again."), code="expired"
+            ) from None
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form could not be checked. Please send it again."), code="stamp"
+            ) from None
+        if time.time() - float(started) < min_seconds():
+            raise forms.ValidationError(
+                _("That was very quick. Please check your text and send it again."),
+                code="too_fast",
+            )
+        return started
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+def _client_key(address: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
+    return f"brug-suggest:{digest.hexdigest()[:32]}"
+
+
+def allow(address: str) -> bool:
+    """Count one suggestion for this address; False when it is over the hourly limit."""
+    key = _client_key(address or "unknown")
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= rate_limit()
+
+
+def submit(service: ServicePage, form: SuggestionForm) -> CorrectionSuggestion | None:
+    """Store a valid suggestion for the service's original page (None for a bot)."""
+    if form.is_bot:
+        return None
+    return CorrectionSuggestion.objects.create(
+        service=original_of(service),
+        topic=form.cleaned_data["topic"],
+        text=form.cleaned_data["text"],
+        language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
+    )
