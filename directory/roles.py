@@ -7,8 +7,10 @@
   their organisation's *team* group, which holds "add" and "change" (never "publish") on the
   organisation's page in every locale, so they see and edit exactly that subtree and every
   change they make goes through the curators' review.
-- *Coaches*, *intake workers*, *managers* (groups, for the referrals issue): no admin access yet;
-  they hold `directory.see_referrals`, which organisation editors and curators do not.
+- *Coaches*, *intake workers*, *referral coordinators* (groups): the admin's referral screens
+  (referrals/), through `directory.see_referrals`, which organisation editors and curators do
+  not hold; which referrals each sees follows from their memberships (referrals/access.py).
+- *Managers* (group): `directory.see_referrals` for the aggregated figures only.
 
 `ensure_roles()` creates all of it and is idempotent; `setup_site` (and so `make run`) runs it.
 """
@@ -34,12 +36,14 @@ EDITORS = "Organisation editors"
 COACHES = "Coaches"
 INTAKE_WORKERS = "Intake workers"
 MANAGERS = "Managers"
+COORDINATORS = "Referral coordinators"
 
 ROLE_GROUPS = {
     Role.EDITOR: EDITORS,
     Role.COACH: COACHES,
     Role.INTAKE_WORKER: INTAKE_WORKERS,
     Role.MANAGER: MANAGERS,
+    Role.COORDINATOR: COORDINATORS,
 }
 
 WORKFLOW_NAME = "Curator review"
@@ -64,8 +68,9 @@ GROUP_PERMISSIONS = {
         "directory.delete_correctionsuggestion",
     ],
     EDITORS: ["wagtailadmin.access_admin", "simple_translation.submit_translation"],
-    COACHES: [SEE_REFERRALS],
-    INTAKE_WORKERS: [SEE_REFERRALS],
+    COACHES: ["wagtailadmin.access_admin", SEE_REFERRALS],
+    INTAKE_WORKERS: ["wagtailadmin.access_admin", SEE_REFERRALS],
+    COORDINATORS: ["wagtailadmin.access_admin", SEE_REFERRALS],
     MANAGERS: [SEE_REFERRALS],
 }
 

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     COACH = "coach", _("Coach")
     INTAKE_WORKER = "intake_worker", _("Intake worker")
     MANAGER = "manager", _("Manager")
+    # Sees every referral sent or received by the organisation (its referrals' coordinator).
+    COORDINATOR = "coordinator", _("Referral coordinator")
 
 
 class Membership(models.Model):

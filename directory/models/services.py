@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from directory import opening_hours
 from directory.models.live_facts import LiveFactsMixin
-from directory.models.originals import originals
+from directory.models.originals import original_of, originals
 from directory.validators import validate_phone
 
 
@@ -246,6 +246,10 @@ class ServicePage(LiveFactsMixin, Page):
     @cached_property
     def organisation(self):
         return self.get_parent().specific
+
+    def original(self) -> "ServicePage":
+        """The service's original page (referrals point at it)."""
+        return original_of(self) or self
 
     def source_page(self) -> "ServicePage":
         """The page holding the content (an untranslated page is an alias of its source)."""

@@ -389,50 +389,50 @@ class ElasticsearchBackend(SearchBackend):
         return response
 
     def _map(self, es, query: SearchQuery, filters, zoom: int, every_word: bool) -> MapResponse:
-        body = {
-            "query": {"bool": {"must": [self._text_query(query, every_word)], "filter": filters}},
-            "aggs": {"services": {"cardinality": {"field": "service_number"}}},
-            "_source": MAP_SOURCE,
-        }
+        """One request: the cells (always), and at high zoom the points too, which are sent
+        instead of the cells when there are few enough."""
         moment = datetime.now(UTC)
-        if zoom >= clusters.POINTS_FROM_ZOOM:
-            # Points if they are few: ask for them and count up to one more than allowed.
-            answer = es.search(
-                index=alias_name(),
-                **body,
-                size=clusters.MAX_POINTS,
-                track_total_hits=clusters.MAX_POINTS + 1,
+        wants_points = zoom >= clusters.POINTS_FROM_ZOOM
+        answer = es.search(
+            index=alias_name(),
+            query={"bool": {"must": [self._text_query(query, every_word)], "filter": filters}},
+            aggs={
+                "services": {"cardinality": {"field": "service_number"}},
+                "cells": {
+                    "geotile_grid": {
+                        "field": "point",
+                        "precision": clusters.cluster_precision(zoom),
+                        "size": clusters.MAX_FEATURES + 1,
+                    },
+                    "aggs": {
+                        "centroid": {"geo_centroid": {"field": "point"}},
+                        "one": {"top_hits": {"size": 1, "_source": MAP_SOURCE}},
+                    },
+                },
+            },
+            source=MAP_SOURCE,
+            size=clusters.MAX_POINTS if wants_points else 0,
+            track_total_hits=True,
+        )
+        points = answer["hits"]["total"]["value"]
+        services = int(answer["aggregations"]["services"]["value"])
+
+        def feature(source):
+            return clusters.point_feature(source, query.language, query.point, moment)
+
+        if clusters.wants_points(zoom, points):
+            return MapResponse(
+                backend=self.name,
+                services=services,
+                points=points,
+                clustered=False,
+                features=[feature(hit["_source"]) for hit in answer["hits"]["hits"]],
             )
-            total = answer["hits"]["total"]
-            if total["relation"] == "eq" and total["value"] <= clusters.MAX_POINTS:
-                return MapResponse(
-                    backend=self.name,
-                    services=int(answer["aggregations"]["services"]["value"]),
-                    points=total["value"],
-                    clustered=False,
-                    features=[
-                        clusters.point_feature(hit["_source"], query.language, query.point, moment)
-                        for hit in answer["hits"]["hits"]
-                    ],
-                )
-        body["aggs"]["cells"] = {
-            "geotile_grid": {
-                "field": "point",
-                "precision": clusters.cluster_precision(zoom),
-                "size": clusters.MAX_FEATURES + 1,
-            },
-            "aggs": {
-                "centroid": {"geo_centroid": {"field": "point"}},
-                "one": {"top_hits": {"size": 1, "_source": MAP_SOURCE}},
-            },
-        }
-        answer = es.search(index=alias_name(), **body, size=0, track_total_hits=True)
         buckets = answer["aggregations"]["cells"]["buckets"]
         features = []
         for bucket in buckets[: clusters.MAX_FEATURES]:
             if bucket["doc_count"] == 1:
-                source = bucket["one"]["hits"]["hits"][0]["_source"]
-                features.append(clusters.point_feature(source, query.language, query.point, moment))
+                features.append(feature(bucket["one"]["hits"]["hits"][0]["_source"]))
                 continue
             centroid = bucket["centroid"]["location"]
             features.append(
@@ -445,8 +445,8 @@ class ElasticsearchBackend(SearchBackend):
             )
         return MapResponse(
             backend=self.name,
-            services=int(answer["aggregations"]["services"]["value"]),
-            points=answer["hits"]["total"]["value"],
+            services=services,
+            points=points,
             clustered=True,
             features=features,
             truncated=len(buckets) > clusters.MAX_FEATURES,

@@ -1,0 +1,309 @@
+"""Warm hand-offs: a client record (minimal), the referral with its consent and state, and its
+timeline of events and messages.
+
+Client data is minimal by design (see docs/architecture.md, "Referrals"): an internal
+reference, a first name or initials, an optional phone, the preferred language and whether an
+interpreter is needed. The state only changes through referrals.workflow, which keeps the
+timeline and the audit log. Nothing here is ever shown on the public site.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NOTE_MAX = 2000
+MESSAGE_MAX = 1000
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent, waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    INTAKE_PLANNED = "intake_planned", _("Intake planned")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("Client did not come")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REDIRECTED = "redirected", _("Redirected to another service")
+
+
+OPEN_STATES = (State.DRAFT, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED)
+CLOSED_STATES = (
+    State.DECLINED,
+    State.COMPLETED,
+    State.NO_SHOW,
+    State.WITHDRAWN,
+    State.REDIRECTED,
+)
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("Within a few weeks")
+    SOON = "soon", _("This week")
+    URGENT = "urgent", _("Within two working days")
+
+
+class DeclineReason(models.TextChoices):
+    FULL = "full", _("Full or waiting list")
+    NOT_ELIGIBLE = "not_eligible", _("Client not eligible")
+    WRONG_SERVICE = "wrong_service", _("Wrong service for this need")
+    OTHER = "other", _("Other reason")
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbally")
+    WRITTEN = "written", _("In writing")
+
+
+class SharedItem(models.TextChoices):
+    """What the client agreed may be shared with the receiving organisation."""
+
+    NOTE = "note", _("The hand-over note")
+    PHONE = "phone", _("The contact phone number")
+    LANGUAGE = "language", _("Language and interpreter needs")
+
+
+class Interpreting(models.TextChoices):
+    NONE = "none", _("Not needed")
+    INTERPRETER = "interpreter", _("An interpreter")
+    INTERCULTURAL = "intercultural", _("An intercultural worker")
+
+
+class ClientRecord(models.Model):
+    """The person being referred, as little as a hand-off needs. Owned by the referring
+    organisation; anonymised after the retention period or on request."""
+
+    organisation = models.ForeignKey(
+        "directory.OrganisationPage",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="client_records",
+    )
+    reference = models.CharField(
+        _("internal reference"),
+        max_length=40,
+        help_text=_("Your own case number, so you can find the client in your files."),
+    )
+    name = models.CharField(
+        _("first name or initials"),
+        max_length=40,
+        help_text=_("No family name: the first name or initials are enough."),
+    )
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    language = models.ForeignKey(
+        "directory.Language",
+        verbose_name=_("preferred language"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self):
+        # Never the name: this text may end up in logs and the audit trail.
+        return f"C-{self.pk}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def closed(self):
+        return self.filter(state__in=CLOSED_STATES)
+
+    def sent_by(self, user):
+        return self.filter(referring_user=user)
+
+    def to_organisations(self, organisations):
+        return self.filter(receiving_organisation__in=organisations).exclude(state=State.DRAFT)
+
+    def waiting_since(self, moment):
+        """Sent and not answered since `moment`."""
+        return self.filter(state=State.SENT, sent_at__lt=moment)
+
+
+class Referral(models.Model):
+    """One client handed over from a referring worker to a service."""
+
+    client = models.ForeignKey(
+        ClientRecord, verbose_name=_("client"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    referring_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referring worker"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_sent",
+    )
+    referring_organisation = models.ForeignKey(
+        "directory.OrganisationPage",
+        verbose_name=_("referring organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    service = models.ForeignKey(
+        "directory.ServicePage",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    # The service's organisation when the referral was made (who may see and answer it).
+    receiving_organisation = models.ForeignKey(
+        "directory.OrganisationPage",
+        verbose_name=_("receiving organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    needs = models.ManyToManyField("directory.Need", verbose_name=_("needs"), related_name="+")
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    handover_note = models.TextField(
+        _("hand-over note"),
+        max_length=NOTE_MAX,
+        blank=True,
+        help_text=_(
+            "What the receiving worker needs to know, so the client does not have to tell "
+            "their story again. Only what the client agreed to share."
+        ),
+    )
+    # The client's consent, for this receiving organisation. A draft may lack it (a follow-up
+    # made by a redirect needs the client's consent for the new organisation); sending needs it.
+    consent_method = models.CharField(
+        _("consent given"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
+    consent_shares = models.JSONField(_("may be shared"), default=list, blank=True)
+    consent_organisation = models.ForeignKey(
+        "directory.OrganisationPage",
+        verbose_name=_("consent to share with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consent_valid_until = models.DateField(_("consent valid until"), null=True, blank=True)
+    consent_recorded_at = models.DateTimeField(_("consent recorded on"), null=True, blank=True)
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    # Optimistic locking: every change bumps it; an action based on an older one is refused.
+    version = models.PositiveIntegerField(default=0)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("follows up on"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    decline_reason = models.CharField(
+        _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_detail = models.CharField(_("explanation"), max_length=500, blank=True)
+
+    intake_at = models.DateTimeField(_("intake on"), null=True, blank=True)
+    intake_place = models.CharField(_("place"), max_length=200, blank=True)
+    intake_with = models.CharField(_("with"), max_length=100, blank=True)
+    intake_interpreting = models.CharField(
+        _("interpreting"), max_length=15, choices=Interpreting.choices, blank=True
+    )
+
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["referring_user", "state"], name="referral_sender_state"),
+            models.Index(
+                fields=["receiving_organisation", "state", "sent_at"], name="referral_inbox"
+            ),
+            models.Index(fields=["referring_organisation", "state"], name="referral_from_org"),
+            models.Index(
+                fields=["state", "sent_at"],
+                condition=Q(state="sent"),
+                name="referral_waiting",
+            ),
+        ]
+        permissions = [
+            ("administer_referrals", _("Can see every referral (referral administrator)")),
+        ]
+
+    def __str__(self):
+        # A number, never the client: this text goes to the audit log.
+        return f"R-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def has_consent(self, today) -> bool:
+        """Consent recorded, for the receiving organisation, and still valid."""
+        return bool(
+            self.consent_method
+            and self.consent_organisation_id == self.receiving_organisation_id
+            and self.consent_valid_until
+            and self.consent_valid_until >= today
+        )
+
+    def shares(self, item: str) -> bool:
+        return item in (self.consent_shares or [])
+
+
+class ReferralEvent(models.Model):
+    """One step on a referral's timeline: who, when, what. No client details in `detail`."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_time")]
+
+    def __str__(self):
+        return f"{self.referral} {self.action}"
+
+
+class ReferralMessage(models.Model):
+    """A short message between the two workers on a referral (not an e-mail thread)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(max_length=MESSAGE_MAX)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.referral} message {self.pk}"
