@@ -21,7 +21,7 @@ from referrals.models import Referral, State
 ADMINISTER = "referrals.administer_referrals"
 
 
-def _organisations(user, *roles) -> list[int]:
+def organisations_with_roles(user, *roles) -> list[int]:
     return list(
         Membership.objects.filter(user=user, role__in=roles).values_list(
             "organisation_id", flat=True
@@ -39,8 +39,8 @@ def visible_referrals(user):
         return Referral.objects.none()
     if is_administrator(user):
         return Referral.objects.all()
-    coordinated = _organisations(user, Role.COORDINATOR)
-    intake = _organisations(user, Role.INTAKE_WORKER, Role.COORDINATOR)
+    coordinated = organisations_with_roles(user, Role.COORDINATOR)
+    intake = organisations_with_roles(user, Role.INTAKE_WORKER, Role.COORDINATOR)
     condition = (
         Q(referring_user=user)
         | Q(referring_organisation__in=coordinated)
@@ -51,7 +51,7 @@ def visible_referrals(user):
 
 def sending_organisations(user) -> list[int]:
     """The organisations a person may refer from (as coach or coordinator)."""
-    return _organisations(user, Role.COACH, Role.COORDINATOR)
+    return organisations_with_roles(user, Role.COACH, Role.COORDINATOR)
 
 
 def can_refer(user) -> bool:
@@ -60,15 +60,17 @@ def can_refer(user) -> bool:
 
 def acts_for_sender(user, referral: Referral) -> bool:
     return referral.referring_user_id == user.pk or (
-        referral.referring_organisation_id in _organisations(user, Role.COORDINATOR)
+        referral.referring_organisation_id in organisations_with_roles(user, Role.COORDINATOR)
     )
 
 
 def acts_for_receiver(user, referral: Referral) -> bool:
-    return referral.state != State.DRAFT and referral.receiving_organisation_id in _organisations(
-        user, Role.INTAKE_WORKER, Role.COORDINATOR
+    return (
+        referral.state != State.DRAFT
+        and referral.receiving_organisation_id
+        in organisations_with_roles(user, Role.INTAKE_WORKER, Role.COORDINATOR)
     )
 
 
 def inbox_organisations(user) -> list[int]:
-    return _organisations(user, Role.INTAKE_WORKER, Role.COORDINATOR)
+    return organisations_with_roles(user, Role.INTAKE_WORKER, Role.COORDINATOR)

@@ -271,6 +271,23 @@ class Referral(models.Model):
         return item in (self.consent_shares or [])
 
 
+EVENT_LABELS = {
+    "created": _("Referral created"),
+    "send": _("Referral sent"),
+    "accept": _("Accepted"),
+    "decline": _("Declined"),
+    "plan_intake": _("Intake planned"),
+    "complete": _("Intake done"),
+    "no_show": _("Client did not come"),
+    "withdraw": _("Withdrawn"),
+    "redirect": _("Redirected to another service"),
+    "intake_confirmed": _("Intake confirmed with the client"),
+    "message": _("Message"),
+    "reminded": _("Reminder sent to the receiving organisation"),
+    "escalated": _("No answer: the network's curators were told"),
+}
+
+
 class ReferralEvent(models.Model):
     """One step on a referral's timeline: who, when, what. No client details in `detail`."""
 
@@ -290,6 +307,10 @@ class ReferralEvent(models.Model):
 
     def __str__(self):
         return f"{self.referral} {self.action}"
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class ReferralMessage(models.Model):

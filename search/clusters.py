@@ -109,6 +109,7 @@ def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
             "langs": source.get("languages", []),
             "open": is_open(source, moment),
             "accepting": bool(source.get("accepting")),
+            "refer": bool(source.get("referrable")),
             "km": distance,
         },
     }

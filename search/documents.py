@@ -93,6 +93,7 @@ def build_documents(service_key) -> list[dict]:
         "interpreter": source.interpreter_available,
         "free": source.cost == "free",
         "accepting": source.capacity_status == "accepting",
+        "referrable": source.accepts_referrals,
         "capacity": source.capacity_status,
         "org_type": organisation.organisation_type,
         "tags": sorted(t.name.lower() for t in source.tags.all()),

@@ -104,6 +104,7 @@ def popup_vocabulary() -> dict:
         "accepting": _("Accepting new clients"),
         "km": _("%(km)s km away"),
         "details": _("Details"),
+        "refer": _("Refer a client"),
         "languages": _("Languages:"),
         "services": _("Services here: %(count)s"),
         "zoom": _("Zoom in"),

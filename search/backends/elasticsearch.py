@@ -55,6 +55,7 @@ MAP_SOURCE = [
     "needs",
     "languages",
     "accepting",
+    "referrable",
     "point",
     "open_periods",
 ]  # filters that keep some locations, not others
@@ -97,6 +98,7 @@ class ServiceDocument(Document):
     interpreter = Boolean()
     free = Boolean()
     accepting = Boolean()
+    referrable = Boolean()
     wheelchair = Boolean()
     point = GeoPoint()
     open_periods = DateRange()

@@ -30,6 +30,8 @@ ENVIRONMENT_VARIABLES = {
     "GEOCODER_SCHEME": "https (default) or http",
     "GEOCODER_USER_AGENT": "user agent sent to the online geocoder (its usage policy asks)",
     "BRUG_VERIFICATION_PERIOD_DAYS": "days after which an unverified listing is stale (182)",
+    "BRUG_REFERRAL_ANSWER_DAYS": "working days to answer a referral before reminders (3)",
+    "BRUG_REFERRAL_RETENTION_DAYS": "days closed referrals keep client data (365)",
 }
 
 DEBUG = False
@@ -195,6 +197,12 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Where a result's "open in a map" link goes (works without JavaScript; phones offer their
 # map app). {lat} and {lon} are filled in.
 BRUG_EXTERNAL_MAP_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+# Referrals: working days before a sent referral counts as overdue and its receiver is
+# reminded (the curators are told after twice as long); days a closed referral keeps its
+# client data before `anonymise_referrals` removes it.
+BRUG_REFERRAL_ANSWER_DAYS = int(os.environ.get("BRUG_REFERRAL_ANSWER_DAYS", "3"))
+BRUG_REFERRAL_RETENTION_DAYS = int(os.environ.get("BRUG_REFERRAL_RETENTION_DAYS", "365"))
 
 # Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
 # addresses only when configured, rate-limited, never blocking a save.

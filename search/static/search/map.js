@@ -121,6 +121,12 @@
     var more = element("a", "map-popup__more", texts.details);
     more.href = link.href;
     box.appendChild(more);
+    if (properties.refer && frame.dataset.referUrl) {
+      // Signed-in coaches: start a warm referral to this service.
+      var refer = element("a", "map-popup__refer button", texts.refer);
+      refer.href = frame.dataset.referUrl + "?service=" + encodeURIComponent(properties.id);
+      box.appendChild(refer);
+    }
     return box;
   }
 

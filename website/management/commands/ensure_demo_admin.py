@@ -3,7 +3,9 @@
 - `admin`: a superuser;
 - `curator`: a network curator (reviews changes, invites people, sees the report);
 - `editor`: an organisation editor of the first demo organisation (OCMW Leuven when the demo
-  data is loaded), who sees and edits only that organisation.
+  data is loaded), who sees and edits only that organisation;
+- `coach`: a coach of Caritas International Leuven, who refers clients;
+- `intake`: an intake worker of the CGG (mental-health centre), who answers referrals.
 
 Passwords are generated once and kept in .cache/demo-<name>.txt (git-ignored), so a second
 `make run` prints the same credentials. Refuses to run outside DEBUG.
@@ -21,6 +23,10 @@ from directory.roles import CURATORS, add_member, curators_group, ensure_roles
 
 USERNAME = "admin"
 DEMO_ORGANISATION = "ocmw-leuven"
+DEMO_REFERRAL_STAFF = [
+    ("coach", "caritas-international-leuven", Role.COACH),
+    ("intake", "cgg-vlaams-brabant-oost", Role.INTAKE_WORKER),
+]
 
 
 class Command(BaseCommand):
@@ -53,6 +59,13 @@ class Command(BaseCommand):
         editor, password = self._account(cache / "demo-editor.txt", "editor")
         add_member(editor, organisation, Role.EDITOR)
         self._say(f"Demo editor of {organisation.title}", "editor", password)
+        for username, slug, role in DEMO_REFERRAL_STAFF:
+            organisation = OrganisationPage.objects.originals().filter(slug=slug).first()
+            if organisation is None:
+                continue
+            person, password = self._account(cache / f"demo-{username}.txt", username)
+            add_member(person, organisation, role)
+            self._say(f"Demo {role.replace('_', ' ')} of {organisation.title}", username, password)
 
     def _account(self, store: Path, username: str):
         user_model = get_user_model()

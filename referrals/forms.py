@@ -1,0 +1,262 @@
+"""The referral screens' forms. They check what a person typed and say what is wrong in
+their language; referrals.workflow checks the rules again and makes the change."""
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Language, Need, OrganisationPage, ServicePage
+from referrals.models import (
+    MESSAGE_MAX,
+    NOTE_MAX,
+    ConsentMethod,
+    DeclineReason,
+    Interpreting,
+    SharedItem,
+    Urgency,
+)
+
+CONSENT_DAYS = 90
+
+
+def referable_services():
+    """Services that accept referrals, once each (their original page), by organisation."""
+    return ServicePage.objects.live().originals().filter(accepts_referrals=True).order_by("title")
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} – {obj.organisation.title}"
+
+
+class VersionForm(forms.Form):
+    """Every action names the version of the referral the person saw (stale actions fail)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ConsentFields(forms.Form):
+    consent_method = forms.ChoiceField(
+        label=_("How did the client give consent?"),
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Record how the client gave consent.")},
+    )
+    consent_shares = forms.MultipleChoiceField(
+        label=_("What may be shared with the receiving organisation?"),
+        choices=SharedItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=[SharedItem.NOTE, SharedItem.LANGUAGE],
+    )
+    consent_valid_until = forms.DateField(
+        label=_("Consent valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the date until which the consent is valid.")},
+    )
+
+    def clean_consent_valid_until(self):
+        until = self.cleaned_data["consent_valid_until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError(_("The consent must be valid until today or later."))
+        return until
+
+
+class ReferralForm(ConsentFields):
+    """A new referral: the service, the client (minimal), the need, the note and consent."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Referring organisation"), queryset=OrganisationPage.objects.none()
+    )
+    service = ServiceChoiceField(
+        label=_("Service"),
+        queryset=ServicePage.objects.none(),
+        error_messages={
+            "invalid_choice": _("This service does not accept referrals through Brug."),
+            "required": _("Choose the service to refer to."),
+        },
+    )
+    client_reference = forms.CharField(
+        label=_("Your internal reference"),
+        max_length=40,
+        help_text=_("Your case number, so you find the client in your own files."),
+    )
+    client_name = forms.CharField(
+        label=_("First name or initials"),
+        max_length=40,
+        help_text=_("No family name."),
+    )
+    client_phone = forms.CharField(
+        label=_("Contact phone (optional)"), max_length=30, required=False
+    )
+    client_language = forms.ModelChoiceField(
+        label=_("Preferred language"), queryset=Language.objects.all(), required=False
+    )
+    interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs"),
+        queryset=Need.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one need.")},
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+    handover_note = forms.CharField(
+        label=_("Hand-over note"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": NOTE_MAX}),
+        help_text=_(
+            "What the receiving worker needs to know, so the client does not have to tell "
+            "their story again. Only what the client agreed to share."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = OrganisationPage.objects.filter(
+            pk__in=organisations
+        ).order_by("title")
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["service"].queryset = referable_services().select_related("locale")
+        # The topics, and the service's own needs (checked): a short list to tick.
+        service = self._chosen_service()
+        own = list(service.needs.values_list("pk", flat=True)) if service else []
+        self.fields["needs"].queryset = (
+            Need.objects.filter(Q(parent__isnull=True) | Q(pk__in=own))
+            .prefetch_related("labels")
+            .order_by("-parent__isnull", "sort_order", "slug")
+        )
+        self.fields["consent_valid_until"].initial = timezone.localdate() + datetime.timedelta(
+            days=CONSENT_DAYS
+        )
+
+    def _chosen_service(self):
+        raw = self.data.get("service") if self.is_bound else self.initial.get("service")
+        if isinstance(raw, ServicePage):
+            return raw
+        try:
+            return ServicePage.objects.filter(pk=int(raw)).first() if raw else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean_client_phone(self):
+        from directory.validators import validate_phone
+
+        phone = self.cleaned_data["client_phone"].strip()
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def client_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reference": data["client_reference"].strip(),
+            "name": data["client_name"].strip(),
+            "phone": data["client_phone"],
+            "language": data["client_language"],
+            "interpreter_needed": data["interpreter_needed"],
+        }
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "urgency": data["urgency"],
+            "handover_note": data["handover_note"].strip(),
+            "consent_method": data["consent_method"],
+            "consent_shares": data["consent_shares"],
+            "consent_valid_until": data["consent_valid_until"],
+        }
+
+
+class SendForm(VersionForm, ConsentFields):
+    """Sending a draft that has no consent yet (a follow-up after a redirect)."""
+
+
+class DeclineForm(VersionForm):
+    reason = forms.ChoiceField(
+        label=_("Why do you decline?"),
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the referral is declined.")},
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == DeclineReason.OTHER and not data.get("explanation", "").strip():
+            self.add_error("explanation", _("Explain the reason in a few words."))
+        return data
+
+
+class IntakeForm(VersionForm):
+    when = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": _("Give the date and time of the intake.")},
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    with_whom = forms.CharField(label=_("With whom"), max_length=100, required=False)
+    interpreting = forms.ChoiceField(
+        label=_("Interpreting"), choices=Interpreting.choices, initial=Interpreting.NONE
+    )
+
+    def clean_when(self):
+        when = self.cleaned_data["when"]
+        if when < timezone.now():
+            raise forms.ValidationError(_("The intake cannot be in the past."))
+        return when
+
+
+class RedirectForm(VersionForm):
+    service = ServiceChoiceField(
+        label=_("Redirect to"),
+        queryset=ServicePage.objects.none(),
+        error_messages={
+            "invalid_choice": _("This service does not accept referrals through Brug.")
+        },
+    )
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        services = referable_services()
+        if exclude is not None:
+            services = services.exclude(pk=exclude)
+        self.fields["service"].queryset = services
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to the other worker"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MESSAGE_MAX}),
+        help_text=_("Short and practical. No medical or personal details beyond what is needed."),
+        error_messages={"required": _("Write a message first.")},
+    )
+
+
+class ListFilterForm(forms.Form):
+    """Filters of the 'My referrals' and inbox lists."""
+
+    show = forms.ChoiceField(required=False)
+    urgency = forms.ChoiceField(required=False, choices=[("", _("Any urgency")), *Urgency.choices])
+    q = forms.CharField(required=False, max_length=40, label=_("Reference or number"))
+
+    def __init__(self, *args, shows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show"].choices = shows

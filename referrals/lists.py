@@ -1,0 +1,159 @@
+""" "My referrals" (the referring side) and the inbox (the receiving side): which referrals each
+tab holds, the counts on the tabs (one query), and what a row shows.
+
+Overdue, for the busy worker: sent and not answered within the agreed working days; accepted
+and no intake planned within them; or an intake that took place over a day ago without an
+outcome. Rows show no client details but the referring organisation's own case reference (to
+the referring side only); the client's data is on the referral's page, where viewing it is
+logged.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Role
+from referrals import access
+from referrals.models import CLOSED_STATES, Referral, State, Urgency
+from referrals.working_days import working_days_before
+
+SENT, RECEIVED = "sent", "received"
+
+SHOWS = {
+    SENT: [
+        ("open", _("Open")),
+        ("waiting", _("Waiting for the other side")),
+        ("overdue", _("Overdue")),
+        ("drafts", _("Drafts")),
+        ("closed", _("Closed")),
+        ("all", _("All")),
+    ],
+    RECEIVED: [
+        ("new", _("New")),
+        ("to_plan", _("Accepted, intake to plan")),
+        ("planned", _("Intake planned")),
+        ("overdue", _("Overdue")),
+        ("closed", _("Closed")),
+        ("all", _("All")),
+    ],
+}
+URGENCY_ORDER = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+
+
+def overdue_condition(now: datetime.datetime) -> Q:
+    cutoff = working_days_before(now, settings.BRUG_REFERRAL_ANSWER_DAYS)
+    return (
+        Q(state=State.SENT, sent_at__lt=cutoff)
+        | Q(state=State.ACCEPTED, answered_at__lt=cutoff)
+        | Q(state=State.INTAKE_PLANNED, intake_at__lt=now - datetime.timedelta(days=1))
+    )
+
+
+def tab_conditions(side: str, now) -> dict[str, Q]:
+    conditions = {
+        "open": Q(state__in=[State.DRAFT, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED]),
+        "waiting": Q(state__in=[State.SENT, State.ACCEPTED]),
+        "drafts": Q(state=State.DRAFT),
+        "new": Q(state=State.SENT),
+        "to_plan": Q(state=State.ACCEPTED),
+        "planned": Q(state=State.INTAKE_PLANNED),
+        "overdue": overdue_condition(now),
+        "closed": Q(state__in=CLOSED_STATES),
+        "all": Q(),
+    }
+    return {value: conditions[value] for value, _label in SHOWS[side]}
+
+
+def base(user, side: str):
+    """The referrals of this side of the person's work (not everything they may see)."""
+    if side == SENT:
+        coordinated = access.organisations_with_roles(user, Role.COORDINATOR)
+        condition = Q(referring_user=user) | Q(referring_organisation__in=coordinated)
+        return access.visible_referrals(user).filter(condition)
+    if access.is_administrator(user) and not access.inbox_organisations(user):
+        return access.visible_referrals(user).exclude(state=State.DRAFT)
+    return (
+        access.visible_referrals(user)
+        .filter(receiving_organisation__in=access.inbox_organisations(user))
+        .exclude(state=State.DRAFT)
+    )
+
+
+def referrals(user, side: str, show: str, filters: dict, now):
+    queryset = base(user, side).filter(tab_conditions(side, now)[show])
+    if filters.get("urgency"):
+        queryset = queryset.filter(urgency=filters["urgency"])
+    text = (filters.get("q") or "").strip()
+    if text:
+        number = text.upper().removeprefix("R-")
+        condition = Q(pk=int(number)) if number.isdigit() else Q(pk__in=[])
+        if side == SENT:
+            condition |= Q(client__reference__iexact=text)
+        queryset = queryset.filter(condition)
+    order = ["-sent_at", "-created_at"] if show in ("closed", "all") else ["sent_at", "created_at"]
+    return queryset.select_related(
+        "client", "service", "receiving_organisation", "referring_organisation"
+    ).order_by(*order)
+
+
+def counts(user, side: str, now) -> dict[str, int]:
+    aggregates = {
+        value: Count("pk", filter=condition)
+        for value, condition in tab_conditions(side, now).items()
+        if value not in ("all", "closed")
+    }
+    return base(user, side).aggregate(**aggregates)
+
+
+@dataclass
+class Row:
+    referral: Referral
+    reference: str  # the referring organisation's case reference (referring side only)
+    counterpart: str  # the other organisation
+    overdue: bool
+    next_step: str
+
+
+def rows(referrals, user, side: str, now) -> list[Row]:
+    overdue_ids = set(
+        Referral.objects.filter(pk__in=[r.pk for r in referrals])
+        .filter(overdue_condition(now))
+        .values_list("pk", flat=True)
+    )
+    result = []
+    for referral in referrals:
+        result.append(
+            Row(
+                referral=referral,
+                reference=referral.client.reference if side == SENT else "",
+                counterpart=(
+                    referral.receiving_organisation.title
+                    if side == SENT
+                    else referral.referring_organisation.title
+                ),
+                overdue=referral.pk in overdue_ids,
+                next_step=str(next_step(referral, side)),
+            )
+        )
+    return result
+
+
+def next_step(referral: Referral, side: str):
+    """What this side does next, in a few words."""
+    state = referral.state
+    if side == SENT:
+        return {
+            State.DRAFT: _("Record consent and send"),
+            State.SENT: _("Wait for an answer"),
+            State.ACCEPTED: _("Wait for the intake date"),
+            State.INTAKE_PLANNED: _("Confirm the intake with the client"),
+            State.DECLINED: _("Refer elsewhere if needed"),
+        }.get(state, "")
+    return {
+        State.SENT: _("Accept or decline"),
+        State.ACCEPTED: _("Plan the intake"),
+        State.INTAKE_PLANNED: _("Record the outcome after the intake"),
+    }.get(state, "")

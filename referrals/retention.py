@@ -1,0 +1,91 @@
+"""Retention, export and erasure of client data.
+
+Closed referrals keep their client data for `BRUG_REFERRAL_RETENTION_DAYS` (default 365) after
+closing; then `manage.py anonymise_referrals` blanks the client record (reference, name,
+phone, language) and the referrals' notes, explanations, intake details and messages. What
+stays: the states, dates, services, organisations, needs and the timeline's steps — enough
+for the managers' figures, nothing about the person. A client record is anonymised only when
+all its referrals are closed and old enough. A referral administrator can also export a
+client's data (their right of access) and erase it at once (their right to erasure).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from referrals.models import OPEN_STATES, ClientRecord, Referral, ReferralMessage
+
+ERASED = "—"
+
+
+def export_client(record: ClientRecord, user) -> dict:
+    """Everything Brug holds about a client, for their request (logged)."""
+    log(instance=record, action="brug.client.exported", user=user)
+    referrals = record.referrals.select_related("service", "receiving_organisation")
+    return {
+        "client": {
+            "reference": record.reference,
+            "name": record.name,
+            "phone": record.phone,
+            "language": record.language.code if record.language else "",
+            "interpreter_needed": record.interpreter_needed,
+            "recorded_on": record.created_at,
+            "anonymised_on": record.anonymised_at,
+        },
+        "referrals": [
+            {
+                "number": str(r),
+                "service": r.service.title,
+                "organisation": r.receiving_organisation.title,
+                "state": r.state,
+                "created": r.created_at,
+                "sent": r.sent_at,
+                "handover_note": r.handover_note,
+                "consent": {
+                    "method": r.consent_method,
+                    "shares": r.consent_shares,
+                    "valid_until": r.consent_valid_until,
+                },
+                "intake": {"at": r.intake_at, "place": r.intake_place, "with": r.intake_with},
+                "messages": [{"at": m.at, "text": m.text} for m in r.messages.order_by("at")],
+            }
+            for r in referrals
+        ],
+    }
+
+
+@transaction.atomic
+def erase_client(record: ClientRecord, user=None) -> None:
+    """Blank the client's data and what was written about them; keep the steps."""
+    ClientRecord.objects.filter(pk=record.pk).update(
+        reference=ERASED, name=ERASED, phone="", language=None, anonymised_at=timezone.now()
+    )
+    referrals = Referral.objects.filter(client=record)
+    referrals.update(handover_note="", decline_detail="", intake_place="", intake_with="")
+    ReferralMessage.objects.filter(referral__in=referrals).update(text=ERASED)
+    log(instance=record, action="brug.client.erased", user=user)
+
+
+def due_for_anonymising(now=None):
+    """Client records whose referrals are all closed, the last one longer ago than the
+    retention period."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.BRUG_REFERRAL_RETENTION_DAYS)
+    return (
+        ClientRecord.objects.filter(anonymised_at__isnull=True)
+        .exclude(referrals__state__in=OPEN_STATES)
+        .annotate(last_closed=Max("referrals__closed_at"))
+        .filter(Q(last_closed__lt=cutoff))
+    )
+
+
+def anonymise_due(now=None) -> int:
+    count = 0
+    for record in due_for_anonymising(now):
+        erase_client(record)
+        count += 1
+    return count

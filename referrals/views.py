@@ -1,0 +1,354 @@
+"""The referral screens in Wagtail's admin: start a referral, "My referrals", the inbox, a
+referral's page (client, consent, timeline, messages, next action), and a client's export and
+erasure. Thin: the rules live in referrals.access, referrals.workflow and referrals.retention.
+
+A referral someone may not see is a 404 for them, not a 403: its existence is not told.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory.models import ServicePage
+from directory.roles import can_see_referrals
+from referrals import access, lists, retention, workflow
+from referrals.forms import (
+    DeclineForm,
+    IntakeForm,
+    ListFilterForm,
+    MessageForm,
+    RedirectForm,
+    ReferralForm,
+    SendForm,
+    VersionForm,
+)
+from referrals.models import ClientRecord, SharedItem, State
+
+PAGE_SIZE = 50
+
+
+def _require_referrals(request):
+    if not can_see_referrals(request.user) and not access.is_administrator(request.user):
+        raise PermissionDenied
+
+
+def _visible(request, pk):
+    return get_object_or_404(
+        access.visible_referrals(request.user).select_related(
+            "client",
+            "client__language",
+            "service",
+            "receiving_organisation",
+            "referring_organisation",
+            "referring_user",
+        ),
+        pk=pk,
+    )
+
+
+def _render(request, template, context, status=200):
+    context.setdefault(
+        "breadcrumbs_items", [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
+    )
+    return render(request, template, context, status=status)
+
+
+# Lists -----------------------------------------------------------------------------------
+
+
+def my_referrals(request):
+    _require_referrals(request)
+    return _list(request, lists.SENT, _("My referrals"))
+
+
+def inbox(request):
+    _require_referrals(request)
+    if not access.inbox_organisations(request.user) and not access.is_administrator(request.user):
+        raise PermissionDenied
+    return _list(request, lists.RECEIVED, _("Referrals inbox"))
+
+
+def _list(request, side: str, title: str):
+    shows = lists.SHOWS[side]
+    form = ListFilterForm(request.GET or None, shows=shows)
+    filters = form.cleaned_data if form.is_valid() else {}
+    show = filters.get("show") or shows[0][0]
+    referrals = lists.referrals(request.user, side, show, filters, timezone.now())
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("p"))
+    counts = lists.counts(request.user, side, timezone.now())
+    return _render(
+        request,
+        "referrals/list.html",
+        {
+            "page_title": title,
+            "header_title": title,
+            "side": side,
+            "form": form,
+            "show": show,
+            "tabs": [(value, label, counts.get(value)) for value, label in shows],
+            "page_obj": page,
+            "rows": lists.rows(page.object_list, request.user, side, timezone.now()),
+            "can_refer": access.can_refer(request.user),
+            "querystring": _querystring(request, exclude="p"),
+        },
+    )
+
+
+def _querystring(request, exclude: str) -> str:
+    params = request.GET.copy()
+    params.pop(exclude, None)
+    return params.urlencode()
+
+
+# Creating --------------------------------------------------------------------------------
+
+
+def new(request):
+    _require_referrals(request)
+    organisations = access.sending_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied
+    initial = {}
+    service = _service_from(request.GET.get("service"))
+    if service is not None:
+        initial = {"service": service, "needs": list(service.needs.all())}
+    form = ReferralForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = workflow.create(
+                request.user,
+                data["organisation"],
+                data["service"],
+                form.client_data(),
+                data["needs"],
+                **form.details(),
+            )
+            if request.POST.get("action") != "draft":
+                workflow.perform(referral, request.user, "send", referral.version)
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            if referral.state == State.SENT:
+                messages.success(request, _("Referral sent. The receiving organisation is told."))
+            else:
+                messages.success(request, _("Referral saved as a draft."))
+            return redirect("referrals:detail", referral.pk)
+    title = _("New referral")
+    return _render(
+        request,
+        "referrals/new.html",
+        {"form": form, "page_title": title, "header_title": title, "service": service},
+        status=400 if form.errors else 200,
+    )
+
+
+def _service_from(raw):
+    """The service a "Refer" link names (its id or translation key), as its original page."""
+    if not raw:
+        return None
+    services = ServicePage.objects.live().filter(accepts_referrals=True)
+    try:
+        found = services.filter(pk=int(raw)).first()
+    except ValueError:
+        try:
+            found = services.filter(translation_key=raw).first()
+        except Exception:  # noqa: BLE001 - a malformed key is simply no service
+            found = None
+    return found.original() if found else None
+
+
+# One referral ------------------------------------------------------------------------------
+
+
+def detail(request, pk, forms=None, status=200):
+    _require_referrals(request)
+    referral = _visible(request, pk)
+    workflow.record_view(referral, request.user)
+    user = request.user
+    actions = workflow.available(user, referral)
+    names = {t.name for t in actions}
+    version = {"version": referral.version}
+    forms = forms or {}
+    context = {
+        "referral": referral,
+        "page_title": str(referral),
+        "header_title": _("Referral %(number)s") % {"number": referral},
+        "actions": actions,
+        "simple_actions": [
+            t for t in actions if t.name in ("accept", "complete", "no_show", "withdraw")
+        ],
+        "decline_form": forms.get("decline")
+        or (DeclineForm(initial=version) if "decline" in names else None),
+        "intake_form": forms.get("plan_intake")
+        or (
+            IntakeForm(initial={**version, **_intake_initial(referral)})
+            if "plan_intake" in names
+            else None
+        ),
+        "redirect_form": forms.get("redirect")
+        or (
+            RedirectForm(initial=version, exclude=referral.service_id)
+            if "redirect" in names
+            else None
+        ),
+        "send_form": forms.get("send")
+        or (
+            SendForm(initial=version)
+            if "send" in names and not referral.has_consent(timezone.localdate())
+            else None
+        ),
+        "message_form": forms.get("message") or MessageForm(),
+        "version_form": VersionForm(initial=version),
+        "timeline": _timeline(referral),
+        "is_sender": access.acts_for_sender(user, referral),
+        "is_receiver": access.acts_for_receiver(user, referral),
+        "can_confirm": referral.state == State.INTAKE_PLANNED
+        and access.acts_for_sender(user, referral),
+        "follow_ups": referral.follow_ups.filter(
+            pk__in=access.visible_referrals(user).values("pk")
+        ),
+        "is_administrator": access.is_administrator(user),
+        "today": timezone.localdate(),
+        "consent_items": [
+            label for value, label in SharedItem.choices if value in (referral.consent_shares or [])
+        ],
+    }
+    return _render(request, "referrals/detail.html", context, status=status)
+
+
+def _intake_initial(referral):
+    if referral.intake_at:
+        return {
+            "when": timezone.localtime(referral.intake_at).strftime("%Y-%m-%dT%H:%M"),
+            "place": referral.intake_place,
+            "with_whom": referral.intake_with,
+            "interpreting": referral.intake_interpreting,
+        }
+    location = referral.service.locations.first()
+    return {"place": location.full_address if location else ""}
+
+
+def _timeline(referral):
+    """Events and messages, oldest first."""
+    items = [("event", e.at, e) for e in referral.events.select_related("actor")]
+    items += [("message", m.at, m) for m in referral.messages.select_related("author")]
+    return sorted(items, key=lambda item: item[1])
+
+
+FORMS = {
+    "send": SendForm,
+    "decline": DeclineForm,
+    "plan_intake": IntakeForm,
+    "redirect": RedirectForm,
+}
+
+
+@require_POST
+def act(request, pk, action):
+    _require_referrals(request)
+    referral = _visible(request, pk)
+    if action == "confirm_intake" or action not in workflow.TRANSITIONS:
+        return _confirm(request, referral) if action == "confirm_intake" else _bad(request, pk)
+    form_class = FORMS.get(action, VersionForm)
+    kwargs = {"exclude": referral.service_id} if action == "redirect" else {}
+    form = form_class(request.POST, **kwargs)
+    if action == "send" and not request.POST.get("consent_method"):
+        form = VersionForm(request.POST)  # the draft has its consent already
+    if not form.is_valid():
+        messages.error(request, _("Please check the form below."))
+        return detail(request, pk, forms={action: form}, status=400)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    try:
+        workflow.perform(referral, request.user, action, version, **data)
+    except workflow.StaleReferral as error:
+        messages.error(request, str(error))
+        return redirect("referrals:detail", pk)
+    except workflow.TransitionError as error:
+        form.add_error(None, str(error))
+        messages.error(request, str(error))
+        return detail(request, pk, forms={action: form}, status=400)
+    messages.success(
+        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
+    )
+    if action == "redirect" and access.acts_for_sender(request.user, referral):
+        follow_up = referral.follow_ups.order_by("-pk").first()
+        if follow_up is not None:
+            return redirect("referrals:detail", follow_up.pk)
+    return redirect("referrals:detail", pk)
+
+
+def _confirm(request, referral):
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _bad(request, referral.pk)
+    try:
+        workflow.confirm_intake(referral, request.user, form.cleaned_data["version"])
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The intake is confirmed with the client."))
+    return redirect("referrals:detail", referral.pk)
+
+
+def _bad(request, pk):
+    messages.error(request, _("Unknown action."))
+    return redirect("referrals:detail", pk)
+
+
+@require_POST
+def message(request, pk):
+    _require_referrals(request)
+    referral = _visible(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.add_message(referral, request.user, form.cleaned_data["text"])
+        except workflow.TransitionError as error:
+            form.add_error("text", str(error))
+    if form.errors:
+        return detail(request, pk, forms={"message": form}, status=400)
+    messages.success(request, _("Message sent."))
+    return redirect(reverse("referrals:detail", args=[pk]) + "#timeline")
+
+
+# A client's data on request (referral administrators) --------------------------------------
+
+
+def _client_for_administrator(request, pk):
+    if not access.is_administrator(request.user):
+        raise Http404
+    return get_object_or_404(ClientRecord, pk=pk)
+
+
+def client_export(request, pk):
+    record = _client_for_administrator(request, pk)
+    data = retention.export_client(record, request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="brug-client-{record.pk}.json"'
+    return response
+
+
+@require_POST
+def client_erase(request, pk):
+    record = _client_for_administrator(request, pk)
+    retention.erase_client(record, request.user)
+    messages.success(
+        request, _("The client's data was erased; the referrals' steps remain for the statistics.")
+    )
+    referral = record.referrals.order_by("-pk").first()
+    if referral is not None:
+        return redirect("referrals:detail", referral.pk)
+    return redirect("referrals:mine")

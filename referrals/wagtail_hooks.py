@@ -1,0 +1,123 @@
+"""Admin registration of the referral screens: URLs, the "Referrals" menu (shown to the
+people who work with referrals), a dashboard panel and the audit log's action names."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
+
+from directory.roles import can_see_referrals
+from referrals import access, lists, urls
+
+
+@hooks.register("register_admin_urls")
+def register_referral_urls():
+    return [path("referrals/", include(urls, namespace="referrals"))]
+
+
+class _ReferralItem(MenuItem):
+    def __init__(self, label, name, check, **kwargs):
+        super().__init__(label, reverse(f"referrals:{name}"), **kwargs)
+        self.check = check
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+def _works_with_referrals(user) -> bool:
+    return can_see_referrals(user) and bool(
+        access.sending_organisations(user) or access.inbox_organisations(user)
+    )
+
+
+referrals_menu = Menu(register_hook_name="register_referrals_menu_item", construct_hook_name=None)
+
+
+@hooks.register("register_referrals_menu_item")
+def _mine():
+    return _ReferralItem(
+        _("My referrals"),
+        "mine",
+        lambda u: bool(access.sending_organisations(u)),
+        icon_name="list-ul",
+        order=100,
+    )
+
+
+@hooks.register("register_referrals_menu_item")
+def _inbox():
+    return _ReferralItem(
+        _("Inbox"),
+        "inbox",
+        lambda u: bool(access.inbox_organisations(u)),
+        icon_name="mail",
+        order=200,
+    )
+
+
+@hooks.register("register_referrals_menu_item")
+def _new():
+    return _ReferralItem(_("New referral"), "new", access.can_refer, icon_name="plus", order=300)
+
+
+class ReferralsMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return _works_with_referrals(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_referrals_menu():
+    return ReferralsMenuItem(_("Referrals"), referrals_menu, icon_name="redirect", order=150)
+
+
+class WaitingPanel(Component):
+    """On the dashboard: what waits for this person, with links."""
+
+    name = "brug_referrals"
+    order = 50
+    template_name = "referrals/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from django.utils import timezone
+
+        now = timezone.now()
+        context = {}
+        if access.sending_organisations(self.user):
+            context["sent"] = lists.counts(self.user, lists.SENT, now)
+        if access.inbox_organisations(self.user):
+            context["received"] = lists.counts(self.user, lists.RECEIVED, now)
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_referral_panel(request, panels):
+    if _works_with_referrals(request.user):
+        panels.append(WaitingPanel(request.user))
+
+
+@hooks.register("register_log_actions")
+def register_referral_log_actions(actions):
+    labels = {
+        "created": _("Referral created"),
+        "send": _("Referral sent"),
+        "accept": _("Referral accepted"),
+        "decline": _("Referral declined"),
+        "plan_intake": _("Intake planned"),
+        "complete": _("Intake done"),
+        "no_show": _("Client did not come"),
+        "withdraw": _("Referral withdrawn"),
+        "redirect": _("Referral redirected"),
+        "intake_confirmed": _("Intake confirmed with the client"),
+        "message": _("Message on a referral"),
+        "viewed": _("Referral viewed (client data)"),
+    }
+    for action, label in labels.items():
+        actions.register_action(f"brug.referral.{action}", label, label)
+    actions.register_action(
+        "brug.client.exported", _("Client data exported"), _("Client data exported")
+    )
+    actions.register_action("brug.client.erased", _("Client data erased"), _("Client data erased"))
