@@ -134,7 +134,7 @@ class ReferralForm(ConsentFields):
         self.fields["needs"].queryset = (
             Need.objects.filter(Q(parent__isnull=True) | Q(pk__in=own))
             .prefetch_related("labels")
-            .order_by("-parent__isnull", "sort_order", "slug")
+            .order_by("sort_order", "slug")
         )
         self.fields["consent_valid_until"].initial = timezone.localdate() + datetime.timedelta(
             days=CONSENT_DAYS

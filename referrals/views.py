@@ -55,8 +55,13 @@ def _visible(request, pk):
 
 
 def _render(request, template, context, status=200):
+    """Wagtail's admin furniture: the title is the last breadcrumb (shown as the heading)."""
     context.setdefault(
-        "breadcrumbs_items", [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
+        "breadcrumbs_items",
+        [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": context.get("header_title", "")},
+        ],
     )
     return render(request, template, context, status=status)
 
