@@ -2,7 +2,9 @@
 referral's page (client, consent, timeline, messages, next action), and a client's export and
 erasure. Thin: the rules live in referrals.access, referrals.workflow and referrals.retention.
 
-A referral someone may not see is a 404 for them, not a 403: its existence is not told.
+A referral someone may not see is refused exactly like one that does not exist (403), so its
+existence is not told. (A 404 under /admin/ would be turned into a redirect to the public
+site by the language middleware.)
 """
 
 import json
@@ -10,8 +12,8 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from referrals.forms import (
     SendForm,
     VersionForm,
 )
-from referrals.models import ClientRecord, SharedItem, State
+from referrals.models import ClientRecord, Referral, SharedItem, State
 
 PAGE_SIZE = 50
 
@@ -41,16 +43,20 @@ def _require_referrals(request):
 
 
 def _visible(request, pk):
-    return get_object_or_404(
-        access.visible_referrals(request.user).select_related(
-            "client",
-            "client__language",
-            "service",
-            "receiving_organisation",
-            "referring_organisation",
-            "referring_user",
-        ),
-        pk=pk,
+    try:
+        return _visible_queryset(request).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise PermissionDenied from None
+
+
+def _visible_queryset(request):
+    return access.visible_referrals(request.user).select_related(
+        "client",
+        "client__language",
+        "service",
+        "receiving_organisation",
+        "referring_organisation",
+        "referring_user",
     )
 
 
@@ -266,7 +272,7 @@ def act(request, pk, action):
     form_class = FORMS.get(action, VersionForm)
     kwargs = {"exclude": referral.service_id} if action == "redirect" else {}
     form = form_class(request.POST, **kwargs)
-    if action == "send" and not request.POST.get("consent_method"):
+    if action == "send" and referral.has_consent(timezone.localdate()):
         form = VersionForm(request.POST)  # the draft has its consent already
     if not form.is_valid():
         messages.error(request, _("Please check the form below."))
@@ -330,9 +336,10 @@ def message(request, pk):
 
 
 def _client_for_administrator(request, pk):
-    if not access.is_administrator(request.user):
-        raise Http404
-    return get_object_or_404(ClientRecord, pk=pk)
+    record = ClientRecord.objects.filter(pk=pk).first()
+    if record is None or not access.is_administrator(request.user):
+        raise PermissionDenied
+    return record
 
 
 def client_export(request, pk):
