@@ -1,0 +1,157 @@
+"""Reminders and escalation with a frozen clock (working days, Belgian holidays); retention,
+export and erasure of a client's data."""
+
+import datetime
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from directory.opening_hours import BRUSSELS
+from referrals import reminders, retention, workflow
+from referrals.models import ClientRecord, Referral, ReferralMessage, State
+from referrals.working_days import working_days_before
+
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=BRUSSELS)
+
+
+def sent_at(world, moment) -> Referral:
+    referral = workflow.create(
+        world["users"]["coach"],
+        world["caritas"],
+        world["service"],
+        {"reference": "R-9", "name": "Leila", "phone": "0470 11 22 33"},
+        [world["need"]],
+        handover_note="Private story",
+        consent_method="written",
+        consent_valid_until=datetime.date(2030, 1, 1),
+    )
+    referral = workflow.perform(referral, world["users"]["coach"], "send", referral.version)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=moment)
+    referral.refresh_from_db()
+    return referral
+
+
+def test_working_days_skip_weekends_and_belgian_holidays():
+    # Wednesday 8 April 2026, after Easter Monday (6 April): three working days back is
+    # Thursday 2 April.
+    assert working_days_before(at(2026, 4, 8, 10), 3) == at(2026, 4, 2, 10)
+    # Monday 12 January 2026: three working days back is Wednesday 7 January.
+    assert working_days_before(at(2026, 1, 12, 9), 3) == at(2026, 1, 7, 9)
+
+
+def test_a_reminder_after_three_working_days_and_an_escalation_after_six(world):
+    mail.outbox.clear()
+    referral = sent_at(world, at(2026, 4, 2, 9))  # Thursday before Easter
+    # Tuesday 7 April (Easter Monday in between): only two working days have passed.
+    assert reminders.send_reminders(at(2026, 4, 7, 10)) == (0, 0)
+    # Wednesday 8 April 10:00: three working days.
+    assert reminders.send_reminders(at(2026, 4, 8, 10)) == (1, 0)
+    reminder = [m for m in mail.outbox if m.to == ["intake@example.org"]]
+    assert len(reminder) == 1
+    assert "en attente de réponse" in reminder[0].body  # the intake worker reads French
+    for secret in ("Leila", "R-9", "0470", "Private story"):
+        assert secret not in reminder[0].body
+    # Run again the same day: nothing new.
+    assert reminders.send_reminders(at(2026, 4, 8, 16)) == (0, 0)
+    # Six working days: Friday 10 April is only five; Monday 13 April is six.
+    assert reminders.send_reminders(at(2026, 4, 10, 10)) == (0, 0)
+    assert reminders.send_reminders(at(2026, 4, 13, 10)) == (0, 1)
+    escalation = [m for m in mail.outbox if m.to == ["curator@example.org"]]
+    assert len(escalation) == 1 and "too long" in escalation[0].body
+    assert reminders.send_reminders(at(2026, 4, 20, 10)) == (0, 0)
+    referral.refresh_from_db()
+    assert list(referral.events.values_list("action", flat=True))[-2:] == ["reminded", "escalated"]
+    assert referral.version == 1  # reminders do not make a worker's open page stale
+
+
+def test_an_answered_referral_gets_no_reminder(world):
+    referral = sent_at(world, at(2026, 4, 2, 9))
+    workflow.perform(referral, world["users"]["intake"], "accept", referral.version)
+    assert reminders.send_reminders(at(2026, 4, 20, 10)) == (0, 0)
+
+
+def test_overdue_shows_in_both_lists(world, as_user, settings):
+    sent_at(world, at(2020, 1, 6, 9))
+    assert "Overdue" in as_user("coach").get("/admin/referrals/?show=overdue").content.decode()
+    inbox = as_user("receiver_coordinator").get("/admin/referrals/inbox/?show=overdue")
+    assert 'class="brug-overdue"' in inbox.content.decode()
+
+
+def test_the_command_runs(world):
+    sent_at(world, at(2020, 1, 6, 9))
+    call_command("referral_reminders")
+    assert Referral.objects.get().reminded_at is not None
+
+
+def closed(world, closed_on) -> Referral:
+    referral = sent_at(world, closed_on)
+    referral = workflow.perform(
+        referral, world["users"]["intake"], "decline", referral.version, reason="full"
+    )
+    workflow.add_message(referral, world["users"]["coach"], "Leila is sad about it.")
+    Referral.objects.filter(pk=referral.pk).update(closed_at=closed_on)
+    referral.refresh_from_db()
+    return referral
+
+
+def test_client_data_is_anonymised_after_the_retention_period(world, settings):
+    settings.BRUG_REFERRAL_RETENTION_DAYS = 365
+    old = closed(world, at(2024, 1, 10, 12))
+    recent = closed(world, at(2099, 1, 10, 12))  # closed "later than now": kept
+    still_open = sent_at(world, at(2024, 1, 10, 12))
+    call_command("anonymise_referrals")
+    old.refresh_from_db()
+    old.client.refresh_from_db()
+    assert old.client.anonymised_at is not None
+    assert (old.client.name, old.client.reference, old.client.phone) == ("—", "—", "")
+    assert old.handover_note == "" and old.decline_detail == ""
+    assert ReferralMessage.objects.get(referral=old).text == "—"
+    # The steps and figures remain for the statistics.
+    assert old.state == State.DECLINED and old.decline_reason == "full"
+    assert old.events.count() >= 4
+    for kept in (recent, still_open):
+        kept.client.refresh_from_db()
+        assert kept.client.name == "Leila"
+
+
+def test_a_referral_administrator_exports_and_erases_a_clients_data(world, as_user):
+    referral = closed(world, at(2026, 5, 1, 12))
+    administrator = as_user("administrator")
+    export = administrator.get(f"/admin/referrals/clients/{referral.client_id}/export/")
+    assert export.status_code == 200
+    assert export["Content-Disposition"].startswith("attachment")
+    data = json.loads(export.content)
+    assert data["client"]["name"] == "Leila"
+    assert data["referrals"][0]["messages"][0]["text"] == "Leila is sad about it."
+    response = administrator.post(f"/admin/referrals/clients/{referral.client_id}/erase/")
+    assert response.status_code == 302
+    record = ClientRecord.objects.get(pk=referral.client_id)
+    assert record.anonymised_at is not None and record.name == "—"
+    page = administrator.get(f"/admin/referrals/{referral.pk}/").content.decode()
+    assert "Leila" not in page
+
+
+@pytest.mark.parametrize("who", ["coach", "intake", "curator", "receiver_manager"])
+def test_only_a_referral_administrator_exports_or_erases(world, client, who):
+    referral = closed(world, at(2026, 5, 1, 12))
+    client.force_login(world["users"][who])
+    export = client.get(f"/admin/referrals/clients/{referral.client_id}/export/")
+    erase = client.post(f"/admin/referrals/clients/{referral.client_id}/erase/")
+    assert export.status_code == 302 and erase.status_code == 302
+    assert ClientRecord.objects.get(pk=referral.client_id).name == "Leila"
+
+
+def test_exports_and_erasures_are_in_the_audit_log(world, as_user):
+    from wagtail.models import ModelLogEntry
+
+    referral = closed(world, at(2026, 5, 1, 12))
+    retention.export_client(referral.client, world["users"]["administrator"])
+    retention.erase_client(referral.client, world["users"]["administrator"])
+    actions = set(ModelLogEntry.objects.values_list("action", flat=True))
+    assert {"brug.client.exported", "brug.client.erased"} <= actions
