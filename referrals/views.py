@@ -12,12 +12,11 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from directory.models import ServicePage
 from directory.roles import can_see_referrals
@@ -263,10 +262,11 @@ FORMS = {
 }
 
 
-@require_POST
 def act(request, pk, action):
     _require_referrals(request)
     referral = _visible(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if action == "confirm_intake" or action not in workflow.TRANSITIONS:
         return _confirm(request, referral) if action == "confirm_intake" else _bad(request, pk)
     form_class = FORMS.get(action, VersionForm)
@@ -316,10 +316,11 @@ def _bad(request, pk):
     return redirect("referrals:detail", pk)
 
 
-@require_POST
 def message(request, pk):
     _require_referrals(request)
     referral = _visible(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -353,9 +354,11 @@ def client_export(request, pk):
     return response
 
 
-@require_POST
 def client_erase(request, pk):
+    # Refuse first, then check the method: nobody learns more from a GET than from a POST.
     record = _client_for_administrator(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     retention.erase_client(record, request.user)
     messages.success(
         request, _("The client's data was erased; the referrals' steps remain for the statistics.")
