@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Site
 
 from directory.models import OrganisationIndexPage
 from directory.roles import ensure_roles
+from referrals.roles import ensure_referral_roles
 from website.models import HomePage
 
 # One stable address in every language (/nl/organisations/, /ar/organisations/); titles are
@@ -65,6 +66,7 @@ def ensure_site() -> HomePage:
         _translate(home, locale, code, intro=True)
         _translate(index, locale, code)
     ensure_roles()
+    ensure_referral_roles()
     return home
 
 

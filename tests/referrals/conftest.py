@@ -16,6 +16,7 @@ from directory.factories import (
 )
 from directory.models import Role
 from directory.roles import add_member, curators_group, ensure_roles
+from referrals.roles import ensure_referral_roles
 from tests.directory.conftest import make_user
 
 PASSWORD = "a-Long-pass-phrase-42"
@@ -92,12 +93,7 @@ def world(organisation_index):
     users["curator"] = make_user("curator")
     users["curator"].groups.add(curators_group())
     users["administrator"] = make_user("administrator")
-    users["administrator"].groups.add(curators_group())
-    from django.contrib.auth.models import Permission
-
-    users["administrator"].user_permissions.add(
-        Permission.objects.get(codename="administer_referrals")
-    )
+    users["administrator"].groups.add(curators_group(), ensure_referral_roles())
     users["stranger"] = make_user("stranger")
     return {
         "caritas": caritas,
