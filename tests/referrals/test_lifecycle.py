@@ -182,3 +182,17 @@ def test_the_refer_button_appears_for_coaches_only(client, world, as_user):
     assert "Refer a client" not in as_user("receiver_editor").get(url).content.decode()
     closed = world["closed_service"].url
     assert "Refer a client" not in as_user("coach").get(closed).content.decode()
+
+
+def test_map_popups_offer_refer_to_coaches_only(client, world, as_user):
+    from search.sync import rebuild_all
+
+    rebuild_all()
+    assert "data-refer-url" not in client.get("/en/map/").content.decode()
+    coach_map = as_user("coach").get("/en/map/").content.decode()
+    assert 'data-refer-url="/admin/referrals/new/"' in coach_map
+    features = client.get(
+        "/api/v1/map", {"bbox": "2.5,49.5,6.4,51.6", "zoom": 15, "lang": "en"}
+    ).json()["features"]
+    refer = {f["properties"]["name"]: f["properties"]["refer"] for f in features}
+    assert refer["Trauma care"] is True and refer["Sports club support"] is False
