@@ -8,6 +8,7 @@ site by the language middleware.)
 """
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -166,13 +167,13 @@ def _service_from(raw):
     if not raw:
         return None
     services = ServicePage.objects.live().filter(accepts_referrals=True)
-    try:
+    if raw.isdigit():
         found = services.filter(pk=int(raw)).first()
-    except ValueError:
+    else:
         try:
-            found = services.filter(translation_key=raw).first()
-        except Exception:  # noqa: BLE001 - a malformed key is simply no service
-            found = None
+            found = services.filter(translation_key=uuid.UUID(raw)).first()
+        except ValueError:
+            found = None  # a malformed link: no service chosen
     return found.original() if found else None
 
 

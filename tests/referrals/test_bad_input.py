@@ -117,3 +117,10 @@ def test_a_decline_without_a_reason_or_a_redirect_to_the_same_service_is_refused
     referral.refresh_from_db()
     assert referral.state == "sent"
     assert not referral.follow_ups.exists()
+
+
+@pytest.mark.parametrize("service", ["not-a-key", "99999999", "<script>", "0" * 40])
+def test_a_malformed_refer_link_just_chooses_no_service(world, as_user, service):
+    response = as_user("coach").get("/admin/referrals/new/", {"service": service})
+    assert response.status_code == 200
+    assert 'value="" selected' in response.content.decode()
