@@ -89,6 +89,12 @@ def pytest_configure(config):
         CONN_MAX_AGE=0,
     )
     database.setdefault("TEST", {})["NAME"] = "test_brug"
+    # Importing the apps (this conftest's factories) has already made the SQLite connection
+    # object; drop it so the next use builds a PostgreSQL one from the settings above.
+    from django.db import connections
+
+    connections.close_all()
+    del connections["default"]
 
 
 @pytest.fixture
