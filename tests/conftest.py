@@ -1,12 +1,10 @@
-"""Shared test set-up: the database engine (SQLite, or a throw-away PostgreSQL with
---postgres) and the site skeleton every public page needs."""
+"""Shared test set-up: the real components (a missing one fails, see require_component) and
+the site skeleton every public page needs. The database is SQLite, or the PostgreSQL named by
+BRUG_TEST_DATABASE_URL (scripts/test.sh starts a throw-away cluster for its second pass)."""
 
 import os
 import socket
-import subprocess
-import tempfile
 from datetime import time
-from pathlib import Path
 
 import pytest
 
@@ -22,16 +20,8 @@ from directory.factories import (
     publish,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def pytest_addoption(parser):
-    parser.addoption(
-        "--postgres",
-        action="store_true",
-        help="run against a throw-away PostgreSQL cluster (scripts/postgres.sh)",
-    )
-
     parser.addoption(
         "--elasticsearch",
         default=os.environ.get("BRUG_TEST_ELASTICSEARCH_URL", ""),
@@ -40,7 +30,9 @@ def pytest_addoption(parser):
 
 
 def pytest_report_header(config):
-    database = "postgresql" if config.getoption("--postgres") else "sqlite"
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {database}; elasticsearch: {config.getoption('--elasticsearch') or '-'}"
 
 
@@ -57,44 +49,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def pytest_configure(config):
-    """With --postgres, start a throw-away cluster before Django opens any connection."""
-    if not config.getoption("--postgres"):
-        return
-    workdir = tempfile.mkdtemp(prefix="brug-pg-")
-    port = free_port()
-    script = str(ROOT / "scripts" / "postgres.sh")
-    result = subprocess.run(
-        [script, "start", workdir, str(port)], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        # A missing PostgreSQL fails the run; it is never a silent skip.
-        raise pytest.UsageError(f"Could not start PostgreSQL: {result.stderr or result.stdout}")
-    config.add_cleanup(lambda: subprocess.run([script, "stop", workdir], check=False))
-
-    from django.conf import settings
-
-    # Update in place: Django has already filled in this dict's defaults (ATOMIC_REQUESTS,
-    # TEST.MIRROR …) and its connection handler holds on to it.
-    database = settings.DATABASES["default"]
-    database.update(
-        ENGINE="django.db.backends.postgresql",
-        NAME="brug",
-        USER="postgres",
-        PASSWORD="",
-        HOST="127.0.0.1",
-        PORT=str(port),
-        CONN_MAX_AGE=0,
-    )
-    database.setdefault("TEST", {})["NAME"] = "test_brug"
-    # Importing the apps (this conftest's factories) has already made the SQLite connection
-    # object; drop it so the next use builds a PostgreSQL one from the settings above.
-    from django.db import connections
-
-    connections.close_all()
-    del connections["default"]
 
 
 @pytest.fixture

@@ -1,5 +1,11 @@
-"""Test settings: fast hashing, immediate tasks, in-memory mail. The test database engine is
-chosen by the tests (SQLite by default, a throw-away PostgreSQL with --postgres)."""
+"""Test settings: fast hashing, immediate tasks, in-memory mail. The database is SQLite in
+memory, or the PostgreSQL named by BRUG_TEST_DATABASE_URL (scripts/test.sh starts a throw-away
+cluster): it must be known before Django starts, because some apps choose their models'
+column types by the database they find at import time."""
+
+import os
+
+import dj_database_url
 
 from .base import *  # noqa: F403
 
@@ -8,7 +14,15 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+if os.environ.get("BRUG_TEST_DATABASE_URL"):
+    DATABASES = {
+        "default": {
+            **dj_database_url.parse(os.environ["BRUG_TEST_DATABASE_URL"], conn_max_age=0),
+            "TEST": {"NAME": "test_brug"},
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
