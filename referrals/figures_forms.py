@@ -160,10 +160,10 @@ class FiguresForm(forms.Form):
             interval=data.get("interval") or analytics.MONTH,
         )
 
-    def dimension(self) -> str:
+    def chosen_dimension(self) -> str:
         return self.cleaned_data.get("by") or "receiving_organisation"
 
-    def threshold(self) -> int:
+    def chosen_threshold(self) -> int:
         return self.cleaned_data.get("threshold") or caseload.default_threshold()
 
 

@@ -220,10 +220,10 @@ class OutcomesView(FiguresView):
     template_name = "referrals/figures/outcomes.html"
 
     def cache_key(self):
-        return f"{self.filters.key}|{self.form.dimension()}"
+        return f"{self.filters.key}|{self.form.chosen_dimension()}"
 
     def compute(self, filters):
-        return analytics.outcomes(self.scope, filters, self.form.dimension())
+        return analytics.outcomes(self.scope, filters, self.form.chosen_dimension())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,10 +315,10 @@ class CaseloadView(FiguresView):
     template_name = "referrals/figures/caseload.html"
 
     def cache_key(self):
-        return f"{self.filters.key}|{self.form.threshold()}"
+        return f"{self.filters.key}|{self.form.chosen_threshold()}"
 
     def compute(self, filters):
-        return caseload.caseload(self.scope, filters, self.form.threshold())
+        return caseload.caseload(self.scope, filters, self.form.chosen_threshold())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

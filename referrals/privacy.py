@@ -9,7 +9,7 @@ out.
 - A median or p90 is shown only when it summarises at least 5 durations.
 - Within a set of counts that add up to a total that is shown (the outcomes of the referrals
   sent, the reasons of the declines), a single suppressed cell could be recovered by
-  subtraction; then the next smallest cell of the set is suppressed too (`protect_partition`).
+  subtraction; then the next smallest cell of the set is hidden too ("–", `protect_partition`).
 - A filter that leaves fewer than 5 referrals shows no figures at all (see
   referrals.analytics), so narrowing the filters one step at a time does not lead to one
   client.
@@ -95,11 +95,11 @@ def protect_partition(raw: dict, total_shown: bool = True) -> dict:
         )
         if others:
             keys = {str(key): key for key in raw}
-            cells[keys[others[0][1]]] = Cell(None, SUPPRESSED)
+            cells[keys[others[0][1]]] = Cell(None, HIDDEN)
     return cells
 
 
 NOTE = _(
-    "To protect clients, a number of referrals below 5 is shown as “< 5”, and a rate or "
-    "time that would reveal one is not shown (–)."
+    "To protect clients, a number of referrals below 5 is shown as “< 5”; a rate, a time "
+    "or a number from which one could be worked out is not shown (–)."
 )
