@@ -92,9 +92,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     position = (len(sorted_values) - 1) * fraction
     lower = int(position)
     upper = min(lower + 1, len(sorted_values) - 1)
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (
-        position - lower
-    )
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (position - lower)
 
 
 def duration_stats(queryset, end: str) -> tuple[float | None, float | None, int]:
@@ -178,9 +176,7 @@ def narrowed(queryset, filters: Filters):
         queryset = queryset.filter(referring_user_id=filters.coach)
     if filters.need:
         needs = Need.objects.filter(Q(pk=filters.need) | Q(parent_id=filters.need))
-        through = Referral.needs.through.objects.filter(
-            referral_id=OuterRef("pk"), need__in=needs
-        )
+        through = Referral.needs.through.objects.filter(referral_id=OuterRef("pk"), need__in=needs)
         queryset = queryset.filter(Exists(through))
     return queryset
 
@@ -316,9 +312,7 @@ def trend_rows(queryset, filters: Filters) -> list[dict]:
         queryset.order_by()
         .annotate(period=trunc("sent_at", tzinfo=zone))
         .values("period")
-        .annotate(
-            **{name: Count("pk", filter=OUTCOME_CONDITIONS[name]) for name in TREND_SERIES}
-        )
+        .annotate(**{name: Count("pk", filter=OUTCOME_CONDITIONS[name]) for name in TREND_SERIES})
     )
     by_period = {}
     for row in rows:
@@ -381,8 +375,7 @@ def breakdown_rows(queryset, dimension: str) -> tuple[list[dict], int]:
         protected = protect_columns(raw, BREAKDOWN_SERIES, key="label")
     else:
         protected = [
-            {**row, **{name: privacy.count(row[name]) for name in BREAKDOWN_SERIES}}
-            for row in raw
+            {**row, **{name: privacy.count(row[name]) for name in BREAKDOWN_SERIES}} for row in raw
         ]
     for row in protected:
         row.pop("answered", None)

@@ -54,7 +54,7 @@ def _period_ends(filters: Filters, now) -> list[datetime.datetime]:
     zone = timezone.get_current_timezone()
     starts = periods(filters)
     ends = []
-    for i, start in enumerate(starts):
+    for i in range(len(starts)):
         following = starts[i + 1] if i + 1 < len(starts) else filters.end + datetime.timedelta(1)
         moment = datetime.datetime.combine(following, datetime.time.min, tzinfo=zone)
         ends.append(min(moment, now))
@@ -102,11 +102,15 @@ def caseload(scope: Scope, filters: Filters, threshold: int, now=None) -> Caselo
     threshold = max(threshold, privacy.THRESHOLD)
     referrals = scope.referrals()
     ends = _period_ends(filters, now)
-    sent_side = referrals if scope.network else referrals.filter(
-        referring_organisation__in=scope.organisations
+    sent_side = (
+        referrals
+        if scope.network
+        else referrals.filter(referring_organisation__in=scope.organisations)
     )
-    received_side = referrals if scope.network else referrals.filter(
-        receiving_organisation__in=scope.organisations
+    received_side = (
+        referrals
+        if scope.network
+        else referrals.filter(receiving_organisation__in=scope.organisations)
     )
     coaches, coach_totals = _people_rows(
         sent_side, "referring_user", "sent_at", OPEN_SENT, ends, threshold
@@ -150,9 +154,11 @@ def waiting_times(scope: Scope, filters: Filters) -> list[dict]:
         intake_at__isnull=False,
     )
     received = dict(
-        cohort(scope, filters).order_by().values("service").annotate(n=Count("pk")).values_list(
-            "service", "n"
-        )
+        cohort(scope, filters)
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values_list("service", "n")
     )
     service_ids = set(received)
     if not scope.network:

@@ -234,9 +234,7 @@ class OutcomesView(FiguresView):
         period_labels = [period_label(row["period"], interval) for row in figures.trend]
         context.update(
             summary=[(OUTCOME_LABELS[k], figures.counts[k]) for k in OUTCOME_LABELS],
-            declines=[
-                (label, figures.declines[value]) for value, label in DeclineReason.choices
-            ],
+            declines=[(label, figures.declines[value]) for value, label in DeclineReason.choices],
             rates=[(RATE_LABELS[k], figures.rates[k]) for k in RATE_LABELS],
             times=[(TIME_LABELS[k], figures.times[k]) for k in TIME_LABELS],
             trend=[
@@ -278,7 +276,9 @@ class OutcomesView(FiguresView):
             yield export_row(summary, "", label, figures.counts[key])
         yield export_row(_("Overdue now"), "", _("Referrals"), figures.overdue)
         for value, label in DeclineReason.choices:
-            yield export_row(_("Declined by reason"), label, _("Referrals"), figures.declines[value])
+            yield export_row(
+                _("Declined by reason"), label, _("Referrals"), figures.declines[value]
+            )
         for key, label in RATE_LABELS.items():
             yield export_row(_("Rates (%)"), "", label, figures.rates[key])
         for key, label in TIME_LABELS.items():

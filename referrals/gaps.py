@@ -93,9 +93,7 @@ def full_services(scope: Scope, filters: Filters) -> list[dict]:
         .values("service")
         .annotate(
             received=Count("pk"),
-            full=Count(
-                "pk", filter=Q(state=State.DECLINED, decline_reason=DeclineReason.FULL)
-            ),
+            full=Count("pk", filter=Q(state=State.DECLINED, decline_reason=DeclineReason.FULL)),
         )
         .filter(full__gt=0)
     )

@@ -71,9 +71,7 @@ SET_A = [
     ("s1", "2026-03-11", State.SENT, None, None, ""),
     ("s2", "2026-03-12", State.SENT, None, None, ""),
 ]
-SET_B = [
-    (f"b{n}", f"2026-02-{10 + n:02d}", State.COMPLETED, 1, 3, "") for n in range(1, 7)
-]
+SET_B = [(f"b{n}", f"2026-02-{10 + n:02d}", State.COMPLETED, 1, 3, "") for n in range(1, 7)]
 SET_C = [("x1", "2025-12-01", State.COMPLETED, 1, 4, "")]
 
 
@@ -129,12 +127,22 @@ def build(world) -> dict:
     made = {}
     for row in SET_A + SET_C:
         made[row[0]] = make_referral(
-            world, row, users["coach"], world["service"], world["cgg"], [world["need"]],
+            world,
+            row,
+            users["coach"],
+            world["service"],
+            world["cgg"],
+            [world["need"]],
             users["intake"],
         )
     for row in SET_B:
         made[row[0]] = make_referral(
-            world, row, users["other_coach"], world["caw_service"], world["caw"], [housing],
+            world,
+            row,
+            users["other_coach"],
+            world["caw_service"],
+            world["caw"],
+            [housing],
             users["caw_intake"],
         )
     return {"referrals": made, "housing": housing}

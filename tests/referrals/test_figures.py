@@ -160,9 +160,7 @@ def test_period_filter(world, data):
 def test_a_filter_leaving_fewer_than_five_shows_nothing(world, data):
     import datetime
 
-    december = analytics.Filters(
-        start=datetime.date(2025, 12, 1), end=datetime.date(2025, 12, 31)
-    )
+    december = analytics.Filters(start=datetime.date(2025, 12, 1), end=datetime.date(2025, 12, 31))
     figures = analytics.outcomes(Scope(network=True), december, "service")
     assert figures.too_few
     assert {str(cell) for cell in figures.counts.values()} == {"< 5"}
@@ -172,9 +170,7 @@ def test_a_filter_leaving_fewer_than_five_shows_nothing(world, data):
 # Suppression rules ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "n, text", [(0, "0"), (1, "< 5"), (4, "< 5"), (5, "5"), (123, "123")]
-)
+@pytest.mark.parametrize("n, text", [(0, "0"), (1, "< 5"), (4, "< 5"), (5, "5"), (123, "123")])
 def test_count_suppression(n, text):
     assert str(privacy.count(n)) == text
 
@@ -220,13 +216,13 @@ def test_caseload_by_hand(world, data):
     # Accepted by the intake worker and open: a1, a2, i1.
     assert str(intake["intake"]["open"]) == "< 5"
     assert [str(c) for c in intake["intake"]["history"]] == ["0", "< 5", "< 5"]
-    assert [(row["label"], str(row["open"])) for row in figures.unassigned] == [
-        ("CGG Oost", "< 5")
-    ]
+    assert [(row["label"], str(row["open"])) for row in figures.unassigned] == [("CGG Oost", "< 5")]
     relaxed = caseload.caseload(Scope(network=True), q1(), threshold=20)
     assert not any(row["overloaded"] for row in relaxed.coaches)
     # Waiting times: the CGG's 13 intakes (median 10 days), the CAW's 6 (3 days each).
-    services = [(row["label"], str(row["intakes"]), str(row["median_days"])) for row in figures.services]
+    services = [
+        (row["label"], str(row["intakes"]), str(row["median_days"])) for row in figures.services
+    ]
     assert services == [("Trauma care", "13", "10.0"), ("Listening and advice", "6", "3.0")]
 
 
@@ -347,8 +343,9 @@ def test_caseload_and_gaps_pages_and_exports(world, data, as_user):
     rows = list(
         csv.reader(
             io.StringIO(
-                b"".join(client.get(f"{URL}gaps/", {**Q1, "export": "csv"}).streaming_content)
-                .decode()
+                b"".join(
+                    client.get(f"{URL}gaps/", {**Q1, "export": "csv"}).streaming_content
+                ).decode()
             )
         )
     )
