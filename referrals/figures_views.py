@@ -102,12 +102,14 @@ class FiguresView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateVie
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_header_title()}]
 
     def get(self, request, *args, **kwargs):
-        self.form = FiguresForm(request.GET or None, scope=self.scope)
-        if request.GET and not self.form.is_valid():
+        data = request.GET.copy()
+        default = analytics.default_filters()
+        data.setdefault("start", default.start.isoformat())
+        data.setdefault("end", default.end.isoformat())
+        data.setdefault("threshold", str(caseload.default_threshold()))
+        self.form = FiguresForm(data, scope=self.scope)
+        if not self.form.is_valid():
             return self.render_to_response(self.get_context_data(figures=None), status=400)
-        if not request.GET:
-            self.form = FiguresForm({}, scope=self.scope)
-            self.form.is_valid()
         self.filters = self.form.filters()
         figures = analytics.cached(
             self.kind, self.scope, self.cache_key(), lambda: self.compute(self.filters)
