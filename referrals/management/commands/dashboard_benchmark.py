@@ -123,7 +123,8 @@ class Command(BaseCommand):
                         slug=f"{PREFIX}service-{number}-{n}",
                         summary="Benchmark.",
                         accepts_referrals=True,
-                        capacity_status=rng.choice(["accepting", "waiting_list", "closed"]),
+                        capacity_status="waiting_list" if n % 3 == 0 else "accepting",
+                        waiting_weeks=rng.randint(2, 12) if n % 3 == 0 else None,
                     )
                 )
                 services.append((service, organisation))
