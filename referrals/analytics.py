@@ -30,7 +30,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+)
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from wagtail.models import Page
@@ -189,27 +200,93 @@ def cohort(scope: Scope, filters: Filters):
 
 # Outcomes --------------------------------------------------------------------------------
 
-OUTCOME_CONDITIONS = {
-    "sent": Q(),
-    "accepted": Q(accepted_at__isnull=False),
-    "answered": Q(answered_at__isnull=False),
-    "declined": Q(state=State.DECLINED),
-    "completed": Q(state=State.COMPLETED),
-    "no_show": Q(state=State.NO_SHOW),
-    "withdrawn": Q(state=State.WITHDRAWN),
-    "redirected": Q(state=State.REDIRECTED),
-    "open": Q(state__in=OPEN_STATES),
-    "accepted_closed": Q(accepted_at__isnull=False) & ~Q(state__in=OPEN_STATES),
-    **{f"declined_{r}": Q(state=State.DECLINED, decline_reason=r) for r in DeclineReason.values},
+# The definitions (see the module docstring) as predicates over one group of referrals
+# (state, decline reason, accepted?, answered?): the database groups the cohort by these
+# four columns (a handful of groups) and the counts are added up here — one scan serves
+# every count.
+OUTCOME_TESTS = {
+    "sent": lambda state, reason, accepted, answered: True,
+    "accepted": lambda state, reason, accepted, answered: accepted,
+    "answered": lambda state, reason, accepted, answered: answered,
+    "declined": lambda state, reason, accepted, answered: state == State.DECLINED,
+    "completed": lambda state, reason, accepted, answered: state == State.COMPLETED,
+    "no_show": lambda state, reason, accepted, answered: state == State.NO_SHOW,
+    "withdrawn": lambda state, reason, accepted, answered: state == State.WITHDRAWN,
+    "redirected": lambda state, reason, accepted, answered: state == State.REDIRECTED,
+    "open": lambda state, reason, accepted, answered: state in OPEN_STATES,
+    "accepted_closed": lambda state, reason, accepted, answered: (
+        accepted and state not in OPEN_STATES
+    ),
+    **{
+        f"declined_{r}": (
+            lambda state, reason, accepted, answered, r=r: state == State.DECLINED and reason == r
+        )
+        for r in DeclineReason.values
+    },
 }
+_KEYS = ("state", "decline_reason", "is_accepted", "is_answered")
+
+
+def grouped_counts(queryset, group: str | None = None, group_expression=None) -> dict:
+    """{group value: {outcome: count}} (one key, None, without a group), in one query."""
+    queryset = queryset.order_by().annotate(
+        is_accepted=ExpressionWrapper(Q(accepted_at__isnull=False), output_field=BooleanField()),
+        is_answered=ExpressionWrapper(Q(answered_at__isnull=False), output_field=BooleanField()),
+    )
+    if group_expression is not None:
+        queryset = queryset.annotate(**{group: group_expression})
+    fields = (group, *_KEYS) if group else _KEYS
+    result: dict = {}
+    for row in queryset.values(*fields).annotate(n=Count("pk")).values_list(*fields, "n"):
+        key = row[0] if group else None
+        state, reason, accepted, answered, n = row[-5:]
+        counts = result.setdefault(key, dict.fromkeys(OUTCOME_TESTS, 0))
+        for name, test in OUTCOME_TESTS.items():
+            if test(state, reason, bool(accepted), bool(answered)):
+                counts[name] += n
+    return result
+
+
+def _empty_counts() -> dict:
+    return dict.fromkeys(OUTCOME_TESTS, 0)
+
+
 # The outcomes that add up to "sent": one suppressed cell among them would be given away.
 PARTITION = ("open", "declined", "completed", "no_show", "withdrawn", "redirected")
 
 
-def outcome_counts(queryset) -> dict[str, int]:
-    return queryset.aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in OUTCOME_CONDITIONS.items()}
-    )
+INTAKE_STATES = (State.INTAKE_PLANNED, State.COMPLETED, State.NO_SHOW)
+TIMES = {
+    "to_acceptance": ("accepted_at", Q()),
+    "to_intake": ("intake_at", Q(state__in=INTAKE_STATES)),
+}
+
+
+def duration_figures(queryset) -> dict:
+    """name → (p50 days, p90 days, n) for the times to acceptance and to the intake; on
+    PostgreSQL in one query (percentile_cont leaves out the NULL durations itself)."""
+    if connection.vendor != "postgresql":
+        return {
+            name: duration_stats(queryset.filter(condition), end)
+            for name, (end, condition) in TIMES.items()
+        }
+    aggregates = {}
+    for name, (end, condition) in TIMES.items():
+        seconds = Seconds(end, "sent_at")
+        aggregates[f"{name}_p50"] = Percentile(seconds, 0.5, filter=condition or None)
+        aggregates[f"{name}_p90"] = Percentile(seconds, 0.9, filter=condition or None)
+        aggregates[f"{name}_n"] = Count(end, filter=condition or None)
+    raw = queryset.aggregate(**aggregates)
+    day = 86400.0
+    result = {}
+    for name in TIMES:
+        p50, p90, n = (raw[f"{name}_{part}"] for part in ("p50", "p90", "n"))
+        result[name] = (
+            p50 / day if p50 is not None else None,
+            p90 / day if p90 is not None else None,
+            n,
+        )
+    return result
 
 
 @dataclass
@@ -229,21 +306,25 @@ class Outcomes:
 def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcomes:
     now = now or timezone.now()
     queryset = cohort(scope, filters)
-    raw = outcome_counts(queryset)
+    per_period = trend_counts(queryset, filters)
+    raw = _empty_counts()
+    for counts in per_period.values():
+        for name, n in counts.items():
+            raw[name] += n
     overdue = narrowed(scope.referrals(), filters).filter(overdue_condition(now)).count()
     if privacy.is_small(raw["sent"]):
         # Too few referrals to show anything about them: not even how they split.
         hidden = privacy.count(raw["sent"])
         return Outcomes(
             too_few=True,
-            counts={name: hidden for name in raw},
+            counts={name: hidden for name in OUTCOME_TESTS},
             declines={},
             rates={},
             times={},
             overdue=privacy.count(overdue),
             dimension=dimension,
         )
-    counts = {name: privacy.count(n) for name, n in raw.items()}
+    counts = {name: privacy.count(raw[name]) for name in OUTCOME_TESTS}
     counts.update(privacy.protect_partition({name: raw[name] for name in PARTITION}))
     declines = privacy.protect_partition(
         {reason: raw[f"declined_{reason}"] for reason in DeclineReason.values},
@@ -254,21 +335,14 @@ def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcom
         "completion": privacy.rate(raw["completed"], raw["accepted_closed"]),
         "no_show": privacy.rate(raw["no_show"], raw["completed"] + raw["no_show"]),
     }
-    times = {}
-    for name, end, rows in (
-        ("to_acceptance", "accepted_at", queryset),
-        (
-            "to_intake",
-            "intake_at",
-            queryset.filter(state__in=(State.INTAKE_PLANNED, State.COMPLETED, State.NO_SHOW)),
-        ),
-    ):
-        p50, p90, n = duration_stats(rows, end)
-        times[name] = {
+    times = {
+        name: {
             "p50": privacy.duration(p50, n),
             "p90": privacy.duration(p90, n),
             "n": privacy.count(n),
         }
+        for name, (p50, p90, n) in duration_figures(queryset).items()
+    }
     breakdown, total = breakdown_rows(queryset, dimension)
     return Outcomes(
         too_few=False,
@@ -277,7 +351,7 @@ def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcom
         rates=rates,
         times=times,
         overdue=privacy.count(overdue),
-        trend=trend_rows(queryset, filters),
+        trend=trend_rows(per_period, filters),
         breakdown=breakdown,
         breakdown_total=total,
         dimension=dimension,
@@ -305,25 +379,24 @@ def periods(filters: Filters) -> list[datetime.date]:
     return result
 
 
-def trend_rows(queryset, filters: Filters) -> list[dict]:
+def trend_counts(queryset, filters: Filters) -> dict:
+    """{first day of the week or month: {outcome: count}} for the cohort, in one query."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     trunc = TruncWeek if filters.interval == WEEK else TruncMonth
-    rows = (
-        queryset.order_by()
-        .annotate(period=trunc("sent_at", tzinfo=zone))
-        .values("period")
-        .annotate(**{name: Count("pk", filter=OUTCOME_CONDITIONS[name]) for name in TREND_SERIES})
-    )
-    by_period = {}
-    for row in rows:
-        period = row.pop("period")
+    result = {}
+    for period, counts in grouped_counts(queryset, "period", trunc("sent_at", tzinfo=zone)).items():
         if isinstance(period, datetime.datetime):
             period = timezone.localtime(period, zone).date()
-        by_period[period] = row
-    raw = [
-        {"period": p, **by_period.get(p, dict.fromkeys(TREND_SERIES, 0))} for p in periods(filters)
+        result[period] = counts
+    return result
+
+
+def trend_rows(per_period: dict, filters: Filters) -> list[dict]:
+    raw = [{"period": p, **per_period.get(p, _empty_counts())} for p in periods(filters)]
+    return [
+        {"period": row["period"], **{name: row[name] for name in TREND_SERIES}}
+        for row in protect_columns(raw, TREND_SERIES, key="period")
     ]
-    return protect_columns(raw, TREND_SERIES, key="period")
 
 
 def protect_columns(rows: list[dict], names, key: str) -> list[dict]:
@@ -354,18 +427,15 @@ def breakdown_rows(queryset, dimension: str) -> tuple[list[dict], int]:
     """Per receiving organisation, referring organisation, service, need or coach."""
     group = _GROUP_FIELDS[dimension]
     names = (*BREAKDOWN_SERIES, "answered", "accepted_closed")
-    rows = list(
-        queryset.order_by()
-        .values(group)
-        .annotate(**{name: Count("pk", filter=OUTCOME_CONDITIONS[name]) for name in names})
-        .order_by("-sent", group)
-    )
-    labels = _labels(dimension, [row[group] for row in rows])
+    grouped = grouped_counts(queryset, group)
+    labels = _labels(dimension, list(grouped))
+    order = sorted(grouped, key=lambda key: (-grouped[key]["sent"], labels.get(key, "")))
     raw = []
-    for row in rows:
+    for key in order:
+        row = grouped[key]
         raw.append(
             {
-                "label": labels.get(row[group], "—"),
+                "label": labels.get(key, "—"),
                 **{name: row[name] for name in names},
                 "acceptance": privacy.rate(row["accepted"], row["answered"]),
                 "completion": privacy.rate(row["completed"], row["accepted_closed"]),

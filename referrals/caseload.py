@@ -100,8 +100,12 @@ def _people_rows(queryset, person_field, since_field, open_states, ends, thresho
 def caseload(scope: Scope, filters: Filters, threshold: int, now=None) -> Caseload:
     now = now or timezone.now()
     threshold = max(threshold, privacy.THRESHOLD)
-    referrals = scope.referrals()
     ends = _period_ends(filters, now)
+    # Only referrals that can count: open now, or closed after the first period began.
+    first = datetime.datetime.combine(
+        periods(filters)[0], datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    referrals = scope.referrals().filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first))
     sent_side = (
         referrals
         if scope.network

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from directory.models import Need
+from directory.models import Membership, Need, OrganisationPage, Role, ServicePage
 from referrals import analytics, caseload
 from referrals.scope import Scope
 
@@ -50,17 +50,33 @@ DIMENSION_LABELS = {
 
 
 def scope_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
-    """What appears in the person's referrals: organisations on both sides, services, needs
-    and coaches (cached for ten minutes per scope)."""
+    """What a filter may choose: for a manager, what appears in their referrals
+    (organisations on both sides, services, coaches); for the network, every organisation,
+    every service that accepts referrals and every coach. Cached for ten minutes per scope."""
     key = f"brug-figures-choices:{scope.key}"
     found = cache.get(key)
     if found is not None:
         return found
-    referrals = scope.referrals().order_by()
-    receiving = set(referrals.values_list("receiving_organisation", flat=True).distinct())
-    referring = set(referrals.values_list("referring_organisation", flat=True).distinct())
-    services = set(referrals.values_list("service", flat=True).distinct())
-    coaches = set(referrals.values_list("referring_user", flat=True).distinct()) - {None}
+    if scope.network:
+        # The whole network: from the directory (scanning every referral would cost more).
+        organisations = set(OrganisationPage.objects.originals().values_list("pk", flat=True))
+        receiving = referring = organisations
+        services = set(
+            ServicePage.objects.originals()
+            .filter(accepts_referrals=True)
+            .values_list("pk", flat=True)
+        )
+        coaches = set(
+            Membership.objects.filter(role__in=(Role.COACH, Role.COORDINATOR)).values_list(
+                "user_id", flat=True
+            )
+        )
+    else:
+        referrals = scope.referrals().order_by()
+        receiving = set(referrals.values_list("receiving_organisation", flat=True).distinct())
+        referring = set(referrals.values_list("referring_organisation", flat=True).distinct())
+        services = set(referrals.values_list("service", flat=True).distinct())
+        coaches = set(referrals.values_list("referring_user", flat=True).distinct()) - {None}
     titles = dict(
         Page.objects.filter(pk__in=receiving | referring | services).values_list("pk", "title")
     )

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['sent_at'], name='referral_sent_at'),
+            index=models.Index(fields=['sent_at'], include=['state', 'accepted_at', 'answered_at', 'intake_at', 'closed_at', 'decline_reason', 'receiving_organisation', 'referring_organisation', 'service', 'referring_user', 'accepted_by'], name='referral_figures'),
         ),
         migrations.RunPython(backfill_acceptance, migrations.RunPython.noop),
     ]
