@@ -378,3 +378,21 @@ def test_several_managed_organisations(world, data, client):
     add_member(person, world["caw"], Role.MANAGER)
     client.force_login(person)
     assert ">34<" in client.get(URL, Q1).content.decode()
+
+
+def test_charts_carry_the_same_suppressed_numbers(world, data, as_user):
+    import json
+    import re
+
+    html = as_user("receiver_manager").get(URL, Q1).content.decode()
+    found = re.search(r'<script id="chart-trend" type="application/json">(.*?)</script>', html)
+    chart = json.loads(found.group(1))
+    assert chart["labels"] == ["2026-01", "2026-02", "2026-03"]
+    series = {d["label"]: (d["data"], d["suppressed"]) for d in chart["datasets"]}
+    assert series["Sent"] == ([10, 9, 9], [False, False, False])
+    # Completed 5, 4, 1: the small ones are not drawn as numbers, the table says "< 5".
+    assert series["Completed"] == ([5, None, None], [False, True, True])
+    assert series["Declined"] == ([None, None, None], [True, True, True])
+    found = re.search(r'<script id="chart-outcomes" type="application/json">(.*?)</script>', html)
+    outcomes = json.loads(found.group(1))["datasets"][0]
+    assert outcomes["data"] == [5, 6, 10, None, None, None]

@@ -252,7 +252,16 @@ class Command(BaseCommand):
             .order_by("-n")
             .first()["need"]
         )
+        today = timezone.localdate()
+        quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        last_quarter = (quarter - datetime.timedelta(days=1)).replace(day=1)
+        last_quarter = last_quarter.replace(month=3 * ((last_quarter.month - 1) // 3) + 1)
         yield "Outcomes, last 12 months", curator, "/admin/figures/"
+        yield (
+            "Outcomes, last quarter",
+            curator,
+            (f"/admin/figures/?start={last_quarter}&end={quarter - datetime.timedelta(days=1)}"),
+        )
         yield "Outcomes, by service, per week", curator, "/admin/figures/?by=service&interval=week"
         yield "Outcomes, by coach, one need", curator, f"/admin/figures/?by=coach&need={need}"
         yield (
