@@ -39,12 +39,13 @@ class Gaps:
     municipalities: list[str]
     needs: list[str]
     coverage: list  # [{"need", "municipality", "services": int}] with 0 or 1
+    matrix: list  # [(municipality, [{"services": int, "gap": bool} per need])]
     full: list  # [{"label", "organisation", "capacity", "received": Cell, "full": Cell}]
     queries: list  # [{"text", "language", "count": int}]
     min_count: int
 
 
-def coverage() -> tuple[list[str], list[str], list[dict]]:
+def coverage() -> tuple[list[str], list[str], list[dict], list]:
     services = ServicePage.objects.live().originals().values_list("pk", flat=True)
     service_ids = set(services)
     main_need = {
@@ -72,14 +73,17 @@ def coverage() -> tuple[list[str], list[str], list[dict]]:
                 counts[(need, place)] = counts.get((need, place), 0) + 1
     main_needs = list(Need.objects.filter(parent__isnull=True).prefetch_related("labels"))
     rows = []
-    for need in main_needs:
-        label = need.label()
-        for place in municipalities:
+    matrix = []
+    for place in municipalities:
+        cells = []
+        for need in main_needs:
             n = counts.get((need.pk, place), 0)
+            cells.append({"services": n, "gap": n <= FEW})
             if n <= FEW:
-                rows.append({"need": label, "municipality": place, "services": n})
+                rows.append({"need": need.label(), "municipality": place, "services": n})
+        matrix.append((place, cells))
     rows.sort(key=lambda row: (row["services"], row["municipality"], row["need"]))
-    return municipalities, [need.label() for need in main_needs], rows
+    return municipalities, [need.label() for need in main_needs], rows, matrix
 
 
 def _place(name: str) -> str:
@@ -144,12 +148,13 @@ def unmet_queries(filters: Filters) -> tuple[list[dict], int]:
 
 
 def gaps(scope: Scope, filters: Filters) -> Gaps:
-    municipalities, needs, rows = coverage()
+    municipalities, needs, rows, matrix = coverage()
     queries, minimum = unmet_queries(filters)
     return Gaps(
         municipalities=municipalities,
         needs=needs,
         coverage=rows,
+        matrix=matrix,
         full=full_services(scope, filters),
         queries=queries,
         min_count=minimum,

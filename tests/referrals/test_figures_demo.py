@@ -47,6 +47,7 @@ def test_gap_report_on_demo_data(demo, client):
     # Needs with few or no services: the six first demo organisations cover Leuven well,
     # Tervuren (Fedasil's centre) hardly.
     assert "Tervuren" in html
+    assert 'id="table-coverage"' in html and "brug-gap" in html
     # Searches that found nothing, in the visitors' words and languages.
     assert "kinderopvang s avonds" in html and "طبيب اسنان مجاني" in html
     # The demo's mental-health centre is often full.
