@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -52,9 +53,11 @@ DIMENSION_LABELS = {
 def scope_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
     """What a filter may choose: for a manager, what appears in their referrals
     (organisations on both sides, services, coaches); for the network, every organisation,
-    every service that accepts referrals and every coach. Cached for ten minutes per scope."""
+    every service that accepts referrals and every coach. Cached per scope."""
+    # Cached like the figures (BRUG_FIGURES_CACHE_SECONDS; 0: never), at least ten minutes.
+    seconds = getattr(settings, "BRUG_FIGURES_CACHE_SECONDS", 0)
     key = f"brug-figures-choices:{scope.key}"
-    found = cache.get(key)
+    found = cache.get(key) if seconds else None
     if found is not None:
         return found
     if scope.network:
@@ -93,7 +96,8 @@ def scope_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
         "service": titled(services),
         "coach": sorted(people, key=lambda c: c[1].lower()),
     }
-    cache.set(key, found, CHOICES_SECONDS)
+    if seconds:
+        cache.set(key, found, max(seconds, CHOICES_SECONDS))
     return found
 
 
