@@ -5,8 +5,8 @@ Unknown values are refused with a message in the manager's language."""
 import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
