@@ -190,9 +190,9 @@ class FiguresView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateVie
             scope_label=self.scope_label(),
             privacy_note=privacy.NOTE,
             tabs=[
-                ("outcomes", _("Outcomes"), reverse("referrals_figures")),
-                ("caseload", _("Caseload"), reverse("referrals_figures_caseload")),
-                ("gaps", _("Gaps"), reverse("referrals_figures_gaps")),
+                ("outcomes", _("Outcomes"), reverse("figures_outcomes")),
+                ("caseload", _("Caseload"), reverse("figures_caseload")),
+                ("gaps", _("Gaps"), reverse("figures_gaps")),
             ],
             querystring=params.urlencode(),
             quick_periods=[

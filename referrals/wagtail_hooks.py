@@ -16,13 +16,13 @@ from referrals import access, figures_views, lists, scope, urls
 def register_referral_urls():
     return [
         path("referrals/", include(urls, namespace="referrals")),
-        path("figures/", figures_views.OutcomesView.as_view(), name="referrals_figures"),
+        path("figures/", figures_views.OutcomesView.as_view(), name="figures_outcomes"),
         path(
             "figures/caseload/",
             figures_views.CaseloadView.as_view(),
-            name="referrals_figures_caseload",
+            name="figures_caseload",
         ),
-        path("figures/gaps/", figures_views.GapsView.as_view(), name="referrals_figures_gaps"),
+        path("figures/gaps/", figures_views.GapsView.as_view(), name="figures_gaps"),
     ]
 
 
@@ -34,7 +34,7 @@ class FiguresMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_figures_menu():
     return FiguresMenuItem(
-        _("Referral figures"), reverse("referrals_figures"), icon_name="table", order=160
+        _("Referral figures"), reverse("figures_outcomes"), icon_name="table", order=160
     )
 
 
