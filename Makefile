@@ -19,6 +19,7 @@ run: $(STAMP)  ## The product on SQLite with demo data at http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) setup_site
 	$(MANAGE) load_demo --if-empty
+	$(MANAGE) load_demo_activity
 	$(MANAGE) ensure_demo_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -10,7 +10,8 @@
 - *Coaches*, *intake workers*, *referral coordinators* (groups): the admin's referral screens
   (referrals/), through `directory.see_referrals`, which organisation editors and curators do
   not hold; which referrals each sees follows from their memberships (referrals/access.py).
-- *Managers* (group): `directory.see_referrals` for the aggregated figures only.
+- *Managers* (group): admin access and `directory.see_referrals`, for the aggregated figures
+  of their organisations' referrals only (referrals/scope.py); they see no referral.
 
 `ensure_roles()` creates all of it and is idempotent; `setup_site` (and so `make run`) runs it.
 """
@@ -71,7 +72,7 @@ GROUP_PERMISSIONS = {
     COACHES: ["wagtailadmin.access_admin", SEE_REFERRALS],
     INTAKE_WORKERS: ["wagtailadmin.access_admin", SEE_REFERRALS],
     COORDINATORS: ["wagtailadmin.access_admin", SEE_REFERRALS],
-    MANAGERS: [SEE_REFERRALS],
+    MANAGERS: ["wagtailadmin.access_admin", SEE_REFERRALS],
 }
 
 CURATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "bulk_delete", "lock", "unlock")

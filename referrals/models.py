@@ -210,6 +210,18 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When and by whom the receiving side accepted (kept after a later decline, withdrawal or
+    # redirect), so the managers' figures count acceptances and intake workers' caseloads from
+    # this row alone, without reading the timeline.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -245,9 +257,30 @@ class Referral(models.Model):
                 condition=Q(state="sent"),
                 name="referral_waiting",
             ),
+            # The managers' figures select referrals by the day they were sent and count
+            # from these columns only: on PostgreSQL an index-only scan (SQLite ignores
+            # `include` and gets a plain index on sent_at).
+            models.Index(
+                fields=["sent_at"],
+                include=[
+                    "state",
+                    "accepted_at",
+                    "answered_at",
+                    "intake_at",
+                    "closed_at",
+                    "decline_reason",
+                    "receiving_organisation",
+                    "referring_organisation",
+                    "service",
+                    "referring_user",
+                    "accepted_by",
+                ],
+                name="referral_figures",
+            ),
         ]
         permissions = [
             ("administer_referrals", _("Can see every referral (referral administrator)")),
+            ("view_network_figures", _("Can see the whole network's referral figures")),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 """Admin registration of the referral screens: URLs, the "Referrals" menu (shown to the
-people who work with referrals), a dashboard panel and the audit log's action names."""
+people who work with referrals), the managers' "Referral figures" (shown to those who may
+see them, referrals.scope), a dashboard panel and the audit log's action names."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +9,33 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from directory.roles import can_see_referrals
-from referrals import access, lists, urls
+from referrals import access, figures_views, lists, scope, urls
 
 
 @hooks.register("register_admin_urls")
 def register_referral_urls():
-    return [path("referrals/", include(urls, namespace="referrals"))]
+    return [
+        path("referrals/", include(urls, namespace="referrals")),
+        path("figures/", figures_views.OutcomesView.as_view(), name="figures_outcomes"),
+        path(
+            "figures/caseload/",
+            figures_views.CaseloadView.as_view(),
+            name="figures_caseload",
+        ),
+        path("figures/gaps/", figures_views.GapsView.as_view(), name="figures_gaps"),
+    ]
+
+
+class FiguresMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scope.can_see_figures(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_figures_menu():
+    return FiguresMenuItem(
+        _("Referral figures"), reverse("figures_outcomes"), icon_name="table", order=160
+    )
 
 
 class _ReferralItem(MenuItem):
@@ -121,3 +143,6 @@ def register_referral_log_actions(actions):
         "brug.client.exported", _("Client data exported"), _("Client data exported")
     )
     actions.register_action("brug.client.erased", _("Client data erased"), _("Client data erased"))
+    actions.register_action(
+        "brug.figures.exported", _("Referral figures exported"), _("Referral figures exported")
+    )

@@ -211,7 +211,7 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
             % {"state": referral.get_state_display(), "action": transition.label}
         )
     now = timezone.now()
-    fields, detail = _fields_for(referral, transition, data, now)
+    fields, detail = _fields_for(referral, transition, data, now, user)
     with transaction.atomic():
         updated = Referral.objects.filter(
             pk=referral.pk, version=version, state=referral.state
@@ -241,7 +241,7 @@ def _stale(referral: Referral) -> StaleReferral:
     )
 
 
-def _fields_for(referral: Referral, transition: Transition, data: dict, now) -> tuple:
+def _fields_for(referral: Referral, transition: Transition, data: dict, now, user=None) -> tuple:
     """The columns a transition writes, and the timeline detail (never client data)."""
     fields: dict = {}
     detail: dict = {}
@@ -256,7 +256,7 @@ def _fields_for(referral: Referral, transition: Transition, data: dict, now) -> 
         check_service(referral.service)
         fields["sent_at"] = now
     elif transition.name == "accept":
-        fields["answered_at"] = now
+        fields.update(answered_at=now, accepted_at=now, accepted_by=user)
     elif transition.name == "decline":
         reason = data.get("reason")
         explanation = (data.get("explanation") or "").strip()

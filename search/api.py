@@ -7,6 +7,7 @@ from ninja.responses import Status
 from wagtail.models import Locale
 
 from search import query as search_query
+from search import unmet
 from search.backends import get_backend
 from search.results import present
 
@@ -124,6 +125,7 @@ def services(request, params: Query[ServiceParameters]):
         if errors:
             return Status(400, {"errors": errors})
         response = get_backend().search(query)
+        unmet.record(query, response.count)
         locale = Locale.objects.get(language_code=query.language)
         results = [
             {

@@ -80,3 +80,26 @@ class SearchOutbox(models.Model):
 
     def __str__(self):
         return str(self.service_key)
+
+
+class UnmetQuery(models.Model):
+    """Words that found nothing in the whole network, counted per day and language: the
+    network's unmet needs in the visitors' own words (see search.unmet). Nothing that
+    identifies the searcher is kept — no address, user, session or time of day — and the
+    text is normalised; queries that look like a phone or national number are never kept."""
+
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    text = models.CharField(max_length=100)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "language", "text"], name="unique_unmet_query_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="unmet_query_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.language}: {self.text} ({self.count})"

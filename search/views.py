@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
 from directory.models import ServicePage
-from search import facets
+from search import facets, unmet
 from search import query as search_query
 from search.backends import get_backend
 from search.map_widget import build_map, popup_vocabulary
@@ -43,6 +43,8 @@ def _search_page(request, template: str, always: bool, other: str):
     if query is not None and (always or facets.is_filtered(query)):
         backend = get_backend()
         response = backend.search(query)
+        if request.GET.get("partial") != "results":
+            unmet.record(query, response.count)
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)
         if response.count and query.page > page_obj.number:
             return redirect(links.page(page_obj.number))  # past the end: the last page

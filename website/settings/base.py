@@ -32,6 +32,8 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_VERIFICATION_PERIOD_DAYS": "days after which an unverified listing is stale (182)",
     "BRUG_REFERRAL_ANSWER_DAYS": "working days to answer a referral before reminders (3)",
     "BRUG_REFERRAL_RETENTION_DAYS": "days closed referrals keep client data (365)",
+    "BRUG_FIGURES_CACHE_SECONDS": "seconds the managers' figures are cached (300; 0: never)",
+    "BRUG_CASELOAD_THRESHOLD": "open referrals from which a caseload is flagged (20)",
 }
 
 DEBUG = False
@@ -203,6 +205,13 @@ BRUG_EXTERNAL_MAP_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#ma
 # client data before `anonymise_referrals` removes it.
 BRUG_REFERRAL_ANSWER_DAYS = int(os.environ.get("BRUG_REFERRAL_ANSWER_DAYS", "3"))
 BRUG_REFERRAL_RETENTION_DAYS = int(os.environ.get("BRUG_REFERRAL_RETENTION_DAYS", "365"))
+
+# The managers' figures (referrals.analytics): recomputed at most every this many seconds;
+# a caseload from this many open referrals is flagged (a manager can change it on the page);
+# a search that found nothing is shown once it was made this many times.
+BRUG_FIGURES_CACHE_SECONDS = int(os.environ.get("BRUG_FIGURES_CACHE_SECONDS", "300"))
+BRUG_CASELOAD_THRESHOLD = int(os.environ.get("BRUG_CASELOAD_THRESHOLD", "20"))
+BRUG_UNMET_QUERY_MIN_COUNT = 2
 
 # Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
 # addresses only when configured, rate-limited, never blocking a save.

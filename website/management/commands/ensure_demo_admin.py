@@ -5,7 +5,9 @@
 - `editor`: an organisation editor of the first demo organisation (OCMW Leuven when the demo
   data is loaded), who sees and edits only that organisation;
 - `coach`: a coach of Caritas International Leuven, who refers clients;
-- `intake`: an intake worker of the CGG (mental-health centre), who answers referrals.
+- `intake`: an intake worker of the CGG (mental-health centre), who answers referrals;
+- `manager`: a manager of OCMW Leuven, who sees the referral figures of the OCMW (outcomes,
+  caseload, gaps; `load_demo_activity` gives them a year of referrals).
 
 Passwords are generated once and kept in .cache/demo-<name>.txt (git-ignored), so a second
 `make run` prints the same credentials. Refuses to run outside DEBUG.
@@ -26,6 +28,7 @@ DEMO_ORGANISATION = "ocmw-leuven"
 DEMO_REFERRAL_STAFF = [
     ("coach", "caritas-international-leuven", Role.COACH),
     ("intake", "cgg-vlaams-brabant-oost", Role.INTAKE_WORKER),
+    ("manager", "ocmw-leuven", Role.MANAGER),
 ]
 
 

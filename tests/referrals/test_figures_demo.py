@@ -1,0 +1,64 @@
+"""The demo activity (a year of referrals, unmet searches) and the gap report on demo data."""
+
+import pytest
+from django.core.management import call_command
+
+from directory.models import Membership, OrganisationPage, Role
+from directory.roles import add_member
+from referrals.models import Referral, State
+from search.models import UnmetQuery
+from tests.directory.conftest import make_user
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", limit=6)
+    call_command("load_demo_activity")
+
+
+def test_demo_activity_is_plausible_and_idempotent(demo):
+    referrals = Referral.objects.all()
+    assert referrals.count() == 1200
+    states = set(referrals.values_list("state", flat=True))
+    assert {State.COMPLETED, State.DECLINED, State.NO_SHOW, State.ACCEPTED} <= states
+    assert not referrals.filter(state=State.DRAFT).exists()
+    assert not referrals.filter(accepted_at__lt=models_f("sent_at")).exists()
+    assert Membership.objects.filter(role=Role.COACH).count() >= 3
+    call_command("load_demo_activity")
+    assert Referral.objects.count() == 1200
+    assert UnmetQuery.objects.exists()
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_gap_report_on_demo_data(demo, client):
+    curator = make_user("demo_curator")
+    from directory.roles import curators_group
+
+    curator.groups.add(curators_group())
+    client.force_login(curator)
+    response = client.get("/admin/figures/gaps/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Needs with few or no services: the six first demo organisations cover Leuven well,
+    # Tervuren (Fedasil's centre) hardly.
+    assert "Tervuren" in html
+    assert 'id="table-coverage"' in html and "brug-gap" in html
+    # Searches that found nothing, in the visitors' words and languages.
+    assert "kinderopvang s avonds" in html and "طبيب اسنان مجاني" in html
+    # The demo's mental-health centre is often full.
+    assert 'id="table-full"' in html
+    assert "No referral was declined as full" not in html
+
+    # A manager of the OCMW sees its story: the busy coach (seed 004) is flagged.
+    manager = make_user("demo_manager")
+    ocmw = OrganisationPage.objects.originals().get(slug="ocmw-leuven")
+    add_member(manager, ocmw, Role.MANAGER)
+    client.force_login(manager)
+    html = client.get("/admin/figures/caseload/").content.decode()
+    assert "Sara Peeters" in html and "Overload" in html  # the busy coach (seed 004)
+    assert client.get("/admin/figures/").status_code == 200
