@@ -79,11 +79,16 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
 def test_the_place_box_recentres_the_map_and_sorts_by_distance(live_server, demo, map_page):
     map_page.goto(f"{live_server.url}/nl/map/")
     map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
+    # The visitor has looked around first: the search is now of the area shown...
+    map_page.evaluate(f"{leaflet_map(map_page)}.panBy([120, 80], {{animate: false}})")
+    map_page.wait_for_function("location.search.includes('bbox=')")
+    # ...until they type a place, which replaces that area.
     map_page.locator("summary").filter(has_text="Resultaten filteren").click()
     map_page.fill("#near", "Kessel-Lo")
     map_page.select_option("#radius", "5")
     map_page.locator("#search-form button[type=submit]").click()
     map_page.wait_for_url("**near=Kessel-Lo**")
+    assert "bbox=" not in map_page.url and "radius_km=5" in map_page.url
     map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
     center = map_page.evaluate(
         f"(() => {{ const c = {leaflet_map(map_page)}.getCenter(); return [c.lat, c.lng]; }})()"

@@ -241,11 +241,26 @@
   var started = false;
   function start() {
     if (started || !frame.offsetWidth || !frame.offsetHeight) return;
+    // The map may have been drawn before the page's layout settled; fitting it to its frame
+    // is not the visitor moving it, so it must not turn the search into an area search.
+    map.invalidateSize({ pan: false, debounceMoveend: false });
     started = true;
-    map.invalidateSize();
     loadMarkers(false);
   }
   map.whenReady(start);
+  if (form) {
+    // A place typed in the form (or a new radius) replaces the area the map showed.
+    ["near", "radius"].forEach(function (id) {
+      var field = document.getElementById(id);
+      if (!field) return;
+      var dropArea = function () {
+        var input = form.querySelector('input[type="hidden"][name="bbox"]');
+        if (input) input.remove();
+      };
+      field.addEventListener("input", dropArea);
+      field.addEventListener("change", dropArea);
+    });
+  }
   if (window.ResizeObserver) new ResizeObserver(start).observe(frame);
   var panningForPopup = false;
   map.on("autopanstart", function () {
