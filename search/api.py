@@ -55,7 +55,11 @@ class ServiceResult(Schema):
     languages: list[str]
     capacity: str
     distance_km: float | None
-    point: dict | None
+    point: dict | None = Field(
+        description="Where the service is; for a confidential location (`area`), the centre "
+        "of its municipality, never the address."
+    )
+    area: bool = Field(description="The point stands for a municipality, not an address.")
 
 
 class ServiceSearchAnswer(Schema):
@@ -90,7 +94,9 @@ class MapAnswer(Schema):
     truncated: bool = Field(description="More cells than one answer carries; smallest left out.")
     features: list[dict] = Field(
         description="GeoJSON Point features. A marker's properties: id (service), name, org, "
-        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`). A cluster's: "
+        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`), area and radius_m (a "
+        "confidential location: the municipality's centre, to draw as a circle of radius_m "
+        "metres, never an address). A cluster's: "
         "cluster=true, count, bbox (the cell, to zoom into)."
     )
 
@@ -140,6 +146,7 @@ def services(request, params: Query[ServiceParameters]):
                 if result.hit.distance_km is not None
                 else None,
                 "point": result.hit.point,
+                "area": result.hit.area,
             }
             for result in present(response.hits, locale)
         ]

@@ -103,8 +103,14 @@ def build_documents(service_key) -> list[dict]:
     locations = list(source.locations.all()) or [None]
     # Where a service is belongs to the service: "Kessel-Lo" finds it at all its locations,
     # so a service's documents match the same words (and one of them can count it).
+    # A confidential location is known by its municipality only (directory.confidentiality).
     place_terms = analysis.index_terms(
-        " ".join(f"{loc.municipality} {loc.postcode}" for loc in locations if loc), "nl"
+        " ".join(
+            loc.municipality if loc.confidential else f"{loc.municipality} {loc.postcode}"
+            for loc in locations
+            if loc
+        ),
+        "nl",
     )
     all_terms = _unique(name_terms + need_terms + terms + place_terms)
     # What any of the service's locations offers, for counting services in one document.
@@ -116,11 +122,9 @@ def build_documents(service_key) -> list[dict]:
         doc["location_key"] = str(location.translation_key) if location else None
         doc["location_rank"] = rank  # 0: the document that stands for the service in counts
         doc["wheelchair"] = bool(location and location.wheelchair_access == "yes")
-        doc["point"] = (
-            {"lat": float(location.latitude), "lon": float(location.longitude)}
-            if location is not None and location.has_point
-            else None
-        )
+        # Never the building of a confidential location: its municipality's centre, an area.
+        doc["point"] = location.public_point if location is not None else None
+        doc["area"] = bool(location and location.confidential)
         doc["municipality"] = location.municipality if location else ""
         doc["hours"] = _hours(location)
         doc["terms"] = all_terms

@@ -11,10 +11,28 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from directory import opening_hours
+from directory import confidentiality, opening_hours
 from directory.forms import LocationPageForm
+from directory.models.originals import original_of
 from directory.panels import PointPanel
-from directory.validators import normalise_postcode, validate_postcode
+from directory.validators import normalise_postcode, validate_phone, validate_postcode
+
+# Facts about the place itself, the same in every language: a translation of a location takes
+# them from the original, and saving the original passes them on to its translations.
+PLACE_FIELDS = (
+    "street",
+    "house_number",
+    "postcode",
+    "municipality",
+    "country",
+    "latitude",
+    "longitude",
+    "coordinate_precision",
+    "confidential",
+    "front_door_phone",
+    "front_door_email",
+    "front_door_location_id",
+)
 
 
 class Country(models.TextChoices):
@@ -26,6 +44,7 @@ class CoordinatePrecision(models.TextChoices):
     ADDRESS = "address", _("Exact address")
     POSTCODE = "postcode", _("Postcode area")
     MANUAL = "manual", _("Pin placed by an editor")
+    MUNICIPALITY = "municipality", _("Municipality centre (confidential address)")
 
 
 class WheelchairAccess(models.TextChoices):
@@ -73,7 +92,7 @@ class LocationPage(Page):
     )
     coordinate_precision = models.CharField(
         _("precision of the point"),
-        max_length=10,
+        max_length=12,
         choices=CoordinatePrecision.choices,
         blank=True,
     )
@@ -87,6 +106,34 @@ class LocationPage(Page):
         _("accessibility notes"),
         blank=True,
         help_text=_("Steps, lift, toilets, parking, public transport nearby."),
+    )
+    confidential = models.BooleanField(
+        _("confidential address"),
+        default=False,
+        help_text=_(
+            "For shelters and safe houses. The street address and the exact point are never "
+            "shown to the public, in search, in the API or on the map: only the municipality, "
+            "as an area. Give a front-door contact below."
+        ),
+    )
+    front_door_phone = models.CharField(
+        _("front-door phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    front_door_email = models.EmailField(_("front-door e-mail"), blank=True)
+    front_door_location = models.ForeignKey(
+        "directory.LocationPage",
+        verbose_name=_("front-door intake location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A location with a public address where people are received first."),
+    )
+    front_door_note = models.CharField(
+        _("how to reach it"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 'Call first: we meet you at the intake desk and take you there.'"),
     )
     hours_note = models.CharField(
         _("note on the hours"),
@@ -113,6 +160,15 @@ class LocationPage(Page):
             heading=_("Point on the map"),
         ),
         MultiFieldPanel(
+            [
+                FieldPanel("confidential"),
+                FieldRowPanel([FieldPanel("front_door_phone"), FieldPanel("front_door_email")]),
+                FieldPanel("front_door_location"),
+                FieldPanel("front_door_note"),
+            ],
+            heading=_("Confidential address and front door"),
+        ),
+        MultiFieldPanel(
             [FieldPanel("wheelchair_access"), FieldPanel("accessibility_notes")],
             heading=_("Accessibility"),
         ),
@@ -121,7 +177,8 @@ class LocationPage(Page):
     ]
     search_fields = [
         *Page.search_fields,
-        index.SearchField("street"),
+        # Wagtail's own index (the admin's search) must not hold a confidential street either.
+        index.SearchField("indexed_street"),
         index.SearchField("municipality"),
         index.FilterField("postcode"),
     ]
@@ -146,8 +203,50 @@ class LocationPage(Page):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
         if self.latitude is not None and not self.coordinate_precision:
             self.coordinate_precision = CoordinatePrecision.MANUAL
+        for name, error in confidentiality.front_door_errors(self).items():
+            errors.setdefault(name, error)
+        confidentiality.snap(self)
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        place_names = {name.removesuffix("_id") for name in PLACE_FIELDS}
+        writes_place = update_fields is None or bool(set(update_fields) & place_names)
+        original = None
+        if writes_place and self.pk and not self.alias_of_id:
+            original = original_of(self)
+            if original is not None and original.pk != self.pk:
+                for name in PLACE_FIELDS:
+                    setattr(self, name, getattr(original, name))
+        if writes_place:
+            confidentiality.snap(self)
+        super().save(*args, **kwargs)
+        if writes_place and original is not None and original.pk == self.pk:
+            values = {name: getattr(self, name) for name in PLACE_FIELDS}
+            LocationPage.objects.filter(translation_key=self.translation_key).exclude(
+                pk=self.pk
+            ).update(**values)
+
+    def get_sitemap_urls(self, request=None):
+        # The URL of a shelter's page may carry words that locate it: not in the sitemap.
+        return [] if self.confidential else super().get_sitemap_urls(request)
+
+    @property
+    def indexed_street(self) -> str:
+        return "" if self.confidential else self.address_line
+
+    @property
+    def public_point(self) -> dict | None:
+        """The point the public may see (a confidential location: its municipality's centre)."""
+        return confidentiality.public_point(self)
+
+    @property
+    def front_door(self):
+        """The public intake location of a confidential one, in the visitor's locale."""
+        if not self.front_door_location_id or self.front_door_location is None:
+            return None
+        return self.front_door_location.localized.specific
 
     @property
     def address_line(self) -> str:

@@ -49,6 +49,7 @@ class Hit:
     distance_km: float | None = None
     location_key: str | None = None
     point: dict | None = None
+    area: bool = False  # the point is a confidential location's municipality, not its address
 
 
 @dataclass

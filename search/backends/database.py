@@ -48,6 +48,7 @@ class DatabaseBackend(SearchBackend):
                 distance_km=distance,
                 location_key=doc["location_key"],
                 point=doc.get("point"),
+                area=bool(doc.get("area")),
             )
             for key, (doc, distance, score) in best.items()
         ]

@@ -56,6 +56,7 @@ MAP_SOURCE = [
     "languages",
     "accepting",
     "point",
+    "area",
     "open_periods",
 ]  # filters that keep some locations, not others
 
@@ -99,6 +100,7 @@ class ServiceDocument(Document):
     accepting = Boolean()
     wheelchair = Boolean()
     point = GeoPoint()
+    area = Boolean()
     open_periods = DateRange()
     # On a service's first document: what any of its locations offers (facet counts).
     wheelchair_any = Boolean()
@@ -339,7 +341,7 @@ class ElasticsearchBackend(SearchBackend):
             "size": query.page_size,
             "aggs": self._aggs(query),
             "track_total_hits": False,
-            "_source": ["service_key", "location_key", "name", "names", "point"],
+            "_source": ["service_key", "location_key", "name", "names", "point", "area"],
         }
         if query.point or location_filtered(query):
             # The service's nearest (or matching) location stands for it.
@@ -490,6 +492,7 @@ class ElasticsearchBackend(SearchBackend):
                     distance_km=distance,
                     location_key=source.get("location_key"),
                     point=source.get("point"),
+                    area=bool(source.get("area")),
                 )
             )
         aggregations = answer["aggregations"]

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
 
 register = template.Library()
@@ -72,3 +73,11 @@ def content_language(page) -> str:
     """The language the page's content is written in (an alias shows its source's)."""
     source = page.alias_of if getattr(page, "alias_of_id", None) else page
     return source.locale.language_code
+
+
+@register.simple_tag(takes_context=True)
+def address_visible(context, location) -> bool:
+    """Whether the visitor may see this location's street address (a confidential location's
+    only with a role explicitly granted it; see directory/confidentiality.py)."""
+    request = context.get("request")
+    return can_see_address(getattr(request, "user", None), location)
