@@ -3,7 +3,7 @@ self-service records (memberships, invitations, verification reminders, suggesti
 
 from .feedback import CorrectionSuggestion, SuggestionStatus, SuggestionTopic
 from .freshness import VerificationReminder
-from .locations import LocationPage, OpeningHours
+from .locations import HoursException, LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
 from .people import Invitation, Membership, OrganisationTeam, Role
 from .services import ServicePage, ServiceTag
@@ -11,6 +11,7 @@ from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 
 __all__ = [
     "CorrectionSuggestion",
+    "HoursException",
     "Invitation",
     "Language",
     "LocationPage",

@@ -84,7 +84,10 @@ class ServiceQuerySet(PageQuerySet):
     def for_cards(self):
         """Everything a result card shows, in a fixed number of queries."""
         cards = self.select_related("locale", "alias_of__locale").prefetch_related(
-            "needs__labels", "languages", "locations__opening_hours"
+            "needs__labels",
+            "languages",
+            "locations__opening_hours",
+            "locations__hours_exceptions",
         )
         cards._iterable_class = CardIterable
         return cards
@@ -254,6 +257,13 @@ class ServicePage(LiveFactsMixin, Page):
     def shown_locations(self):
         """This service's locations, in the visitor's locale where a version exists."""
         return [loc.localized for loc in self.locations.all()]
+
+    def next_opening(self, moment=None):
+        """The soonest next opening of any of the service's locations."""
+        moment = moment or opening_hours.now_in_brussels()
+        openings = [loc.next_opening(moment) for loc in self.locations.all()]
+        openings = [o for o in openings if o is not None]
+        return min(openings, key=lambda o: o.at) if openings else None
 
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""

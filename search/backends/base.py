@@ -1,11 +1,12 @@
 """The backend interface and the filtering, faceting and sorting rules both backends share."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import datetime
 
 from geopy.distance import geodesic
 
 from directory import opening_hours
+from search.documents import schedule
 from search.query import FLAG_FILTERS, SearchQuery
 
 FACET_FIELDS = {
@@ -94,31 +95,11 @@ class SearchBackend:
         return vocabulary().complete(prefix, limit)
 
 
-@dataclass
-class _Range:
-    weekday: int
-    opens: time
-    closes: time
-    closes_next_day: bool
-    by_appointment_only: bool
-    valid_from: date | None
-    valid_until: date | None
-
-
 def open_now(doc: dict, moment: datetime) -> bool:
-    ranges = [
-        _Range(
-            h["weekday"],
-            time.fromisoformat(h["opens"]),
-            time.fromisoformat(h["closes"]),
-            h["closes_next_day"],
-            h["by_appointment_only"],
-            date.fromisoformat(h["valid_from"]) if h["valid_from"] else None,
-            date.fromisoformat(h["valid_until"]) if h["valid_until"] else None,
-        )
-        for h in doc.get("hours", [])
-    ]
-    return opening_hours.opening_status(ranges, moment) == opening_hours.OpenStatus.OPEN
+    """Walk-in open at a moment: the weekly hours, closures, special hours and holidays of the
+    document's location (the rules of directory.opening_hours)."""
+    status = opening_hours.opening_status(moment=moment, **schedule(doc))
+    return status == opening_hours.OpenStatus.OPEN
 
 
 def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: datetime) -> bool:

@@ -5,7 +5,7 @@ thousand services, with no server to run."""
 
 import math
 
-from directory.opening_hours import now_in_brussels
+from directory import opening_hours
 from search import analysis, clusters, fulltext
 from search.backends.base import (
     Hit,
@@ -54,7 +54,7 @@ class DatabaseBackend(SearchBackend):
         ]
         hits = sort_hits(hits, query)
         start = (query.page - 1) * query.page_size
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         return SearchResponse(
             backend=self.name,
             count=len(hits),
@@ -75,7 +75,7 @@ class DatabaseBackend(SearchBackend):
             clustered=not clusters.wants_points(zoom, len(docs)),
             relaxed=relaxed,
         )
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         if not response.clustered:
             response.features = [
                 clusters.point_feature(d, query.language, query.point, moment) for d in docs
@@ -108,7 +108,7 @@ class DatabaseBackend(SearchBackend):
             entries = SearchEntry.objects.filter(pk__in=ids)
         else:
             entries = SearchEntry.objects.all()
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         needs = query.needs_with_children()
         matching: dict[str, list[tuple[dict, float | None, int]]] = {}
         fields = ("pk", "data", *TEXT_FIELDS) if alternatives else ("pk", "data")

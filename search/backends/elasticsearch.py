@@ -27,6 +27,7 @@ from elasticsearch_dsl import (
     Text,
 )
 
+from directory import opening_hours
 from search import analysis, clusters, suggestions
 from search.backends.base import (
     FACET_FIELDS,
@@ -40,7 +41,7 @@ from search.backends.base import (
 )
 from search.backends.database import LANGUAGE_PREFERENCE
 from search.clusters import MapResponse
-from search.documents import open_periods
+from search.documents import any_open_periods, open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
@@ -111,6 +112,11 @@ class ServiceDocument(Document):
         settings = {"number_of_shards": 1, "number_of_replicas": 0}
 
 
+def _now() -> str:
+    """This moment for the "open now" range queries (one clock for both backends)."""
+    return opening_hours.now_in_brussels().astimezone(UTC).isoformat()
+
+
 def client() -> Elasticsearch:
     return _client(settings.ELASTICSEARCH_URL)
 
@@ -127,12 +133,20 @@ def alias_name() -> str:
 
 
 def to_source(doc: dict) -> dict:
-    skip = ("hours", "hours_any", "municipality", "capacity")
+    skip = (
+        "hours",
+        "exceptions",
+        "holidays_open",
+        "hours_any",
+        "schedules_any",
+        "municipality",
+        "capacity",
+    )
     source = {k: v for k, v in doc.items() if k not in skip}
-    today = datetime.now(UTC).date()
-    source["open_periods"] = open_periods(doc.get("hours", []), today)
+    today = opening_hours.now_in_brussels().date()
+    source["open_periods"] = open_periods(doc, today)
     if doc.get("location_rank", 0) == 0:
-        source["open_periods_any"] = open_periods(doc.get("hours_any", []), today)
+        source["open_periods_any"] = any_open_periods(doc, today)
     source["sort_names"] = {
         code: doc["names"].get(code, doc["name"]).casefold() for code, _n in settings.LANGUAGES
     }
@@ -247,7 +261,7 @@ class ElasticsearchBackend(SearchBackend):
             if flag != "open_now" and getattr(query, flag):
                 filters.append({"term": {flag: True}})
         if query.open_now:
-            filters.append({"term": {"open_periods": datetime.now(UTC).isoformat()}})
+            filters.append({"term": {"open_periods": _now()}})
         if query.bbox:
             west, south, east, north = query.bbox
             filters.append(
@@ -357,7 +371,7 @@ class ElasticsearchBackend(SearchBackend):
         (location_rank 0) is exact and cheap; with one (an area, a radius, wheelchair, open
         now), a cardinality of service numbers per bucket: exact up to 3,000 services, within
         a few per cent beyond."""
-        now = datetime.now(UTC).isoformat()
+        now = _now()
         conditions = {flag: {"term": {flag: True}} for flag in FLAG_FILTERS}
         conditions["open_now"] = {"term": {"open_periods": now}}
         if location_filtered(query):
@@ -396,7 +410,7 @@ class ElasticsearchBackend(SearchBackend):
             "aggs": {"services": {"cardinality": {"field": "service_number"}}},
             "_source": MAP_SOURCE,
         }
-        moment = datetime.now(UTC)
+        moment = opening_hours.now_in_brussels()
         if zoom >= clusters.POINTS_FROM_ZOOM:
             # Points if they are few: ask for them and count up to one more than allowed.
             answer = es.search(

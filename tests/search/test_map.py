@@ -112,7 +112,19 @@ def test_at_high_zoom_few_points_come_as_markers_with_what_the_popup_shows(clien
         lon, lat = feature["geometry"]["coordinates"]
         assert west <= lon <= east and south <= lat <= north
         properties = feature["properties"]
-        assert set(properties) == {"id", "name", "org", "needs", "langs", "open", "accepting", "km"}
+        assert set(properties) == {
+            "id",
+            "name",
+            "org",
+            "needs",
+            "langs",
+            "open",
+            "accepting",
+            "km",
+            "area",
+            "radius_m",
+        }
+        assert properties["area"] is False  # a pin at an address
     woonbegeleiding = [
         f for f in answer["features"] if f["properties"]["name"] == "Woonbegeleiding"
     ]

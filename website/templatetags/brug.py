@@ -8,7 +8,7 @@ from django.utils.translation import get_language_info
 from wagtail.models import Page
 
 from directory.confidentiality import can_see_address
-from directory.opening_hours import OpenStatus
+from directory.opening_hours import OpenStatus, now_in_brussels
 
 register = template.Library()
 
@@ -81,3 +81,16 @@ def address_visible(context, location) -> bool:
     only with a role explicitly granted it; see directory/confidentiality.py)."""
     request = context.get("request")
     return can_see_address(getattr(request, "user", None), location)
+
+
+@register.simple_tag
+def next_opening(place):
+    """When a location (or any location of a service) opens next, with "today"/"tomorrow"
+    for the wording; None when nothing opens in the coming weeks."""
+    now = now_in_brussels()
+    opening = place.next_opening(now)
+    if opening is None:
+        return None
+    days = (opening.date - now.date()).days
+    opening.relative = {0: "today", 1: "tomorrow"}.get(days, "later")
+    return opening
