@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
 
+from directory import eligibility
 from search import query as search_query
 from search.backends import get_backend
 from search.results import present
@@ -34,6 +35,17 @@ class ServiceParameters(Schema):
     open_now: str | None = None
     wheelchair: str | None = None
     accepting: str | None = None
+    eligible_status: str | None = Field(
+        None,
+        description="The client's residence status: only services they can use "
+        "(recognised_refugee, subsidiary_protection, temporary_protection, asylum_seeker, "
+        "undocumented, other_residence, eu_citizen, national).",
+    )
+    eligible_age: str | None = Field(None, description="The client's age (0–120).")
+    eligible_municipality: str | None = Field(
+        None, description="Where the client lives: a postcode or a municipality."
+    )
+    eligible_gender: str | None = Field(None, description="women or men, when it matters.")
     lat: str | None = None
     lon: str | None = None
     near: str | None = None
@@ -60,6 +72,10 @@ class ServiceResult(Schema):
         "of its municipality, never the address."
     )
     area: bool = Field(description="The point stands for a municipality, not an address.")
+    eligibility: dict = Field(
+        description="Who can use it: statuses, age_min, age_max, gender, service_area "
+        "(postcodes; empty: no limit), documents to bring."
+    )
 
 
 class ServiceSearchAnswer(Schema):
@@ -72,6 +88,11 @@ class ServiceSearchAnswer(Schema):
     results: list[ServiceResult]
     facets: dict[str, dict[str, int]]
     suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
+    hidden: dict[str, int] = Field(
+        description="With eligible_* parameters: services the client cannot use, left out — "
+        '{"total": n, "status": n, "age": n, "area": n, "gender": n} (a service can fail '
+        "several rules)."
+    )
 
 
 class MapParametersSchema(ServiceParameters):
@@ -147,6 +168,10 @@ def services(request, params: Query[ServiceParameters]):
                 else None,
                 "point": result.hit.point,
                 "area": result.hit.area,
+                "eligibility": {
+                    **eligibility.rules(result.page),
+                    "documents": list(result.page.documents_to_bring or []),
+                },
             }
             for result in present(response.hits, locale)
         ]
@@ -158,6 +183,7 @@ def services(request, params: Query[ServiceParameters]):
         "results": results,
         "facets": response.facets,
         "suggestions": response.suggestions,
+        "hidden": response.hidden,
     }
 
 

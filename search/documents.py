@@ -8,9 +8,11 @@ translation analysed in its own language, and its needs' labels and synonyms in 
 from dataclasses import dataclass
 from datetime import UTC, date, time
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import strip_tags
 
-from directory import opening_hours
+from directory import eligibility, opening_hours
 from directory.models import LocationPage, ServicePage
 from search import analysis
 
@@ -81,6 +83,14 @@ def build_documents(service_key) -> list[dict]:
     for group in source.target_groups.all():
         for label in group.labels.all():
             need_terms += analysis.index_terms(label.label, label.language)
+    rules = eligibility.rules(source)
+    # The residence statuses a service is limited to are found by their names in every
+    # language, like target groups.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for status in rules["statuses"]:
+                label = str(eligibility.ResidenceStatus(status).label)
+                need_terms += analysis.index_terms(label, code)
 
     base = {
         "service_key": str(service_key),
@@ -97,6 +107,12 @@ def build_documents(service_key) -> list[dict]:
         "accepting": source.capacity_status == "accepting",
         "capacity": source.capacity_status,
         "org_type": organisation.organisation_type,
+        # Who can use it (directory.eligibility): empty means no limit.
+        "eligible_statuses": rules["statuses"],
+        "age_min": rules["age_min"],
+        "age_max": rules["age_max"],
+        "gender": rules["gender"],
+        "service_area": rules["service_area"],
         "tags": sorted(t.name.lower() for t in source.tags.all()),
         "suggest": sorted(set(phrases)),
         "name_terms": _unique(name_terms),

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from geopy.distance import geodesic
 
-from directory import opening_hours
+from directory import eligibility, opening_hours
 from search.documents import schedule
 from search.query import FLAG_FILTERS, SearchQuery
 
@@ -61,6 +61,8 @@ class SearchResponse:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: bool = False  # the preferred backend was unavailable
     relaxed: bool = False  # no service matched every word; these match some
+    # Services left out because the client cannot use them: {"total": n, reason: n, …}.
+    hidden: dict[str, int] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)  # "did you mean"
 
 
@@ -123,6 +125,33 @@ def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: date
         if not point or not (west <= point["lon"] <= east and south <= point["lat"] <= north):
             return False
     return not query.open_now or open_now(doc, moment)
+
+
+def not_eligible(doc: dict, client: eligibility.Client) -> list[str]:
+    """Why the client cannot use the document's service (directory.eligibility rules)."""
+    if not client:
+        return []
+    return eligibility.failing(
+        {
+            "statuses": doc.get("eligible_statuses"),
+            "age_min": doc.get("age_min"),
+            "age_max": doc.get("age_max"),
+            "gender": doc.get("gender"),
+            "service_area": doc.get("service_area"),
+        },
+        client,
+    )
+
+
+def hidden_counts(hidden: dict[str, set[str]]) -> dict[str, int]:
+    """{"total": services hidden, reason: services hidden for it, …} (a service can fail
+    more than one rule, so the reasons may add up to more than the total)."""
+    if not hidden:
+        return {}
+    counts = {"total": len(hidden)}
+    for reason in eligibility.REASONS:
+        counts[reason] = sum(1 for reasons in hidden.values() if reason in reasons)
+    return counts
 
 
 def distance_km(doc: dict, query: SearchQuery) -> float | None:

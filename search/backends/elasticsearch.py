@@ -27,7 +27,7 @@ from elasticsearch_dsl import (
     Text,
 )
 
-from directory import opening_hours
+from directory import eligibility, opening_hours
 from search import analysis, clusters, suggestions
 from search.backends.base import (
     FACET_FIELDS,
@@ -96,6 +96,12 @@ class ServiceDocument(Document):
     languages = Keyword()
     org_type = Keyword()
     tags = Keyword()
+    # Who can use it (directory.eligibility); a missing value means no limit.
+    eligible_statuses = Keyword()
+    age_min = Integer()
+    age_max = Integer()
+    gender = Keyword()
+    service_area = Keyword()
     interpreter = Boolean()
     free = Boolean()
     accepting = Boolean()
@@ -156,6 +162,9 @@ def to_source(doc: dict) -> dict:
     )
     if not doc.get("point"):
         source.pop("point", None)
+    for name in ("eligible_statuses", "age_min", "age_max", "gender", "service_area"):
+        if source.get(name) in (None, "", []):
+            source.pop(name, None)  # "no limit" is a missing field for `exists`
     return source
 
 
@@ -222,6 +231,42 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
         bulk(es, actions, refresh=True)
 
 
+def _unlimited_or(field: str, clause: dict) -> dict:
+    """The field is missing (the service sets no limit), or the clause holds."""
+    return {
+        "bool": {
+            "should": [{"bool": {"must_not": {"exists": {"field": field}}}}, clause],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def eligibility_filters(query: SearchQuery) -> dict[str, dict]:
+    """One filter per rule of directory.eligibility the client is checked against."""
+    client = query.client
+    checks = {}
+    if client.status:
+        checks["status"] = _unlimited_or(
+            "eligible_statuses", {"term": {"eligible_statuses": client.status}}
+        )
+    if client.age is not None:
+        checks["age"] = {
+            "bool": {
+                "filter": [
+                    _unlimited_or("age_min", {"range": {"age_min": {"lte": client.age}}}),
+                    _unlimited_or("age_max", {"range": {"age_max": {"gte": client.age}}}),
+                ]
+            }
+        }
+    if client.postcodes:
+        checks["area"] = _unlimited_or(
+            "service_area", {"terms": {"service_area": sorted(client.postcodes)}}
+        )
+    if client.gender:
+        checks["gender"] = _unlimited_or("gender", {"term": {"gender": client.gender}})
+    return checks
+
+
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
@@ -234,7 +279,42 @@ class ElasticsearchBackend(SearchBackend):
         if query.can_relax and self._count(answer) == 0:
             answer = es.search(index=alias_name(), **self._body(query, filters, every_word=False))
             relaxed = self._count(answer) > 0
-        return self._response(answer, query, relaxed)
+        response = self._response(answer, query, relaxed)
+        response.hidden = self._hidden(es, query, every_word=not relaxed)
+        return response
+
+    def _hidden(self, es, query: SearchQuery, every_word: bool) -> dict[str, int]:
+        """How many services the other filters keep but the client cannot use, per reason
+        (one search without the eligibility filters, counting distinct services)."""
+        checks = eligibility_filters(query)
+        if not checks:
+            return {}
+        services = {"services": {"cardinality": {"field": "service_number"}}}
+        aggs = dict(services)
+        for reason, check in checks.items():
+            aggs[f"hidden_{reason}"] = {"filter": {"bool": {"must_not": [check]}}, "aggs": services}
+        answer = es.search(
+            index=alias_name(),
+            query={
+                "bool": {
+                    "must": [self._text_query(query, every_word)],
+                    "filter": self._filters(query, eligibility=False),
+                    "must_not": [{"bool": {"filter": list(checks.values())}}],
+                }
+            },
+            aggs=aggs,
+            size=0,
+            track_total_hits=False,
+        )
+        result = answer["aggregations"]
+        total = int(result["services"]["value"])
+        if not total:
+            return {}
+        counts = {"total": total}
+        for reason in eligibility.REASONS:
+            bucket = result.get(f"hidden_{reason}")
+            counts[reason] = int(bucket["services"]["value"]) if bucket else 0
+        return counts
 
     @staticmethod
     def _count(answer) -> int:
@@ -243,8 +323,8 @@ class ElasticsearchBackend(SearchBackend):
             return int(aggregations["primary"]["doc_count"])
         return int(aggregations["services"]["value"])
 
-    def _filters(self, query: SearchQuery) -> list[dict]:
-        filters = []
+    def _filters(self, query: SearchQuery, eligibility: bool = True) -> list[dict]:
+        filters = list(eligibility_filters(query).values()) if eligibility else []
         needs = query.needs_with_children()
         if needs:
             filters.append({"terms": {"needs": sorted(needs)}})
