@@ -25,6 +25,8 @@ from wagtail.admin.views.reports import ReportView
 from directory import capacity, invitations, listing_checks, roles, verification
 from directory.models import (
     CorrectionSuggestion,
+    DuplicateCandidate,
+    DuplicateStatus,
     Invitation,
     Membership,
     OrganisationPage,
@@ -367,5 +369,6 @@ class CuratorPanel(Component):
             ).count(),
             stale=len(verification.stale_listings()),
             pending_invitations=Invitation.objects.pending().count(),
+            open_duplicates=DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count(),
         )
         return context

@@ -1,7 +1,9 @@
 """Signals the directory sends, and the handlers it connects to its own models.
 
 `listing_facts_changed` is sent after a live fact (capacity, last verified) changed without a
-publish; `search` listens to it the way it listens to `page_published`.
+publish; `search` listens to it the way it listens to `page_published`. `organisation_merged`
+and `service_merged` are sent when a curator merges two listings (directory.merging), so that
+apps the directory does not know (referrals) can move their rows.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -9,6 +11,12 @@ from django.dispatch import Signal
 
 # Sent with `pages`: the original pages whose live facts changed.
 listing_facts_changed = Signal()
+
+# Sent inside the merge's transaction with `old`, `new` (original pages) and `user`, after
+# the directory moved its own rows (directory.merging). Other apps move theirs: the referrals
+# app points referrals to/from `old` at `new` (receiving or referring organisation, service).
+organisation_merged = Signal()
+service_merged = Signal()
 
 
 def on_organisation_saved(sender, instance, created, **kwargs):

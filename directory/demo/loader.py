@@ -36,6 +36,8 @@ class DemoSummary:
     organisations_skipped: int = 0
     services_created: int = 0
     locations_created: int = 0
+    possible_duplicates: int = 0
+    created: list = field(default_factory=list)  # organisations and services
     messages: list[str] = field(default_factory=list)
 
 
@@ -104,7 +106,23 @@ def load_network(index: OrganisationIndexPage, limit: int | None = None) -> Demo
         with transaction.atomic():
             _create_organisation(index, record, summary)
         summary.organisations_created += 1
+    summary.possible_duplicates = flag_imported(summary.created)
     return summary
+
+
+def flag_imported(pages) -> int:
+    """Imported listings are compared with the whole directory, like new ones in the admin."""
+    from directory import duplicates
+
+    flags = set()
+    for model in (OrganisationPage, ServicePage):
+        mine = [page for page in pages if isinstance(page, model)]
+        if not mine:
+            continue
+        index = duplicates.ListingIndex(model)
+        for page in mine:
+            flags.update(f.pk for f in duplicates.flag(page, found_by="import", index=index))
+    return len(flags)
 
 
 def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
@@ -124,6 +142,7 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
     index.add_child(instance=organisation)
     organisation.save_revision().publish()
     _translate(organisation, record.get("translations", {}))
+    summary.created.append(organisation)
 
     locations = {}
     for loc in record.get("locations", []):
@@ -181,6 +200,7 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
         service.save_revision().publish()
         _translate(service, svc.get("translations", {}))
         summary.services_created += 1
+        summary.created.append(service)
 
 
 def _translate(page: Page, translations: dict) -> None:

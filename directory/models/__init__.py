@@ -1,7 +1,16 @@
 """Directory models: the taxonomy (snippets), the organisation page tree, and the
 self-service records (memberships, invitations, verification reminders, suggestions)."""
 
-from .feedback import CorrectionSuggestion, SuggestionStatus, SuggestionTopic
+from .duplicates import DuplicateCandidate, DuplicateStatus
+from .feedback import (
+    CorrectionSuggestion,
+    GotHelp,
+    Recommend,
+    ServiceFeedback,
+    SuggestionStatus,
+    SuggestionTopic,
+    WaitTime,
+)
 from .freshness import VerificationReminder
 from .locations import HoursException, LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
@@ -11,6 +20,9 @@ from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 
 __all__ = [
     "CorrectionSuggestion",
+    "DuplicateCandidate",
+    "DuplicateStatus",
+    "GotHelp",
     "HoursException",
     "Invitation",
     "Language",
@@ -23,7 +35,9 @@ __all__ = [
     "OrganisationPage",
     "OrganisationTag",
     "OrganisationTeam",
+    "Recommend",
     "Role",
+    "ServiceFeedback",
     "ServicePage",
     "ServiceTag",
     "SuggestionStatus",
@@ -31,4 +45,5 @@ __all__ = [
     "TargetGroup",
     "TargetGroupLabel",
     "VerificationReminder",
+    "WaitTime",
 ]
