@@ -16,7 +16,15 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory import admin_views, capacity, duplicate_views, duplicates, merging, roles
+from directory import (
+    admin_views,
+    capacity,
+    duplicate_views,
+    duplicates,
+    feedback_views,
+    merging,
+    roles,
+)
 from directory.models import (
     CorrectionSuggestion,
     Language,
@@ -137,6 +145,11 @@ def register_self_service_urls():
             name="directory_duplicate_compare",
         ),
         path(
+            "reports/feedback/",
+            feedback_views.FeedbackReportView.as_view(),
+            name="directory_feedback_report",
+        ),
+        path(
             "reports/listings/",
             admin_views.ListingReportView.as_view(),
             name="directory_listing_report",
@@ -212,6 +225,18 @@ def flag_duplicates_on_create(request, page):
 @hooks.register("after_edit_page")
 def flag_duplicates_on_edit(request, page):
     _flag_duplicates(request, page)
+
+
+class FeedbackMenuItem(MenuItem):
+    def is_shown(self, request):
+        return feedback_views.may_see_feedback(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_feedback_report_menu_item():
+    return FeedbackMenuItem(
+        _("Client feedback"), reverse("directory_feedback_report"), icon_name="comment", order=60
+    )
 
 
 @hooks.register("register_reports_menu_item")

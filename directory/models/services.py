@@ -283,6 +283,15 @@ class ServicePage(LiveFactsMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    def get_context(self, request, *args, **kwargs):
+        from directory import feedback
+
+        context = super().get_context(request, *args, **kwargs)
+        form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
+        context["feedback_form"] = form
+        context["feedback_questions"] = feedback.questions(form)
+        return context
+
     def eligibility_lines(self):
         """The structured eligibility in plain language (directory.eligibility)."""
         return rules.describe(self)

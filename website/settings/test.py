@@ -15,3 +15,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 BRUG_SEARCH_RETRY_DELAYS = (0.0, 0.0)  # the retries still happen, without the waiting
 BRUG_SUGGESTION_MIN_SECONDS = 0  # tests that check the timing set it themselves
+BRUG_FEEDBACK_MIN_SECONDS = 0
