@@ -28,6 +28,13 @@ def on_organisation_saved(sender, instance, created, **kwargs):
         sync_team_permissions(instance)
 
 
+def on_page_published(sender, instance, **kwargs):
+    """Note which tracked fields (phone, e-mail, address, hours, capacity) changed."""
+    from directory.field_freshness import record_changes
+
+    record_changes(instance)
+
+
 def on_team_deleted(sender, instance, **kwargs):
     from django.contrib.auth.models import Group
 
@@ -39,3 +46,11 @@ def connect():
 
     post_save.connect(on_organisation_saved, sender=OrganisationPage, dispatch_uid="brug_team_sync")
     post_delete.connect(on_team_deleted, sender=OrganisationTeam, dispatch_uid="brug_team_gone")
+    from wagtail.signals import page_published
+
+    from directory.models import LocationPage, ServicePage
+
+    for model in (OrganisationPage, ServicePage, LocationPage):
+        page_published.connect(
+            on_page_published, sender=model, dispatch_uid=f"brug_fields_{model.__name__}"
+        )

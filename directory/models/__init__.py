@@ -11,7 +11,7 @@ from .feedback import (
     SuggestionTopic,
     WaitTime,
 )
-from .freshness import VerificationReminder
+from .freshness import FieldCheck, TrackedField, VerificationReminder
 from .locations import HoursException, LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
 from .people import Invitation, Membership, OrganisationTeam, Role
@@ -22,6 +22,7 @@ __all__ = [
     "CorrectionSuggestion",
     "DuplicateCandidate",
     "DuplicateStatus",
+    "FieldCheck",
     "GotHelp",
     "HoursException",
     "Invitation",
@@ -44,6 +45,7 @@ __all__ = [
     "SuggestionTopic",
     "TargetGroup",
     "TargetGroupLabel",
+    "TrackedField",
     "VerificationReminder",
     "WaitTime",
 ]

@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from directory import opening_hours
 from directory.confidentiality import can_see_address
-from directory.opening_hours import OpenStatus, now_in_brussels
+from directory.opening_hours import OpenStatus
 
 register = template.Library()
 
@@ -87,10 +88,24 @@ def address_visible(context, location) -> bool:
 def next_opening(place):
     """When a location (or any location of a service) opens next, with "today"/"tomorrow"
     for the wording; None when nothing opens in the coming weeks."""
-    now = now_in_brussels()
+    now = opening_hours.now_in_brussels()
     opening = place.next_opening(now)
     if opening is None:
         return None
     days = (opening.date - now.date()).days
     opening.relative = {0: "today", 1: "tomorrow"}.get(days, "later")
     return opening
+
+
+@register.simple_tag
+def field_checked(page, field):
+    """When a person last checked one fact of a page (directory.field_freshness); a service
+    without its own phone or e-mail shows its organisation's."""
+    from directory.field_freshness import last_checked
+    from directory.models import ServicePage
+
+    if isinstance(page, ServicePage) and field in ("phone", "email"):
+        own = page.contact_phone if field == "phone" else page.contact_email
+        if not own:
+            page = page.organisation
+    return last_checked(page, field)
