@@ -26,7 +26,7 @@ class DuplicateListView(_CuratorsOnly, WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "directory/admin/duplicates.html"
     page_title = gettext_lazy("Possible duplicates")
-    header_icon = "duplicate"
+    header_icon = "copy"
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_header_title()}]
@@ -46,7 +46,7 @@ class DuplicateCompareView(_CuratorsOnly, WagtailAdminTemplateMixin, TemplateVie
 
     template_name = "directory/admin/duplicate_compare.html"
     page_title = gettext_lazy("Compare listings")
-    header_icon = "duplicate"
+    header_icon = "copy"
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_header_title()}]

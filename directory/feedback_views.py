@@ -46,7 +46,10 @@ class FeedbackReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = feedback.aggregates(visible_services(self.request.user))
+        rows = feedback.aggregates(visible_services(self.request.user))
+        # Services with answers first (the most answered on top); the others are counted.
+        context["rows"] = sorted((r for r in rows if r.answers), key=lambda r: -r.answers)
+        context["without_answers"] = sum(1 for r in rows if not r.answers)
         context["minimum"] = feedback.min_answers()
         context["days"] = feedback.PERIOD_DAYS
         return context

@@ -187,7 +187,7 @@ def register_duplicates_menu_item():
     return PermissionMenuItem(
         _("Possible duplicates"),
         reverse("directory_duplicates"),
-        icon_name="duplicate",
+        icon_name="copy",
         order=255,
         permission=roles.REVIEW_LISTINGS,
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pytest
+from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset
 
 from directory.models import HoursException, LocationPage
@@ -24,6 +25,14 @@ from tests.directory import test_admin
 from tests.directory.test_admin import add_url, location_data, monday_morning, shown
 
 curator_client = test_admin.curator_client  # the admin fixture of that module
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Holiday names come out in the active language; these tests read English whatever an
+    earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass
