@@ -182,14 +182,16 @@ def ranges_at(
     local = _local(moment)
     now = local.time()
     today = day_of(ranges, local.date(), exceptions, open_on_holidays)
-    yesterday = day_of(ranges, local.date() - timedelta(days=1), exceptions, open_on_holidays)
     hits = [
         h
         for h in today.ranges
         if (h.closes_next_day and now >= h.opens)
         or (not h.closes_next_day and h.opens <= now < h.closes)
     ]
-    hits += [h for h in yesterday.ranges if h.closes_next_day and now < h.closes]
+    # Yesterday matters only for a range past midnight (most places have none: skip it).
+    if any(h.closes_next_day for h in ranges) or any(e.closes_next_day for e in exceptions):
+        yesterday = day_of(ranges, local.date() - timedelta(days=1), exceptions, open_on_holidays)
+        hits += [h for h in yesterday.ranges if h.closes_next_day and now < h.closes]
     return hits
 
 
