@@ -1,12 +1,9 @@
-"""Shared test set-up: the database engine (SQLite, or a throw-away PostgreSQL with
---postgres) and the site skeleton every public page needs."""
+"""Shared test set-up: the site skeleton every public page needs, and the Elasticsearch
+option. (The database engine — SQLite, or a throw-away PostgreSQL with --postgres — is chosen
+before Django starts, by tests/postgres_plugin.py.)"""
 
 import os
-import socket
-import subprocess
-import tempfile
 from datetime import time
-from pathlib import Path
 
 import pytest
 
@@ -21,17 +18,11 @@ from directory.factories import (
     alias_everywhere,
     publish,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.postgres_plugin import free_port  # noqa: F401 (tests import it from here)
 
 
 def pytest_addoption(parser):
-    parser.addoption(
-        "--postgres",
-        action="store_true",
-        help="run against a throw-away PostgreSQL cluster (scripts/postgres.sh)",
-    )
-
+    # --postgres comes from tests/postgres_plugin.py, which must act before Django starts.
     parser.addoption(
         "--elasticsearch",
         default=os.environ.get("BRUG_TEST_ELASTICSEARCH_URL", ""),
@@ -51,44 +42,6 @@ def require_component(missing: str, how: str) -> None:
     if os.environ.get("BRUG_TEST_ALLOW_SKIP") and not os.environ.get("CI"):
         pytest.skip(message)
     pytest.fail(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def pytest_configure(config):
-    """With --postgres, start a throw-away cluster before Django opens any connection."""
-    if not config.getoption("--postgres"):
-        return
-    workdir = tempfile.mkdtemp(prefix="brug-pg-")
-    port = free_port()
-    script = str(ROOT / "scripts" / "postgres.sh")
-    result = subprocess.run(
-        [script, "start", workdir, str(port)], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        # A missing PostgreSQL fails the run; it is never a silent skip.
-        raise pytest.UsageError(f"Could not start PostgreSQL: {result.stderr or result.stdout}")
-    config.add_cleanup(lambda: subprocess.run([script, "stop", workdir], check=False))
-
-    from django.conf import settings
-
-    # Update in place: Django has already filled in this dict's defaults (ATOMIC_REQUESTS,
-    # TEST.MIRROR …) and its connection handler holds on to it.
-    database = settings.DATABASES["default"]
-    database.update(
-        ENGINE="django.db.backends.postgresql",
-        NAME="brug",
-        USER="postgres",
-        PASSWORD="",
-        HOST="127.0.0.1",
-        PORT=str(port),
-        CONN_MAX_AGE=0,
-    )
-    database.setdefault("TEST", {})["NAME"] = "test_brug"
 
 
 @pytest.fixture
