@@ -25,6 +25,8 @@ from wagtail.admin.views.reports import ReportView
 from directory import capacity, invitations, listing_checks, roles, verification
 from directory.models import (
     CorrectionSuggestion,
+    DuplicateCandidate,
+    DuplicateStatus,
     Invitation,
     Membership,
     OrganisationPage,
@@ -261,6 +263,7 @@ class ListingReportView(ReportView):
         "organisation_title",
         "issue_labels",
         "details_text",
+        "fields_text",
         "last_verified",
     ]
     export_headings = {
@@ -269,6 +272,7 @@ class ListingReportView(ReportView):
         "organisation_title": gettext_lazy("Organisation"),
         "issue_labels": gettext_lazy("What to check"),
         "details_text": gettext_lazy("Details"),
+        "fields_text": gettext_lazy("Facts checked"),
         "last_verified": gettext_lazy("Last verified"),
     }
 
@@ -288,6 +292,7 @@ class ListingReportView(ReportView):
             Column("organisation_title", label=_("Organisation")),
             Column("issue_labels", label=_("What to check")),
             Column("details_text", label=_("Details")),
+            Column("fields_text", label=_("Facts checked")),
             DateColumn("last_verified", label=_("Last verified")),
         ]
 
@@ -367,5 +372,6 @@ class CuratorPanel(Component):
             ).count(),
             stale=len(verification.stale_listings()),
             pending_invitations=Invitation.objects.pending().count(),
+            open_duplicates=DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count(),
         )
         return context

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from directory.field_freshness import record_changes
 from directory.models import ServicePage
 from directory.models.services import Capacity
 from directory.signals import listing_facts_changed
@@ -51,6 +52,7 @@ def set_capacity(service: ServicePage, status: str, waiting_weeks, user) -> Serv
         capacity_status=status, waiting_weeks=waiting_weeks
     )
     source.capacity_status, source.waiting_weeks = status, waiting_weeks
+    record_changes(source)
     log(
         instance=source,
         action="brug.capacity",

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from directory.confidentiality import MUNICIPALITY_PRECISION, municipality_centre
 from directory.geocoding import locate_address
 
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality", "country")
@@ -16,11 +17,22 @@ class LocationPageForm(WagtailAdminPageForm):
     A pin the editor placed (or coordinates typed in) is kept, with precision "manual". When
     the address is new or changed, or there is no point yet, the address is geocoded
     (directory.geocoding: online if configured, else or on failure the postcode's point);
-    geocoding never stops a save."""
+    geocoding never stops a save. A confidential location is put on its municipality's centre
+    whatever the pin says, and its street address is never sent to an online geocoder."""
 
     def clean(self):
         cleaned = super().clean()
         if any(name in self.errors for name in ADDRESS_FIELDS + POINT_FIELDS):
+            return cleaned
+        if cleaned.get("confidential"):
+            centre = municipality_centre(
+                cleaned.get("municipality") or "",
+                cleaned.get("postcode") or "",
+                cleaned.get("country") or "",
+            )
+            cleaned["latitude"] = round_decimal(centre[0]) if centre else None
+            cleaned["longitude"] = round_decimal(centre[1]) if centre else None
+            cleaned["coordinate_precision"] = MUNICIPALITY_PRECISION if centre else ""
             return cleaned
         given = [cleaned.get(name) is not None for name in POINT_FIELDS]
         if any(given) and not all(given):

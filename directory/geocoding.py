@@ -168,6 +168,53 @@ class Gazetteer(Geocoder):
         return Location(place.label, (place.lat, place.lon, 0), raw)
 
 
+def postcode_places(name: str, countries: tuple[str, ...] | None = None) -> list[Place]:
+    """The postcode areas called by this name ("Leuven" → 3000, "Louvain" → 3000); a
+    postcode stands for itself. A municipality whose own name has no postcode of its own
+    (its postcode is named after a part of it) gets its parts' postcodes."""
+    countries = tuple(countries or settings.BRUG_GEOCODER_COUNTRIES)
+    return _postcode_places(name, countries, False) or _postcode_places(name, countries, True)
+
+
+def municipality_postcodes(name: str, countries: tuple[str, ...] | None = None) -> list[Place]:
+    """Every postcode area of a municipality, its sub-municipalities included (the gazetteer
+    names 3001 "Leuven (Heverlee)", so "Leuven" → 3000, 3001, 3010, 3012)."""
+    return _postcode_places(name, tuple(countries or settings.BRUG_GEOCODER_COUNTRIES), True)
+
+
+def _postcode_places(name: str, countries: tuple[str, ...], whole: bool) -> list[Place]:
+    _all, by_postcode, _by_name = _places()
+    key = place_key(name)
+    if not key:
+        return []
+    found = _POSTCODE.fullmatch(key)
+    if found:
+        postcode, letters = found.groups()
+        rows = [p for p in by_postcode.get(postcode, []) if p.country in countries]
+        return [p for p in rows if not letters or p.country == "NL"][:1]
+    for country in countries:
+        rows = []
+        for place in _all:
+            if not place.postcode or place.country != country:
+                continue
+            own = key in {place_key(n) for n in (place.name, *place.names) if "(" not in n}
+            # "Leuven (Heverlee)": a part of the municipality Leuven.
+            part = any(place_key(n.split("(")[0]) == key for n in place.names if "(" in n)
+            if own or (whole and part):
+                rows.append(place)
+        if rows:
+            return sorted(set(rows), key=lambda p: p.postcode)
+    return []
+
+
+def postcode_label(postcode: str) -> str:
+    """ "3010 Kessel-Lo" for a postcode the gazetteer knows, else the postcode itself."""
+    rows = _places()[1].get(postcode, [])
+    countries = settings.BRUG_GEOCODER_COUNTRIES
+    rows = sorted(rows, key=lambda p: countries.index(p.country) if p.country in countries else 9)
+    return f"{postcode} {rows[0].name}" if rows else postcode
+
+
 def gazetteer() -> Gazetteer:
     return Gazetteer(tuple(settings.BRUG_GEOCODER_COUNTRIES))
 

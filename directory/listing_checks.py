@@ -1,6 +1,8 @@
 """What the curators' listings report flags: stale listings, locations without a point on the
-map or without opening hours, and contact fields that would not pass today's validation
-(imported or older data)."""
+map or without opening hours, contact fields that would not pass today's validation (imported
+or older data), and facts not checked for a period; each row says which of its fields
+(phone, e-mail, address, hours, capacity) changed or were confirmed when
+(directory.field_freshness)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from directory import field_freshness
 from directory.models import LocationPage, OrganisationPage, ServicePage
 from directory.models.originals import originals
 from directory.validators import validate_phone
@@ -20,12 +23,14 @@ STALE = "stale"
 NO_COORDINATES = "no_coordinates"
 NO_HOURS = "no_hours"
 BROKEN_CONTACT = "broken_contact"
+STALE_FIELDS = "stale_fields"
 
 ISSUE_LABELS = {
     STALE: _("Not verified recently"),
     NO_COORDINATES: _("No point on the map"),
     NO_HOURS: _("No opening hours"),
     BROKEN_CONTACT: _("Broken contact field"),
+    STALE_FIELDS: _("A fact not checked recently"),
 }
 
 
@@ -39,6 +44,12 @@ class ListingRow:
     issues: list = field(default_factory=list)
     details: list = field(default_factory=list)
     last_verified: date | None = None
+    fields: list = field(default_factory=list)  # field_freshness.FieldState
+
+    @property
+    def fields_text(self) -> str:
+        """ "phone: changed 3 Mar 2026; hours: confirmed 14 Oct 2026" """
+        return "; ".join(state.describe() for state in self.fields)
 
     @property
     def issue_labels(self) -> str:
@@ -127,6 +138,21 @@ def listing_rows(today: date | None = None, issue: str | None = None) -> list[Li
             row.issues.append(NO_HOURS)
         rows.append(row)
 
+    _add_field_states(rows, today)
     rows = [r for r in rows if r.issues and (issue is None or issue in r.issues)]
     rows.sort(key=lambda r: (r.organisation.title.lower(), r.kind != str(_("organisation"))))
     return rows
+
+
+def _add_field_states(rows: list[ListingRow], today: date | None) -> None:
+    """Each row's facts with when they changed or were confirmed; a fact not checked for a
+    period is an issue even when the listing as a whole was verified."""
+    fallback = {row.page.pk: row.last_verified for row in rows}
+    found = field_freshness.states([row.page for row in rows], fallback)
+    for row in rows:
+        row.fields = found.get(row.page.pk, [])
+        if STALE not in row.issues and any(is_stale(s.last_checked, today) for s in row.fields):
+            row.issues.append(STALE_FIELDS)
+            row.details.extend(
+                state.label for state in row.fields if is_stale(state.last_checked, today)
+            )

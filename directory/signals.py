@@ -1,7 +1,9 @@
 """Signals the directory sends, and the handlers it connects to its own models.
 
 `listing_facts_changed` is sent after a live fact (capacity, last verified) changed without a
-publish; `search` listens to it the way it listens to `page_published`.
+publish; `search` listens to it the way it listens to `page_published`. `organisation_merged`
+and `service_merged` are sent when a curator merges two listings (directory.merging), so that
+apps the directory does not know (referrals) can move their rows.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -9,6 +11,12 @@ from django.dispatch import Signal
 
 # Sent with `pages`: the original pages whose live facts changed.
 listing_facts_changed = Signal()
+
+# Sent inside the merge's transaction with `old`, `new` (original pages) and `user`, after
+# the directory moved its own rows (directory.merging). Other apps move theirs: the referrals
+# app points referrals to/from `old` at `new` (receiving or referring organisation, service).
+organisation_merged = Signal()
+service_merged = Signal()
 
 
 def on_organisation_saved(sender, instance, created, **kwargs):
@@ -18,6 +26,13 @@ def on_organisation_saved(sender, instance, created, **kwargs):
         from directory.roles import sync_team_permissions
 
         sync_team_permissions(instance)
+
+
+def on_page_published(sender, instance, **kwargs):
+    """Note which tracked fields (phone, e-mail, address, hours, capacity) changed."""
+    from directory.field_freshness import record_changes
+
+    record_changes(instance)
 
 
 def on_team_deleted(sender, instance, **kwargs):
@@ -31,3 +46,11 @@ def connect():
 
     post_save.connect(on_organisation_saved, sender=OrganisationPage, dispatch_uid="brug_team_sync")
     post_delete.connect(on_team_deleted, sender=OrganisationTeam, dispatch_uid="brug_team_gone")
+    from wagtail.signals import page_published
+
+    from directory.models import LocationPage, ServicePage
+
+    for model in (OrganisationPage, ServicePage, LocationPage):
+        page_published.connect(
+            on_page_published, sender=model, dispatch_uid=f"brug_fields_{model.__name__}"
+        )

@@ -5,18 +5,16 @@ only, a cap on links and length, and a rate limit per client address (a keyed ha
 in the cache for an hour; the address itself is never stored).
 """
 
-import hashlib
-import hmac
 import re
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from directory import ratelimit
 from directory.models import CorrectionSuggestion, ServicePage, SuggestionTopic
 from directory.models.originals import original_of
 
@@ -106,21 +104,9 @@ class SuggestionForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-def _client_key(address: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return f"brug-suggest:{digest.hexdigest()[:32]}"
-
-
 def allow(address: str) -> bool:
     """Count one suggestion for this address; False when it is over the hourly limit."""
-    key = _client_key(address or "unknown")
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= rate_limit()
+    return ratelimit.allow("suggest", address, rate_limit())
 
 
 def submit(service: ServicePage, form: SuggestionForm) -> CorrectionSuggestion | None:

@@ -21,8 +21,9 @@ from django.utils import timezone, translation
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from directory import mail
+from directory import field_freshness, mail
 from directory.models import (
+    LocationPage,
     OrganisationPage,
     Role,
     ServicePage,
@@ -72,6 +73,15 @@ def verify_listing(organisation: OrganisationPage, user, today: date | None = No
     )
     ServicePage.objects.filter(translation_key__in=keys).update(last_verified=day)
     organisation.last_verified = day
+    # Every tracked field of the listing is confirmed with it (directory.field_freshness).
+    field_freshness.confirm(
+        [
+            organisation,
+            *listing_services(organisation),
+            *LocationPage.objects.child_of(organisation).filter(alias_of__isnull=True),
+        ],
+        day,
+    )
     log(
         instance=organisation,
         action="brug.verify",
@@ -197,9 +207,23 @@ def send_reminders(today: date | None = None, dry_run: bool = False) -> Reminder
     return run
 
 
+def field_lines(listing: StaleListing) -> list[tuple[str, list[str]]]:
+    """Per page of the listing (the organisation, its stale services, its locations): which
+    facts changed or were confirmed when, for the reminder (in the active language)."""
+    organisation = listing.organisation
+    locations = list(LocationPage.objects.child_of(organisation).filter(alias_of__isnull=True))
+    pages = [organisation, *listing.stale_services, *locations]
+    fallback = {page.pk: getattr(page, "last_verified", None) or organisation.last_verified
+                for page in pages}  # fmt: skip
+    states = field_freshness.states(pages, fallback)
+    return [(page.title, [s.describe() for s in states[page.pk]]) for page in pages]
+
+
 def _remind(listing: StaleListing, editor) -> bool:
     language = mail.user_language(editor)
     organisation = listing.organisation
+    with translation.override(language):
+        lines = field_lines(listing)
     return mail.send(
         editor.email,
         "directory/emails/verification_reminder",
@@ -207,6 +231,7 @@ def _remind(listing: StaleListing, editor) -> bool:
             "user": editor,
             "organisation": organisation,
             "services": listing.stale_services,
+            "field_lines": lines,
             "verify_link": verification_url(organisation, editor, language),
             "edit_link": settings.WAGTAILADMIN_BASE_URL
             + reverse("wagtailadmin_explore", args=[organisation.pk]),

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
-from directory import invitations, suggestions, verification
+from directory import feedback, invitations, suggestions, verification
 from directory.models import ServicePage
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -154,3 +155,36 @@ def suggest_correction(request, service_id):
         return render(request, "directory/suggest_correction.html", context, status=400)
     context["form"] = suggestions.SuggestionForm(initial={"stamp": suggestions.new_stamp()})
     return render(request, "directory/suggest_correction.html", context)
+
+
+# Anonymous and without a session: the form sits on the service page, which sets no cookie,
+# so there is no CSRF cookie to check against. A forged post could do no more than a direct
+# one: it carries no one's rights. The signed timestamp, the honeypot and the rate limit per
+# address (directory/feedback.py) keep floods out.
+@csrf_exempt
+@never_cache
+def service_feedback(request, service_id):
+    """The three feedback questions of a service (also answered from the service page)."""
+    service = get_object_or_404(ServicePage.objects.live(), pk=service_id).localized
+    if not service.live:
+        raise Http404
+    context = {"service": service, "organisation": service.organisation}
+    if request.method == "POST":
+        form = feedback.FeedbackForm(request.POST)
+        if form.is_valid():
+            if not feedback.allow(request.META.get("REMOTE_ADDR", ""), service):
+                return _feedback_form(request, context, form, status=429, limited=True)
+            feedback.submit(service, form)
+            return render(request, "directory/service_feedback.html", {**context, "thanks": True})
+        return _feedback_form(request, context, form, status=400)
+    form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
+    return _feedback_form(request, context, form)
+
+
+def _feedback_form(request, context, form, status=200, limited=False):
+    if form.is_bound:
+        data = request.POST.copy()
+        data["stamp"] = feedback.new_stamp()  # a fresh stamp for the next try
+        form.data = data
+    context.update(form=form, questions=feedback.questions(form), limited=limited)
+    return render(request, "directory/service_feedback.html", context, status=status)

@@ -2,6 +2,7 @@
 self-service screens (people, capacity, 'still correct', the listings report, correction
 suggestions), dashboard panels, page actions and audit-log action names."""
 
+from django.contrib import messages
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,7 +16,15 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory import admin_views, capacity, roles
+from directory import (
+    admin_views,
+    capacity,
+    duplicate_views,
+    duplicates,
+    feedback_views,
+    merging,
+    roles,
+)
 from directory.models import (
     CorrectionSuggestion,
     Language,
@@ -126,6 +135,21 @@ def register_self_service_urls():
             name="directory_verify",
         ),
         path(
+            "duplicates/",
+            duplicate_views.DuplicateListView.as_view(),
+            name="directory_duplicates",
+        ),
+        path(
+            "duplicates/<int:pk>/",
+            duplicate_views.DuplicateCompareView.as_view(),
+            name="directory_duplicate_compare",
+        ),
+        path(
+            "reports/feedback/",
+            feedback_views.FeedbackReportView.as_view(),
+            name="directory_feedback_report",
+        ),
+        path(
             "reports/listings/",
             admin_views.ListingReportView.as_view(),
             name="directory_listing_report",
@@ -155,6 +179,63 @@ def register_people_menu_item():
         icon_name="group",
         order=260,
         permission=roles.MANAGE_PEOPLE,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_duplicates_menu_item():
+    return PermissionMenuItem(
+        _("Possible duplicates"),
+        reverse("directory_duplicates"),
+        icon_name="copy",
+        order=255,
+        permission=roles.REVIEW_LISTINGS,
+    )
+
+
+def _flag_duplicates(request, page):
+    """A new (or changed) organisation or service is compared with the directory; likely
+    duplicates go to the curators' queue and the person is told, without blocking."""
+    specific = page.specific
+    if not isinstance(specific, OrganisationPage | ServicePage):
+        return
+    flags = duplicates.flag(specific, found_by="admin")
+    if not flags:
+        return
+    others = [f.other if f.page_id == specific.pk else f.page for f in flags]
+    names = ", ".join(f"“{other.title}”" for other in others[:3])
+    if merging.may_merge(request.user):
+        messages.warning(
+            request,
+            _("This may be a duplicate of %(names)s. Compare them under Possible duplicates.")
+            % {"names": names},
+        )
+    else:
+        messages.warning(
+            request,
+            _("This may be a duplicate of %(names)s. A curator will check it.") % {"names": names},
+        )
+
+
+@hooks.register("after_create_page")
+def flag_duplicates_on_create(request, page):
+    _flag_duplicates(request, page)
+
+
+@hooks.register("after_edit_page")
+def flag_duplicates_on_edit(request, page):
+    _flag_duplicates(request, page)
+
+
+class FeedbackMenuItem(MenuItem):
+    def is_shown(self, request):
+        return feedback_views.may_see_feedback(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_feedback_report_menu_item():
+    return FeedbackMenuItem(
+        _("Client feedback"), reverse("directory_feedback_report"), icon_name="comment", order=60
     )
 
 
@@ -240,6 +321,24 @@ def register_self_service_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Confirmed the listing is still correct")
+
+    @actions.register_action("brug.merge")
+    class MergeFormatter(LogFormatter):
+        label = _("Merge")
+
+        def format_message(self, log_entry):
+            return _("Merged “%(merged)s” into this listing") % {
+                "merged": log_entry.data.get("merged", "?")
+            }
+
+    @actions.register_action("brug.merged_into")
+    class MergedIntoFormatter(LogFormatter):
+        label = _("Merged into another listing")
+
+        def format_message(self, log_entry):
+            return _("Merged into “%(kept)s”; unpublished, its addresses redirect") % {
+                "kept": log_entry.data.get("kept", "?")
+            }
 
     actions.register_action("brug.invite", _("Invite"), _("Invited a person"))
     actions.register_action("brug.member.add", _("Join"), _("A person joined the organisation"))

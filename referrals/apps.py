@@ -8,3 +8,8 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from referrals import merging
+
+        merging.connect()

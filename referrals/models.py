@@ -318,6 +318,7 @@ EVENT_LABELS = {
     "message": _("Message"),
     "reminded": _("Reminder sent to the receiving organisation"),
     "escalated": _("No answer: the network's curators were told"),
+    "listing_merged": _("Moved to the listing that stays after a merge of duplicates"),
 }
 
 

@@ -136,6 +136,7 @@ def register_referral_log_actions(actions):
         "intake_confirmed": _("Intake confirmed with the client"),
         "message": _("Message on a referral"),
         "viewed": _("Referral viewed (client data)"),
+        "listing_merged": _("Referral moved by a merge of duplicate listings"),
     }
     for action, label in labels.items():
         actions.register_action(f"brug.referral.{action}", label, label)

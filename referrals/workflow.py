@@ -163,7 +163,7 @@ def create(user, organisation, service, client: dict, needs, **details) -> Refer
             **consent,
         )
         referral.needs.set(needs)
-        _record(referral, user, "created", "", State.DRAFT)
+        record_event(referral, user, "created", "", State.DRAFT)
     return referral
 
 
@@ -221,7 +221,7 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
             raise _stale(referral)
         previous_state = referral.state
         referral.refresh_from_db()
-        _record(referral, user, action, previous_state, referral.state, detail)
+        record_event(referral, user, action, previous_state, referral.state, detail)
         follow_up = None
         if action == "redirect":
             follow_up = _follow_up(referral, user, data["service"])
@@ -323,7 +323,7 @@ def _follow_up(referral: Referral, user, service) -> Referral:
         previous=referral,
     )
     follow_up.needs.set(referral.needs.all())
-    _record(follow_up, user, "created", "", State.DRAFT, {"follows": referral.pk})
+    record_event(follow_up, user, "created", "", State.DRAFT, {"follows": referral.pk})
     return follow_up
 
 
@@ -342,7 +342,7 @@ def confirm_intake(referral: Referral, user, version: int) -> None:
             referral.refresh_from_db()
             raise _stale(referral)
         referral.refresh_from_db()
-        _record(referral, user, "intake_confirmed", referral.state, referral.state)
+        record_event(referral, user, "intake_confirmed", referral.state, referral.state)
 
 
 def add_message(referral: Referral, user, text: str) -> ReferralMessage:
@@ -355,7 +355,7 @@ def add_message(referral: Referral, user, text: str) -> ReferralMessage:
     _check_text(text, MESSAGE_MAX, _("A message"))
     with transaction.atomic():
         message = ReferralMessage.objects.create(referral=referral, author=user, text=text)
-        _record(referral, user, "message", referral.state, referral.state)
+        record_event(referral, user, "message", referral.state, referral.state)
         transaction.on_commit(lambda: _notify(referral.pk, "message", user.pk))
     return message
 
@@ -365,7 +365,8 @@ def record_view(referral: Referral, user) -> None:
     log(instance=referral, action="brug.referral.viewed", user=user)
 
 
-def _record(referral, user, action, from_state, to_state, detail=None) -> None:
+def record_event(referral, user, action, from_state, to_state, detail=None) -> None:
+    """A line on the referral's timeline and the same in Wagtail's audit log."""
     ReferralEvent.objects.create(
         referral=referral,
         actor=user,

@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
 
+from directory import eligibility
 from search import query as search_query
 from search import unmet
 from search.backends import get_backend
@@ -35,6 +36,17 @@ class ServiceParameters(Schema):
     open_now: str | None = None
     wheelchair: str | None = None
     accepting: str | None = None
+    eligible_status: str | None = Field(
+        None,
+        description="The client's residence status: only services they can use "
+        "(recognised_refugee, subsidiary_protection, temporary_protection, asylum_seeker, "
+        "undocumented, other_residence, eu_citizen, national).",
+    )
+    eligible_age: str | None = Field(None, description="The client's age (0–120).")
+    eligible_municipality: str | None = Field(
+        None, description="Where the client lives: a postcode or a municipality."
+    )
+    eligible_gender: str | None = Field(None, description="women or men, when it matters.")
     lat: str | None = None
     lon: str | None = None
     near: str | None = None
@@ -56,7 +68,15 @@ class ServiceResult(Schema):
     languages: list[str]
     capacity: str
     distance_km: float | None
-    point: dict | None
+    point: dict | None = Field(
+        description="Where the service is; for a confidential location (`area`), the centre "
+        "of its municipality, never the address."
+    )
+    area: bool = Field(description="The point stands for a municipality, not an address.")
+    eligibility: dict = Field(
+        description="Who can use it: statuses, age_min, age_max, gender, service_area "
+        "(postcodes; empty: no limit), documents to bring."
+    )
 
 
 class ServiceSearchAnswer(Schema):
@@ -69,6 +89,11 @@ class ServiceSearchAnswer(Schema):
     results: list[ServiceResult]
     facets: dict[str, dict[str, int]]
     suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
+    hidden: dict[str, int] = Field(
+        description="With eligible_* parameters: services the client cannot use, left out — "
+        '{"total": n, "status": n, "age": n, "area": n, "gender": n} (a service can fail '
+        "several rules)."
+    )
 
 
 class MapParametersSchema(ServiceParameters):
@@ -91,7 +116,9 @@ class MapAnswer(Schema):
     truncated: bool = Field(description="More cells than one answer carries; smallest left out.")
     features: list[dict] = Field(
         description="GeoJSON Point features. A marker's properties: id (service), name, org, "
-        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`). A cluster's: "
+        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`), area and radius_m (a "
+        "confidential location: the municipality's centre, to draw as a circle of radius_m "
+        "metres, never an address). A cluster's: "
         "cluster=true, count, bbox (the cell, to zoom into)."
     )
 
@@ -142,6 +169,11 @@ def services(request, params: Query[ServiceParameters]):
                 if result.hit.distance_km is not None
                 else None,
                 "point": result.hit.point,
+                "area": result.hit.area,
+                "eligibility": {
+                    **eligibility.rules(result.page),
+                    "documents": list(result.page.documents_to_bring or []),
+                },
             }
             for result in present(response.hits, locale)
         ]
@@ -153,6 +185,7 @@ def services(request, params: Query[ServiceParameters]):
         "results": results,
         "facets": response.facets,
         "suggestions": response.suggestions,
+        "hidden": response.hidden,
     }
 
 

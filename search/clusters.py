@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from geopy.distance import geodesic
 
+from directory.confidentiality import AREA_RADIUS_M
+
 # Below this zoom the server always clusters; from it on, it sends points when they are few.
 POINTS_FROM_ZOOM = 13
 # At most this many points in one answer; more become clusters at any zoom. Keeps an answer
@@ -103,6 +105,9 @@ def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
         },
         "properties": {
             "id": source["service_key"],
+            # A confidential location: the municipality, drawn as an area of radius_m.
+            "area": bool(source.get("area")),
+            "radius_m": AREA_RADIUS_M if source.get("area") else None,
             "name": source["names"].get(language, source["name"]),
             "org": organisations.get(language, source.get("organisation", "")),
             "needs": source.get("needs", []),

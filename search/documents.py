@@ -5,12 +5,15 @@ language reaches a service whose text exists only in Dutch: the document carries
 translation analysed in its own language, and its needs' labels and synonyms in all languages.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, time
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import strip_tags
 
+from directory import eligibility, opening_hours
 from directory.models import LocationPage, ServicePage
-from directory.opening_hours import BRUSSELS
 from search import analysis
 
 
@@ -26,6 +29,7 @@ def build_documents(service_key) -> list[dict]:
             "target_groups__labels",
             "languages",
             "locations__opening_hours",
+            "locations__hours_exceptions",
             "tags",
         )
     )
@@ -79,6 +83,14 @@ def build_documents(service_key) -> list[dict]:
     for group in source.target_groups.all():
         for label in group.labels.all():
             need_terms += analysis.index_terms(label.label, label.language)
+    rules = eligibility.rules(source)
+    # The residence statuses a service is limited to are found by their names in every
+    # language, like target groups.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for status in rules["statuses"]:
+                label = str(eligibility.ResidenceStatus(status).label)
+                need_terms += analysis.index_terms(label, code)
 
     base = {
         "service_key": str(service_key),
@@ -96,6 +108,12 @@ def build_documents(service_key) -> list[dict]:
         "referrable": source.accepts_referrals,
         "capacity": source.capacity_status,
         "org_type": organisation.organisation_type,
+        # Who can use it (directory.eligibility): empty means no limit.
+        "eligible_statuses": rules["statuses"],
+        "age_min": rules["age_min"],
+        "age_max": rules["age_max"],
+        "gender": rules["gender"],
+        "service_area": rules["service_area"],
         "tags": sorted(t.name.lower() for t in source.tags.all()),
         "suggest": sorted(set(phrases)),
         "name_terms": _unique(name_terms),
@@ -104,26 +122,31 @@ def build_documents(service_key) -> list[dict]:
     locations = list(source.locations.all()) or [None]
     # Where a service is belongs to the service: "Kessel-Lo" finds it at all its locations,
     # so a service's documents match the same words (and one of them can count it).
+    # A confidential location is known by its municipality only (directory.confidentiality).
     place_terms = analysis.index_terms(
-        " ".join(f"{loc.municipality} {loc.postcode}" for loc in locations if loc), "nl"
+        " ".join(
+            loc.municipality if loc.confidential else f"{loc.municipality} {loc.postcode}"
+            for loc in locations
+            if loc
+        ),
+        "nl",
     )
     all_terms = _unique(name_terms + need_terms + terms + place_terms)
     # What any of the service's locations offers, for counting services in one document.
     base["wheelchair_any"] = any(loc and loc.wheelchair_access == "yes" for loc in locations)
-    base["hours_any"] = [h for loc in locations for h in _hours(loc)]
+    # Each location's week, closures and holidays: "open now" counts any of them.
+    base["schedules_any"] = [_schedule(loc) for loc in locations if loc]
     documents = []
     for rank, location in enumerate(locations):
         doc = dict(base)
         doc["location_key"] = str(location.translation_key) if location else None
         doc["location_rank"] = rank  # 0: the document that stands for the service in counts
         doc["wheelchair"] = bool(location and location.wheelchair_access == "yes")
-        doc["point"] = (
-            {"lat": float(location.latitude), "lon": float(location.longitude)}
-            if location is not None and location.has_point
-            else None
-        )
+        # Never the building of a confidential location: its municipality's centre, an area.
+        doc["point"] = location.public_point if location is not None else None
+        doc["area"] = bool(location and location.confidential)
         doc["municipality"] = location.municipality if location else ""
-        doc["hours"] = _hours(location)
+        doc.update(_schedule(location))
         doc["terms"] = all_terms
         documents.append(doc)
     return documents
@@ -133,9 +156,31 @@ def _unique(terms: list[str]) -> str:
     return " ".join(dict.fromkeys(terms))
 
 
-def _hours(location: LocationPage | None) -> list[dict]:
+def _schedule(location: LocationPage | None) -> dict:
+    """A location's weekly hours, dated closures and special hours, and whether public
+    holidays close it: what "open now" needs (see directory.opening_hours)."""
     if location is None:
-        return []
+        return {"hours": [], "exceptions": [], "holidays_open": False}
+    return {
+        "hours": _hours(location),
+        "exceptions": [
+            {
+                "kind": e.kind,
+                "starts_on": e.starts_on.isoformat(),
+                "ends_on": e.ends_on.isoformat(),
+                "weekday": e.weekday,
+                "opens": e.opens.strftime("%H:%M") if e.opens else None,
+                "closes": e.closes.strftime("%H:%M") if e.closes else None,
+                "closes_next_day": e.closes_next_day,
+                "by_appointment_only": e.by_appointment_only,
+            }
+            for e in location.hours_exceptions.all()
+        ],
+        "holidays_open": location.open_on_public_holidays,
+    }
+
+
+def _hours(location: LocationPage) -> list[dict]:
     return [
         {
             "weekday": h.weekday,
@@ -153,24 +198,85 @@ def _hours(location: LocationPage | None) -> list[dict]:
 OPEN_PERIOD_DAYS = 14
 
 
-def open_periods(hours: list[dict], start: date, days: int = OPEN_PERIOD_DAYS) -> list[dict]:
-    """Walk-in opening periods as concrete UTC intervals for the coming days, so that a search
-    engine can answer "open now" with a range query (DST and validity dates included).
-    `search_index rebuild` runs daily to roll the window forward."""
-    periods = []
-    for offset in range(-1, days):
-        day = start + timedelta(days=offset)
-        for h in hours:
-            if h["by_appointment_only"] or h["weekday"] != day.weekday():
-                continue
-            if h["valid_from"] and day < date.fromisoformat(h["valid_from"]):
-                continue
-            if h["valid_until"] and day > date.fromisoformat(h["valid_until"]):
-                continue
-            end_day = day + timedelta(days=1) if h["closes_next_day"] else day
-            opens = datetime.combine(day, time.fromisoformat(h["opens"]), tzinfo=BRUSSELS)
-            closes = datetime.combine(end_day, time.fromisoformat(h["closes"]), tzinfo=BRUSSELS)
-            periods.append(
-                {"gte": opens.astimezone(UTC).isoformat(), "lt": closes.astimezone(UTC).isoformat()}
+@dataclass
+class _Range:
+    weekday: int
+    opens: time
+    closes: time
+    closes_next_day: bool
+    by_appointment_only: bool
+    valid_from: date | None
+    valid_until: date | None
+
+
+@dataclass
+class _Exception:
+    kind: str
+    starts_on: date
+    ends_on: date
+    weekday: int | None
+    opens: time | None
+    closes: time | None
+    closes_next_day: bool
+    by_appointment_only: bool
+    note: str = ""
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def schedule(doc: dict) -> dict:
+    """A document's (or one entry of `schedules_any`'s) hours as the keyword arguments of the
+    directory.opening_hours functions, so both backends apply the same rules."""
+    return {
+        "ranges": [
+            _Range(
+                h["weekday"],
+                time.fromisoformat(h["opens"]),
+                time.fromisoformat(h["closes"]),
+                h["closes_next_day"],
+                h["by_appointment_only"],
+                _day(h["valid_from"]),
+                _day(h["valid_until"]),
             )
-    return periods
+            for h in doc.get("hours", [])
+        ],
+        "exceptions": [
+            _Exception(
+                e["kind"],
+                date.fromisoformat(e["starts_on"]),
+                date.fromisoformat(e["ends_on"]),
+                e["weekday"],
+                _time(e["opens"]),
+                _time(e["closes"]),
+                e["closes_next_day"],
+                e["by_appointment_only"],
+            )
+            for e in doc.get("exceptions", [])
+        ],
+        "open_on_holidays": bool(doc.get("holidays_open")),
+    }
+
+
+def open_periods(doc: dict, start: date, days: int = OPEN_PERIOD_DAYS) -> list[dict]:
+    """Walk-in opening periods as concrete UTC intervals for the coming days (closures,
+    special hours, public holidays, DST and validity dates included), so that a search engine
+    can answer "open now" with a range query. `search_index rebuild` runs daily to roll the
+    window forward."""
+    return [
+        {"gte": opens.astimezone(UTC).isoformat(), "lt": closes.astimezone(UTC).isoformat()}
+        for opens, closes in opening_hours.periods(start=start, days=days, **schedule(doc))
+    ]
+
+
+def any_open_periods(doc: dict, start: date) -> list[dict]:
+    """The periods when any of the service's locations is open (for counting services)."""
+    schedules = doc.get("schedules_any")
+    if schedules is None:  # an entry built before schedules were per location
+        schedules = [{"hours": doc.get("hours_any", [])}]
+    return [period for each in schedules for period in open_periods(each, start)]

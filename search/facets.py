@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from directory import eligibility
 from directory.models import Language, Need, TargetGroup
 from directory.models.organisations import OrganisationType
-from search.query import FLAG_FILTERS, LIST_FILTERS, SORTS, SearchQuery
+from search.query import ELIGIBILITY_PARAMETERS, FLAG_FILTERS, LIST_FILTERS, SORTS, SearchQuery
 
 # The SearchQuery attribute behind each list parameter.
 QUERY_ATTRIBUTES = {
@@ -56,8 +57,18 @@ SORT_LABELS = {
     "distance": _("Nearest first"),
     "name": _("Name (A–Z)"),
 }
+# The client a coach describes (directory.eligibility), as the form asks.
+CLIENT_LEGEND = _("Your client can use it")
+CLIENT_LABELS = {
+    "eligible_status": _("Residence status"),
+    "eligible_age": _("Age"),
+    "eligible_municipality": _("Lives in (postcode or municipality)"),
+    "eligible_gender": _("Gender"),
+}
+CLIENT_GENDERS = {"women": _("Woman or girl"), "men": _("Man or boy")}
 # Names of the parameters in error messages, with where the visitor can fix them.
 PARAMETER_LABELS = {
+    **CLIENT_LABELS,
     "q": _("Search words"),
     **LEGENDS,
     **FLAG_LABELS,
@@ -78,6 +89,7 @@ FIELD_ANCHORS = {
     "sort": "sort",
     **{name: f"filter-{name}" for name in LIST_FILTERS},
     **{flag: f"filter-{flag}" for flag in FLAG_FILTERS},
+    **{name: name.replace("_", "-") for name in ELIGIBILITY_PARAMETERS},
 }
 
 
@@ -89,7 +101,27 @@ def is_filtered(query: SearchQuery) -> bool:
         or query.bbox
         or any(getattr(query, attribute) for attribute in QUERY_ATTRIBUTES.values())
         or any(getattr(query, flag) for flag in FLAG_FILTERS)
+        or bool(query.client)
     )
+
+
+def hidden_note(hidden: dict[str, int]) -> str:
+    """ "12 services are hidden because your client cannot use them: 8 not for this
+    residence status, 4 outside the service area." (empty when none are)."""
+    total = hidden.get("total", 0) if hidden else 0
+    if not total:
+        return ""
+    head = ngettext(
+        "%(count)s service is hidden because your client cannot use it",
+        "%(count)s services are hidden because your client cannot use them",
+        total,
+    ) % {"count": total}
+    reasons = [
+        f"{hidden[reason]} {eligibility.REASON_LABELS[reason]}"
+        for reason in eligibility.REASONS
+        if hidden.get(reason)
+    ]
+    return f"{head}: {', '.join(reasons)}." if reasons else f"{head}."
 
 
 def group_counts(query: SearchQuery, response, search) -> dict[str, dict[str, int]]:
@@ -154,6 +186,13 @@ class Links:
             params.pop(name, None)
         if params.get("sort") == "distance":
             params.pop("sort")
+        return self._url(params)
+
+    def without_client(self) -> str:
+        """The same search for anyone: without the client's description."""
+        params = self._copy()
+        for name in ELIGIBILITY_PARAMETERS:
+            params.pop(name, None)
         return self._url(params)
 
     def without_parameter(self, name: str) -> str:
@@ -276,6 +315,24 @@ class ProblemParameter:
 
 
 @dataclass
+class ClientFields:
+    """The "your client" fieldset: what was entered, with the choices to offer."""
+
+    statuses: list[Choice]
+    age: str
+    municipality: str
+    genders: list[Choice]
+
+    @property
+    def given(self) -> bool:
+        return bool(
+            self.age
+            or self.municipality
+            or any(c.selected and c.value for c in [*self.statuses, *self.genders])
+        )
+
+
+@dataclass
 class FilterPanel:
     groups: list[Group]
     near: str
@@ -287,10 +344,15 @@ class FilterPanel:
     problems: list[ProblemParameter]
     topics: list[Need]  # main needs, for the topic tiles
     links: Links
+    client: ClientFields | None = None
 
     @property
     def active_count(self) -> int:
         return len(self.chips)
+
+    @property
+    def links_without_client(self) -> str:
+        return self.links.without_client()
 
 
 class Vocabulary:
@@ -380,6 +442,23 @@ def build_panel(
         ],
         topics=[need for need in vocabulary.needs if need.parent_id is None],
         links=links,
+        client=_client_fields(params),
+    )
+
+
+def _client_fields(params: QueryDict) -> ClientFields:
+    status = params.get("eligible_status", "")
+    gender = params.get("eligible_gender", "")
+    return ClientFields(
+        statuses=[Choice("", gettext("Any status"), not status)]
+        + [
+            Choice(value, str(label), value == status)
+            for value, label in eligibility.ResidenceStatus.choices
+        ],
+        age=params.get("eligible_age", ""),
+        municipality=params.get("eligible_municipality", ""),
+        genders=[Choice("", gettext("Not relevant"), not gender)]
+        + [Choice(value, str(label), value == gender) for value, label in CLIENT_GENDERS.items()],
     )
 
 
@@ -477,6 +556,41 @@ def _chips(params: QueryDict, links: Links, vocabulary: Vocabulary) -> list[Chip
         chips.append(Chip(label, links.without_place()))
     if params.get("bbox", "").strip():
         chips.append(Chip(gettext("In the map area"), links.without("bbox")))
+    chips += _client_chips(params, links)
+    return chips
+
+
+def _client_chips(params: QueryDict, links: Links) -> list[Chip]:
+    chips = []
+    status = params.get("eligible_status", "").strip()
+    if status in eligibility.ResidenceStatus.values:
+        label = eligibility.ResidenceStatus(status).label
+        chips.append(
+            Chip(
+                gettext("Client: %(status)s") % {"status": label}, links.without("eligible_status")
+            )
+        )
+    age = params.get("eligible_age", "").strip()
+    if age:
+        chips.append(
+            Chip(gettext("Client aged %(age)s") % {"age": age}, links.without("eligible_age"))
+        )
+    place = params.get("eligible_municipality", "").strip()
+    if place:
+        chips.append(
+            Chip(
+                gettext("Client lives in %(place)s") % {"place": place},
+                links.without("eligible_municipality"),
+            )
+        )
+    gender = params.get("eligible_gender", "").strip()
+    if gender in CLIENT_GENDERS:
+        chips.append(
+            Chip(
+                gettext("Client: %(gender)s") % {"gender": CLIENT_GENDERS[gender]},
+                links.without("eligible_gender"),
+            )
+        )
     return chips
 
 
@@ -496,6 +610,7 @@ __all__ = [
     "PageLink",
     "build_panel",
     "group_counts",
+    "hidden_note",
     "is_filtered",
     "page_links",
 ]

@@ -114,5 +114,6 @@ def popup_vocabulary() -> dict:
         "nolocation": _("We could not get your location. Type a postcode instead."),
         "count": _("Services on the map: %(count)s"),
         "truncated": _("Zoom in to see every service."),
+        "area": _("Confidential address: only the municipality is shown."),
     }
     return {"needs": needs, "languages": languages, "texts": texts}

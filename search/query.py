@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from directory import eligibility
 from directory.geocoding import PlaceError, resolve_place
 from directory.models import Language, Need, TargetGroup
 from directory.models.organisations import OrganisationType
@@ -18,6 +19,13 @@ MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "distance", "name")
 LIST_FILTERS = ("need", "target_group", "language", "org_type", "tag")
 FLAG_FILTERS = ("interpreter", "free", "open_now", "wheelchair", "accepting")
+# The client a coach describes once: only services they can use (directory.eligibility).
+ELIGIBILITY_PARAMETERS = (
+    "eligible_status",
+    "eligible_age",
+    "eligible_municipality",
+    "eligible_gender",
+)
 
 
 @dataclass
@@ -34,12 +42,26 @@ class SearchQuery:
     open_now: bool = False
     wheelchair: bool = False
     accepting: bool = False
+    eligible_status: str = ""
+    eligible_age: int | None = None
+    eligible_postcodes: frozenset[str] = frozenset()
+    eligible_gender: str = ""
     point: tuple[float, float] | None = None  # (lat, lon)
     radius_km: float | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
+
+    @property
+    def client(self) -> eligibility.Client:
+        """The client described with the eligible_* parameters (empty: no filtering)."""
+        return eligibility.Client(
+            status=self.eligible_status,
+            age=self.eligible_age,
+            postcodes=self.eligible_postcodes,
+            gender=self.eligible_gender,
+        )
 
     @property
     def has_text(self) -> bool:
@@ -84,6 +106,14 @@ class SearchParameters(forms.Form):
     open_now = _Flag()
     wheelchair = _Flag()
     accepting = _Flag()
+    eligible_status = forms.ChoiceField(
+        required=False, choices=[("", "")] + eligibility.ResidenceStatus.choices
+    )
+    eligible_age = forms.IntegerField(required=False, min_value=0, max_value=eligibility.MAX_AGE)
+    eligible_municipality = forms.CharField(required=False, max_length=100)
+    eligible_gender = forms.ChoiceField(
+        required=False, choices=[("", "")] + eligibility.Gender.choices
+    )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180)
     near = forms.CharField(required=False, max_length=100)
@@ -108,6 +138,14 @@ class SearchParameters(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
+
+    def clean_eligible_municipality(self):
+        text = " ".join(self.cleaned_data["eligible_municipality"].split())
+        if not text:
+            self.cleaned_data["eligible_postcodes"] = frozenset()
+            return text
+        self.cleaned_data["eligible_postcodes"] = eligibility.client_postcodes(text)
+        return text
 
     def clean_bbox(self):
         raw = self.cleaned_data["bbox"]
@@ -167,6 +205,10 @@ class SearchParameters(forms.Form):
             open_now=d["open_now"],
             wheelchair=d["wheelchair"],
             accepting=d["accepting"],
+            eligible_status=d.get("eligible_status") or "",
+            eligible_age=d.get("eligible_age"),
+            eligible_postcodes=d.get("eligible_postcodes") or frozenset(),
+            eligible_gender=d.get("eligible_gender") or "",
             point=point,
             radius_km=d.get("radius_km") if point else None,
             bbox=d["bbox"],

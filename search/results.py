@@ -19,8 +19,8 @@ class Result:
     def external_map_url(self) -> str:
         """The location in an outside map, for visitors without JavaScript (or who want
         directions)."""
-        if not self.hit.point:
-            return ""
+        if not self.hit.point or self.hit.area:
+            return ""  # no point, or a confidential location's municipality (not a door)
         return settings.BRUG_EXTERNAL_MAP_URL.format(
             lat=round(self.hit.point["lat"], 6), lon=round(self.hit.point["lon"], 6)
         )

@@ -58,6 +58,7 @@ def _search_page(request, template: str, always: bool, other: str):
             suggestions=[
                 (text, links.with_text(text)) for text in getattr(response, "suggestions", [])
             ],
+            hidden_note=facets.hidden_note(response.hidden),
             map=build_map(query),
             map_vocabulary=popup_vocabulary(),
         )

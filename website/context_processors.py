@@ -2,11 +2,11 @@
 
 from django.conf import settings
 
-from directory.opening_hours import now_in_brussels
+from directory import opening_hours
 
 
 def site_chrome(request):
     return {
         "DEMO_NOTICE": settings.BRUG_DEMO_NOTICE,
-        "today": now_in_brussels().date(),
+        "today": opening_hours.now_in_brussels().date(),
     }

@@ -27,6 +27,11 @@ urlpatterns += i18n_patterns(
     path("invitation/<str:token>/", directory_views.accept_invitation, name="invitation"),
     path("verify/<str:token>/", directory_views.verify_listing, name="verify_listing"),
     path(
+        "services/<int:service_id>/feedback/",
+        directory_views.service_feedback,
+        name="service_feedback",
+    ),
+    path(
         "services/<int:service_id>/suggest/",
         directory_views.suggest_correction,
         name="suggest_correction",

@@ -7,14 +7,18 @@ alias in each other locale, so every URL works in every language.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
+from directory.eligibility import parse_service_area
 from directory.models import (
+    FieldCheck,
+    HoursException,
     Language,
     LocationPage,
     Need,
@@ -22,6 +26,7 @@ from directory.models import (
     OpeningHours,
     OrganisationIndexPage,
     OrganisationPage,
+    ServiceFeedback,
     ServicePage,
     TargetGroup,
     TargetGroupLabel,
@@ -36,6 +41,8 @@ class DemoSummary:
     organisations_skipped: int = 0
     services_created: int = 0
     locations_created: int = 0
+    possible_duplicates: int = 0
+    created: list = field(default_factory=list)  # organisations and services
     messages: list[str] = field(default_factory=list)
 
 
@@ -104,7 +111,23 @@ def load_network(index: OrganisationIndexPage, limit: int | None = None) -> Demo
         with transaction.atomic():
             _create_organisation(index, record, summary)
         summary.organisations_created += 1
+    summary.possible_duplicates = flag_imported(summary.created)
     return summary
+
+
+def flag_imported(pages) -> int:
+    """Imported listings are compared with the whole directory, like new ones in the admin."""
+    from directory import duplicates
+
+    flags = set()
+    for model in (OrganisationPage, ServicePage):
+        mine = [page for page in pages if isinstance(page, model)]
+        if not mine:
+            continue
+        index = duplicates.ListingIndex(model)
+        for page in mine:
+            flags.update(f.pk for f in duplicates.flag(page, found_by="import", index=index))
+    return len(flags)
 
 
 def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
@@ -124,9 +147,12 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
     index.add_child(instance=organisation)
     organisation.save_revision().publish()
     _translate(organisation, record.get("translations", {}))
+    summary.created.append(organisation)
 
     locations = {}
-    for loc in record.get("locations", []):
+    # Public locations first: a confidential one names one of them as its front door.
+    ordered = sorted(record.get("locations", []), key=lambda loc: bool(loc.get("confidential")))
+    for loc in ordered:
         location = LocationPage(
             title=loc["title"],
             slug=loc["slug"],
@@ -142,6 +168,13 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
             accessibility_notes=loc.get("accessibility_notes", ""),
             hours_note=loc.get("hours_note", ""),
             opening_hours=[_hours(h) for h in loc.get("hours", [])],
+            hours_exceptions=[_closure(c) for c in loc.get("closures", [])],
+            open_on_public_holidays=loc.get("open_on_public_holidays", False),
+            confidential=loc.get("confidential", False),
+            front_door_phone=loc.get("front_door_phone", ""),
+            front_door_email=loc.get("front_door_email", ""),
+            front_door_location=locations.get(loc.get("front_door_location", "")),
+            front_door_note=loc.get("front_door_note", ""),
         )
         organisation.add_child(instance=location)
         location.save_revision().publish()
@@ -171,6 +204,12 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
             contact_email=svc.get("contact_email", ""),
             contact_phone=svc.get("contact_phone", ""),
             last_verified=_date(svc.get("last_verified")),
+            residence_statuses=svc.get("residence_statuses", []),
+            age_min=svc.get("age_min"),
+            age_max=svc.get("age_max"),
+            gender=svc.get("gender", ""),
+            service_area=parse_service_area(svc.get("service_area", "")),
+            documents_to_bring=svc.get("documents", []),
         )
         service.needs = [needs[slug] for slug in svc["needs"]]
         service.target_groups = [groups[slug] for slug in svc.get("target_groups", [])]
@@ -181,6 +220,28 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
         service.save_revision().publish()
         _translate(service, svc.get("translations", {}))
         summary.services_created += 1
+        summary.created.append(service)
+        ServiceFeedback.objects.bulk_create(
+            ServiceFeedback(service=service, got_help=got_help, waited=waited,
+                            recommend=recommend, language="nl", received_on=_recent(index))
+            for index, (got_help, waited, recommend) in enumerate(svc.get("feedback", []))
+        )  # fmt: skip
+    _date_facts(organisation, record)
+
+
+def _date_facts(organisation, record: dict) -> None:
+    """Demo facts were not all changed on the day the demo was loaded: they were confirmed
+    with the listing, and some changed on the dates the data gives (field_changes)."""
+    pages = [organisation, *organisation.get_children().filter(alias_of__isnull=True)]
+    verified = _date(record.get("last_verified"))
+    FieldCheck.objects.filter(page__in=pages).update(changed_on=None, confirmed_on=verified)
+    for name, day in record.get("field_changes", {}).items():
+        FieldCheck.objects.filter(page=organisation, field=name).update(changed_on=_date(day))
+
+
+def _recent(index: int) -> date:
+    """Answers spread over the last weeks (only the date is kept)."""
+    return timezone.localdate() - timedelta(days=3 + 5 * index)
 
 
 def _translate(page: Page, translations: dict) -> None:
@@ -207,6 +268,19 @@ def _hours(data: dict) -> OpeningHours:
         by_appointment_only=data.get("appointment", False),
         valid_from=_date(data.get("valid_from")),
         valid_until=_date(data.get("valid_until")),
+    )
+
+
+def _closure(data: dict) -> HoursException:
+    return HoursException(
+        kind=data["kind"],
+        starts_on=date.fromisoformat(data["from"]),
+        ends_on=date.fromisoformat(data["until"]),
+        weekday=data.get("weekday"),
+        opens=time.fromisoformat(data["opens"]) if data.get("opens") else None,
+        closes=time.fromisoformat(data["closes"]) if data.get("closes") else None,
+        by_appointment_only=data.get("appointment", False),
+        note=data.get("note", ""),
     )
 
 

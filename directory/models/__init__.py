@@ -1,9 +1,18 @@
 """Directory models: the taxonomy (snippets), the organisation page tree, and the
 self-service records (memberships, invitations, verification reminders, suggestions)."""
 
-from .feedback import CorrectionSuggestion, SuggestionStatus, SuggestionTopic
-from .freshness import VerificationReminder
-from .locations import LocationPage, OpeningHours
+from .duplicates import DuplicateCandidate, DuplicateStatus
+from .feedback import (
+    CorrectionSuggestion,
+    GotHelp,
+    Recommend,
+    ServiceFeedback,
+    SuggestionStatus,
+    SuggestionTopic,
+    WaitTime,
+)
+from .freshness import FieldCheck, TrackedField, VerificationReminder
+from .locations import HoursException, LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
 from .people import Invitation, Membership, OrganisationTeam, Role
 from .services import ServicePage, ServiceTag
@@ -11,6 +20,11 @@ from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 
 __all__ = [
     "CorrectionSuggestion",
+    "DuplicateCandidate",
+    "DuplicateStatus",
+    "FieldCheck",
+    "GotHelp",
+    "HoursException",
     "Invitation",
     "Language",
     "LocationPage",
@@ -22,12 +36,16 @@ __all__ = [
     "OrganisationPage",
     "OrganisationTag",
     "OrganisationTeam",
+    "Recommend",
     "Role",
+    "ServiceFeedback",
     "ServicePage",
     "ServiceTag",
     "SuggestionStatus",
     "SuggestionTopic",
     "TargetGroup",
     "TargetGroupLabel",
+    "TrackedField",
     "VerificationReminder",
+    "WaitTime",
 ]

@@ -1,4 +1,5 @@
-"""Corrections suggested by the public on a service page; they wait in the curators' queue.
+"""What the public tells about a service: corrections suggested on a service page (they wait
+in the curators' queue) and anonymous client feedback after a visit (seen only as aggregates).
 
 Nothing that identifies the sender is stored: no account, no e-mail, no IP address (the rate
 limit works on a hash of the address in the cache, which expires).
@@ -59,3 +60,52 @@ class CorrectionSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.service} – {self.get_topic_display()}"
+
+
+class GotHelp(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class WaitTime(models.TextChoices):
+    SAME_DAY = "same_day", _("Helped the same day")
+    DAYS = "days", _("A few days")
+    WEEKS = "weeks", _("One to four weeks")
+    MONTHS = "months", _("More than a month")
+    STILL_WAITING = "still_waiting", _("Still waiting")
+
+
+class Recommend(models.TextChoices):
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
+
+
+class ServiceFeedback(models.Model):
+    """Three anonymous answers about a visit to a service, by a client or a coach for them.
+
+    Nothing that identifies the person is stored: no account, no address, no time of day
+    (only the date), no free text. Organisations and curators see aggregates of at least
+    BRUG_FEEDBACK_MIN_ANSWERS answers (directory/feedback.py); the public never sees them."""
+
+    service = models.ForeignKey(
+        "directory.ServicePage",
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    got_help = models.CharField(_("got help"), max_length=8, choices=GotHelp.choices)
+    waited = models.CharField(_("waiting time"), max_length=16, choices=WaitTime.choices)
+    recommend = models.CharField(_("would recommend"), max_length=8, choices=Recommend.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    by_coach = models.BooleanField(_("answered by a coach for the client"), default=False)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("client feedback")
+        verbose_name_plural = _("client feedback")
+        ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"{self.service} {self.received_on}"

@@ -168,5 +168,7 @@ class OrganisationPage(LiveFactsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["services"] = self.services().for_cards()
-        context["locations"] = self.locations().prefetch_related("opening_hours")
+        context["locations"] = self.locations().prefetch_related(
+            "opening_hours", "hours_exceptions"
+        )
         return context

@@ -16,7 +16,9 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from directory import eligibility as rules
 from directory import opening_hours
+from directory.fields import DocumentListField, PostcodeListField, ResidenceStatusListField
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.validators import validate_phone
@@ -84,7 +86,10 @@ class ServiceQuerySet(PageQuerySet):
     def for_cards(self):
         """Everything a result card shows, in a fixed number of queries."""
         cards = self.select_related("locale", "alias_of__locale").prefetch_related(
-            "needs__labels", "languages", "locations__opening_hours"
+            "needs__labels",
+            "languages",
+            "locations__opening_hours",
+            "locations__hours_exceptions",
         )
         cards._iterable_class = CardIterable
         return cards
@@ -139,6 +144,28 @@ class ServicePage(LiveFactsMixin, Page):
     eligibility = models.TextField(
         _("who can use it"), blank=True, help_text=_("Conditions in plain language.")
     )
+    residence_statuses = ResidenceStatusListField(
+        _("residence statuses"),
+        help_text=_("Tick only when the service is limited to some statuses; none ticked: any."),
+    )
+    age_min = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("up to age"), null=True, blank=True)
+    gender = models.CharField(
+        _("only for"),
+        max_length=10,
+        choices=rules.Gender.choices,
+        blank=True,
+        help_text=_("Only when it matters, e.g. a shelter for women. Empty: anyone."),
+    )
+    service_area = PostcodeListField(
+        _("service area"),
+        help_text=_(
+            "Only for people living here: postcodes or municipalities, separated by commas "
+            "(e.g. 3000, Kessel-Lo, Herent). A municipality brings all its postcodes. Empty: "
+            "anyone, wherever they live."
+        ),
+    )
+    documents_to_bring = DocumentListField(_("documents to bring"))
     cost = models.CharField(_("cost"), max_length=12, choices=Cost.choices, default=Cost.FREE)
     cost_details = models.CharField(_("about the cost"), max_length=200, blank=True)
     access = models.CharField(
@@ -187,7 +214,17 @@ class ServicePage(LiveFactsMixin, Page):
         FieldPanel("description"),
         FieldPanel("needs", widget=forms.CheckboxSelectMultiple),
         FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("eligibility"),
+        MultiFieldPanel(
+            [
+                FieldPanel("eligibility"),
+                FieldPanel("residence_statuses"),
+                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                FieldPanel("gender"),
+                FieldPanel("service_area"),
+                FieldPanel("documents_to_bring"),
+            ],
+            heading=_("Who can use it"),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_details")]),
@@ -236,12 +273,32 @@ class ServicePage(LiveFactsMixin, Page):
 
     def clean(self):
         super().clean()
+        errors = rules.age_range_errors(self.age_min, self.age_max)
         if self.capacity_status == Capacity.WAITING_LIST and self.waiting_weeks is None:
-            raise ValidationError(
-                {"waiting_weeks": _("Give the waiting time in weeks for a waiting list.")}
+            errors["waiting_weeks"] = ValidationError(
+                _("Give the waiting time in weeks for a waiting list.")
             )
         if self.capacity_status != Capacity.WAITING_LIST:
             self.waiting_weeks = None
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from directory import feedback
+
+        context = super().get_context(request, *args, **kwargs)
+        form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
+        context["feedback_form"] = form
+        context["feedback_questions"] = feedback.questions(form)
+        return context
+
+    def eligibility_lines(self):
+        """The structured eligibility in plain language (directory.eligibility)."""
+        return rules.describe(self)
+
+    def documents(self):
+        """Documents to bring: (label, pictogram URL)."""
+        return rules.documents(self)
 
     @cached_property
     def organisation(self):
@@ -258,6 +315,13 @@ class ServicePage(LiveFactsMixin, Page):
     def shown_locations(self):
         """This service's locations, in the visitor's locale where a version exists."""
         return [loc.localized for loc in self.locations.all()]
+
+    def next_opening(self, moment=None):
+        """The soonest next opening of any of the service's locations."""
+        moment = moment or opening_hours.now_in_brussels()
+        openings = [loc.next_opening(moment) for loc in self.locations.all()]
+        openings = [o for o in openings if o is not None]
+        return min(openings, key=lambda o: o.at) if openings else None
 
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""

@@ -1,11 +1,12 @@
 """The backend interface and the filtering, faceting and sorting rules both backends share."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import datetime
 
 from geopy.distance import geodesic
 
-from directory import opening_hours
+from directory import eligibility, opening_hours
+from search.documents import schedule
 from search.query import FLAG_FILTERS, SearchQuery
 
 FACET_FIELDS = {
@@ -49,6 +50,7 @@ class Hit:
     distance_km: float | None = None
     location_key: str | None = None
     point: dict | None = None
+    area: bool = False  # the point is a confidential location's municipality, not its address
 
 
 @dataclass
@@ -59,6 +61,8 @@ class SearchResponse:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: bool = False  # the preferred backend was unavailable
     relaxed: bool = False  # no service matched every word; these match some
+    # Services left out because the client cannot use them: {"total": n, reason: n, …}.
+    hidden: dict[str, int] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)  # "did you mean"
 
 
@@ -93,31 +97,11 @@ class SearchBackend:
         return vocabulary().complete(prefix, limit)
 
 
-@dataclass
-class _Range:
-    weekday: int
-    opens: time
-    closes: time
-    closes_next_day: bool
-    by_appointment_only: bool
-    valid_from: date | None
-    valid_until: date | None
-
-
 def open_now(doc: dict, moment: datetime) -> bool:
-    ranges = [
-        _Range(
-            h["weekday"],
-            time.fromisoformat(h["opens"]),
-            time.fromisoformat(h["closes"]),
-            h["closes_next_day"],
-            h["by_appointment_only"],
-            date.fromisoformat(h["valid_from"]) if h["valid_from"] else None,
-            date.fromisoformat(h["valid_until"]) if h["valid_until"] else None,
-        )
-        for h in doc.get("hours", [])
-    ]
-    return opening_hours.opening_status(ranges, moment) == opening_hours.OpenStatus.OPEN
+    """Walk-in open at a moment: the weekly hours, closures, special hours and holidays of the
+    document's location (the rules of directory.opening_hours)."""
+    status = opening_hours.opening_status(moment=moment, **schedule(doc))
+    return status == opening_hours.OpenStatus.OPEN
 
 
 def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: datetime) -> bool:
@@ -141,6 +125,33 @@ def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: date
         if not point or not (west <= point["lon"] <= east and south <= point["lat"] <= north):
             return False
     return not query.open_now or open_now(doc, moment)
+
+
+def not_eligible(doc: dict, client: eligibility.Client) -> list[str]:
+    """Why the client cannot use the document's service (directory.eligibility rules)."""
+    if not client:
+        return []
+    return eligibility.failing(
+        {
+            "statuses": doc.get("eligible_statuses"),
+            "age_min": doc.get("age_min"),
+            "age_max": doc.get("age_max"),
+            "gender": doc.get("gender"),
+            "service_area": doc.get("service_area"),
+        },
+        client,
+    )
+
+
+def hidden_counts(hidden: dict[str, set[str]]) -> dict[str, int]:
+    """{"total": services hidden, reason: services hidden for it, …} (a service can fail
+    more than one rule, so the reasons may add up to more than the total)."""
+    if not hidden:
+        return {}
+    counts = {"total": len(hidden)}
+    for reason in eligibility.REASONS:
+        counts[reason] = sum(1 for reasons in hidden.values() if reason in reasons)
+    return counts
 
 
 def distance_km(doc: dict, query: SearchQuery) -> float | None:

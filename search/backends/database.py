@@ -5,7 +5,7 @@ thousand services, with no server to run."""
 
 import math
 
-from directory.opening_hours import now_in_brussels
+from directory import opening_hours
 from search import analysis, clusters, fulltext
 from search.backends.base import (
     Hit,
@@ -13,7 +13,9 @@ from search.backends.base import (
     SearchResponse,
     distance_km,
     facet_counts,
+    hidden_counts,
     matches_filters,
+    not_eligible,
     text_score,
 )
 from search.clusters import MapResponse
@@ -29,7 +31,7 @@ class DatabaseBackend(SearchBackend):
     name = "database"
 
     def run(self, query: SearchQuery) -> SearchResponse:
-        matching, scores, relaxed = self._matching(query)
+        matching, scores, relaxed, hidden = self._matching(query)
         best: dict[str, tuple[dict, float | None, float]] = {}
         for key, docs in matching.items():
             # One result per service: its nearest (or first) matching location.
@@ -48,12 +50,13 @@ class DatabaseBackend(SearchBackend):
                 distance_km=distance,
                 location_key=doc["location_key"],
                 point=doc.get("point"),
+                area=bool(doc.get("area")),
             )
             for key, (doc, distance, score) in best.items()
         ]
         hits = sort_hits(hits, query)
         start = (query.page - 1) * query.page_size
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         return SearchResponse(
             backend=self.name,
             count=len(hits),
@@ -62,10 +65,11 @@ class DatabaseBackend(SearchBackend):
                 [[d for d, _dist, _pk in docs] for docs in matching.values()], moment
             ),
             relaxed=relaxed,
+            hidden=hidden_counts(hidden),
         )
 
     def map(self, query: SearchQuery, zoom: int) -> MapResponse:
-        matching, _scores, relaxed = self._matching(query)
+        matching, _scores, relaxed, _hidden = self._matching(query)
         docs = [d for docs in matching.values() for d, _dist, _pk in docs if d.get("point")]
         response = MapResponse(
             backend=self.name,
@@ -74,7 +78,7 @@ class DatabaseBackend(SearchBackend):
             clustered=not clusters.wants_points(zoom, len(docs)),
             relaxed=relaxed,
         )
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         if not response.clustered:
             response.features = [
                 clusters.point_feature(d, query.language, query.point, moment) for d in docs
@@ -92,12 +96,13 @@ class DatabaseBackend(SearchBackend):
 
     def _matching(self, query: SearchQuery):
         """The matching documents per service, as (doc, distance, entry id); the text scores;
-        and whether only some of the words matched."""
-        scores, matching = self._match(query, every_word=True)
+        whether only some of the words matched; and the reasons of the services left out
+        because the client cannot use them."""
+        scores, matching, hidden = self._match(query, every_word=True)
         if not matching and query.can_relax:
-            scores, matching = self._match(query, every_word=False)
-            return matching, scores, bool(matching)
-        return matching, scores, False
+            scores, matching, hidden = self._match(query, every_word=False)
+            return matching, scores, bool(matching), hidden
+        return matching, scores, False, hidden
 
     def _match(self, query: SearchQuery, every_word: bool):
         scores: dict[int, float] = {}
@@ -107,9 +112,11 @@ class DatabaseBackend(SearchBackend):
             entries = SearchEntry.objects.filter(pk__in=ids)
         else:
             entries = SearchEntry.objects.all()
-        moment = now_in_brussels()
+        moment = opening_hours.now_in_brussels()
         needs = query.needs_with_children()
         matching: dict[str, list[tuple[dict, float | None, int]]] = {}
+        hidden: dict[str, set[str]] = {}
+        client = query.client
         fields = ("pk", "data", *TEXT_FIELDS) if alternatives else ("pk", "data")
         for entry in prefilter(entries, query).only(*fields):
             doc = entry.data
@@ -118,12 +125,16 @@ class DatabaseBackend(SearchBackend):
             distance = distance_km(doc, query)
             if query.radius_km is not None and (distance is None or distance > query.radius_km):
                 continue
+            reasons = not_eligible(doc, client)
+            if reasons:
+                hidden.setdefault(doc["service_key"], set()).update(reasons)
+                continue
             if alternatives:
                 scores[entry.pk] = text_score(
                     alternatives, entry.name_terms, entry.need_terms, entry.terms
                 )
             matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
-        return scores, matching
+        return scores, matching, hidden
 
 
 def prefilter(entries, query: SearchQuery):

@@ -27,6 +27,7 @@ from elasticsearch_dsl import (
     Text,
 )
 
+from directory import eligibility, opening_hours
 from search import analysis, clusters, suggestions
 from search.backends.base import (
     FACET_FIELDS,
@@ -40,7 +41,7 @@ from search.backends.base import (
 )
 from search.backends.database import LANGUAGE_PREFERENCE
 from search.clusters import MapResponse
-from search.documents import open_periods
+from search.documents import any_open_periods, open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
@@ -57,6 +58,7 @@ MAP_SOURCE = [
     "accepting",
     "referrable",
     "point",
+    "area",
     "open_periods",
 ]  # filters that keep some locations, not others
 
@@ -95,12 +97,19 @@ class ServiceDocument(Document):
     languages = Keyword()
     org_type = Keyword()
     tags = Keyword()
+    # Who can use it (directory.eligibility); a missing value means no limit.
+    eligible_statuses = Keyword()
+    age_min = Integer()
+    age_max = Integer()
+    gender = Keyword()
+    service_area = Keyword()
     interpreter = Boolean()
     free = Boolean()
     accepting = Boolean()
     referrable = Boolean()
     wheelchair = Boolean()
     point = GeoPoint()
+    area = Boolean()
     open_periods = DateRange()
     # On a service's first document: what any of its locations offers (facet counts).
     wheelchair_any = Boolean()
@@ -109,6 +118,11 @@ class ServiceDocument(Document):
 
     class Index:
         settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def _now() -> str:
+    """This moment for the "open now" range queries (one clock for both backends)."""
+    return opening_hours.now_in_brussels().astimezone(UTC).isoformat()
 
 
 def client() -> Elasticsearch:
@@ -127,12 +141,20 @@ def alias_name() -> str:
 
 
 def to_source(doc: dict) -> dict:
-    skip = ("hours", "hours_any", "municipality", "capacity")
+    skip = (
+        "hours",
+        "exceptions",
+        "holidays_open",
+        "hours_any",
+        "schedules_any",
+        "municipality",
+        "capacity",
+    )
     source = {k: v for k, v in doc.items() if k not in skip}
-    today = datetime.now(UTC).date()
-    source["open_periods"] = open_periods(doc.get("hours", []), today)
+    today = opening_hours.now_in_brussels().date()
+    source["open_periods"] = open_periods(doc, today)
     if doc.get("location_rank", 0) == 0:
-        source["open_periods_any"] = open_periods(doc.get("hours_any", []), today)
+        source["open_periods_any"] = any_open_periods(doc, today)
     source["sort_names"] = {
         code: doc["names"].get(code, doc["name"]).casefold() for code, _n in settings.LANGUAGES
     }
@@ -142,6 +164,9 @@ def to_source(doc: dict) -> dict:
     )
     if not doc.get("point"):
         source.pop("point", None)
+    for name in ("eligible_statuses", "age_min", "age_max", "gender", "service_area"):
+        if source.get(name) in (None, "", []):
+            source.pop(name, None)  # "no limit" is a missing field for `exists`
     return source
 
 
@@ -208,6 +233,42 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
         bulk(es, actions, refresh=True)
 
 
+def _unlimited_or(field: str, clause: dict) -> dict:
+    """The field is missing (the service sets no limit), or the clause holds."""
+    return {
+        "bool": {
+            "should": [{"bool": {"must_not": {"exists": {"field": field}}}}, clause],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def eligibility_filters(query: SearchQuery) -> dict[str, dict]:
+    """One filter per rule of directory.eligibility the client is checked against."""
+    client = query.client
+    checks = {}
+    if client.status:
+        checks["status"] = _unlimited_or(
+            "eligible_statuses", {"term": {"eligible_statuses": client.status}}
+        )
+    if client.age is not None:
+        checks["age"] = {
+            "bool": {
+                "filter": [
+                    _unlimited_or("age_min", {"range": {"age_min": {"lte": client.age}}}),
+                    _unlimited_or("age_max", {"range": {"age_max": {"gte": client.age}}}),
+                ]
+            }
+        }
+    if client.postcodes:
+        checks["area"] = _unlimited_or(
+            "service_area", {"terms": {"service_area": sorted(client.postcodes)}}
+        )
+    if client.gender:
+        checks["gender"] = _unlimited_or("gender", {"term": {"gender": client.gender}})
+    return checks
+
+
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
@@ -220,7 +281,42 @@ class ElasticsearchBackend(SearchBackend):
         if query.can_relax and self._count(answer) == 0:
             answer = es.search(index=alias_name(), **self._body(query, filters, every_word=False))
             relaxed = self._count(answer) > 0
-        return self._response(answer, query, relaxed)
+        response = self._response(answer, query, relaxed)
+        response.hidden = self._hidden(es, query, every_word=not relaxed)
+        return response
+
+    def _hidden(self, es, query: SearchQuery, every_word: bool) -> dict[str, int]:
+        """How many services the other filters keep but the client cannot use, per reason
+        (one search without the eligibility filters, counting distinct services)."""
+        checks = eligibility_filters(query)
+        if not checks:
+            return {}
+        services = {"services": {"cardinality": {"field": "service_number"}}}
+        aggs = dict(services)
+        for reason, check in checks.items():
+            aggs[f"hidden_{reason}"] = {"filter": {"bool": {"must_not": [check]}}, "aggs": services}
+        answer = es.search(
+            index=alias_name(),
+            query={
+                "bool": {
+                    "must": [self._text_query(query, every_word)],
+                    "filter": self._filters(query, eligibility=False),
+                    "must_not": [{"bool": {"filter": list(checks.values())}}],
+                }
+            },
+            aggs=aggs,
+            size=0,
+            track_total_hits=False,
+        )
+        result = answer["aggregations"]
+        total = int(result["services"]["value"])
+        if not total:
+            return {}
+        counts = {"total": total}
+        for reason in eligibility.REASONS:
+            bucket = result.get(f"hidden_{reason}")
+            counts[reason] = int(bucket["services"]["value"]) if bucket else 0
+        return counts
 
     @staticmethod
     def _count(answer) -> int:
@@ -229,8 +325,8 @@ class ElasticsearchBackend(SearchBackend):
             return int(aggregations["primary"]["doc_count"])
         return int(aggregations["services"]["value"])
 
-    def _filters(self, query: SearchQuery) -> list[dict]:
-        filters = []
+    def _filters(self, query: SearchQuery, eligibility: bool = True) -> list[dict]:
+        filters = list(eligibility_filters(query).values()) if eligibility else []
         needs = query.needs_with_children()
         if needs:
             filters.append({"terms": {"needs": sorted(needs)}})
@@ -247,7 +343,7 @@ class ElasticsearchBackend(SearchBackend):
             if flag != "open_now" and getattr(query, flag):
                 filters.append({"term": {flag: True}})
         if query.open_now:
-            filters.append({"term": {"open_periods": datetime.now(UTC).isoformat()}})
+            filters.append({"term": {"open_periods": _now()}})
         if query.bbox:
             west, south, east, north = query.bbox
             filters.append(
@@ -341,7 +437,7 @@ class ElasticsearchBackend(SearchBackend):
             "size": query.page_size,
             "aggs": self._aggs(query),
             "track_total_hits": False,
-            "_source": ["service_key", "location_key", "name", "names", "point"],
+            "_source": ["service_key", "location_key", "name", "names", "point", "area"],
         }
         if query.point or location_filtered(query):
             # The service's nearest (or matching) location stands for it.
@@ -357,7 +453,7 @@ class ElasticsearchBackend(SearchBackend):
         (location_rank 0) is exact and cheap; with one (an area, a radius, wheelchair, open
         now), a cardinality of service numbers per bucket: exact up to 3,000 services, within
         a few per cent beyond."""
-        now = datetime.now(UTC).isoformat()
+        now = _now()
         conditions = {flag: {"term": {flag: True}} for flag in FLAG_FILTERS}
         conditions["open_now"] = {"term": {"open_periods": now}}
         if location_filtered(query):
@@ -393,7 +489,7 @@ class ElasticsearchBackend(SearchBackend):
     def _map(self, es, query: SearchQuery, filters, zoom: int, every_word: bool) -> MapResponse:
         """One request: the cells (always), and at high zoom the points too, which are sent
         instead of the cells when there are few enough."""
-        moment = datetime.now(UTC)
+        moment = opening_hours.now_in_brussels()
         wants_points = zoom >= clusters.POINTS_FROM_ZOOM
         answer = es.search(
             index=alias_name(),
@@ -492,6 +588,7 @@ class ElasticsearchBackend(SearchBackend):
                     distance_km=distance,
                     location_key=source.get("location_key"),
                     point=source.get("point"),
+                    area=bool(source.get("area")),
                 )
             )
         aggregations = answer["aggregations"]

@@ -71,6 +71,8 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
     name = popup.locator(".map-popup__title a").inner_text()
     assert popup.locator(".status").inner_text() in {"Nu open", "Nu gesloten"}
     popup.locator(".map-popup__title a").click()
+    # Wait for the service page itself, not the map page that is still showing.
+    map_page.wait_for_function("!location.pathname.includes('/map/')")
     map_page.wait_for_load_state()
     assert map_page.locator("h1").inner_text() == name
     assert not map_page.errors

@@ -65,6 +65,7 @@ def location_data(hours, **overrides):
         "coordinate_precision": "address",
         "wheelchair_access": "yes",
         "opening_hours": inline_formset(hours),
+        "hours_exceptions": inline_formset([]),
         "comments": inline_formset([]),
         "action-publish": "publish",
     }

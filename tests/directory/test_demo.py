@@ -67,3 +67,36 @@ def test_setup_site_is_idempotent(client):
     assert Site.objects.count() == 1
     for language in ["nl", "fr", "en", "ar"]:
         assert client.get(f"/{language}/").status_code == 200
+
+
+def test_demo_data_shows_the_directorys_depth():
+    organisations = organisation_records()
+    locations = [loc for org in organisations for loc in org["locations"]]
+    services = [s for org in organisations for s in org["services"]]
+    confidential = [loc for loc in locations if loc.get("confidential")]
+    assert confidential
+    assert all(
+        loc.get("front_door_phone") or loc.get("front_door_location") for loc in confidential
+    )
+    assert sum(1 for loc in locations if loc.get("closures")) >= 3
+    assert any(loc.get("open_on_public_holidays") for loc in locations)
+    rules = ("residence_statuses", "age_min", "age_max", "gender", "service_area")
+    assert sum(1 for s in services if any(s.get(rule) for rule in rules)) >= 40
+    assert sum(1 for s in services if s.get("documents")) >= 30
+    assert sum(1 for s in services if len(s.get("feedback", [])) >= 5) >= 2
+
+
+@pytest.mark.django_db
+def test_imported_listings_are_compared_with_the_directory(home, monkeypatch):
+    from directory.demo import loader
+    from directory.models import DuplicateCandidate
+
+    records = {record["slug"]: record for record in organisation_records()}
+    pair = [records["huis-van-het-nederlands-leuven"], records["maison-du-neerlandais-louvain"]]
+    monkeypatch.setattr(loader, "organisation_records", lambda: pair)
+    call_command("load_demo")
+    flags = DuplicateCandidate.objects.filter(found_by="import", kind="organisation")
+    assert [(f.page.title, f.other.title) for f in flags] == [
+        ("Maison du néerlandais Louvain", "Huis van het Nederlands Leuven")
+    ]
+    assert set(flags.get().reasons) == {"phone", "email", "name"}

@@ -83,7 +83,6 @@ def test_wall_clock_time_across_summer_time_switches():
 
 def test_week_lists_each_day_with_its_sorted_ranges():
     week = week_of(list(reversed(TWO_RANGES)), date(2026, 11, 25))
-    assert [day for day, _ranges in week][0] == date(2026, 11, 23)
-    monday_ranges = week[0][1]
-    assert [r.opens for r in monday_ranges] == [time(9), time(13, 30)]
-    assert all(ranges == [] for _day, ranges in week[1:])
+    assert week[0].date == date(2026, 11, 23)
+    assert [r.opens for r in week[0].ranges] == [time(9), time(13, 30)]
+    assert all(day.ranges == [] for day in week[1:])

@@ -151,9 +151,8 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-# Evaluated when the test runs (not at import, before the --postgres pass has switched the
-# database): SQLite serialises writers, so the race is played out on PostgreSQL only; the
-# stale-version test above covers the same rule on both.
+# SQLite serialises writers, so the race is played out on PostgreSQL only; the stale-version
+# test above covers the same rule on both.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("not on_postgresql()", reason="needs concurrent connections (PostgreSQL)")
 def test_two_people_accepting_at_the_same_moment_one_wins(world):

@@ -122,7 +122,10 @@ def test_at_high_zoom_few_points_come_as_markers_with_what_the_popup_shows(clien
             "accepting",
             "refer",
             "km",
+            "area",
+            "radius_m",
         }
+        assert properties["area"] is False  # a pin at an address
     woonbegeleiding = [
         f for f in answer["features"] if f["properties"]["name"] == "Woonbegeleiding"
     ]

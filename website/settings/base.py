@@ -129,6 +129,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The figures' covering index (INCLUDE columns) is a PostgreSQL speed-up; SQLite builds a plain
+# index on the key instead, which is what we want there.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,6 +194,11 @@ BRUG_VERIFICATION_PERIOD_DAYS = int(os.environ.get("BRUG_VERIFICATION_PERIOD_DAY
 BRUG_VERIFICATION_LINK_DAYS = 30
 BRUG_SUGGESTION_MIN_SECONDS = 3
 BRUG_SUGGESTION_RATE_PER_HOUR = 5
+# Client feedback (directory/feedback.py): anonymous answers, aggregates only from this many.
+BRUG_FEEDBACK_MIN_ANSWERS = 5
+BRUG_FEEDBACK_RATE_PER_HOUR = 10
+BRUG_FEEDBACK_MIN_SECONDS = 2
+BRUG_FEEDBACK_RETENTION_DAYS = 730
 
 # Map tiles are the one outside resource; everything else is served from our static files.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

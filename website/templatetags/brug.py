@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from directory import opening_hours
+from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
 
 register = template.Library()
@@ -72,3 +74,38 @@ def content_language(page) -> str:
     """The language the page's content is written in (an alias shows its source's)."""
     source = page.alias_of if getattr(page, "alias_of_id", None) else page
     return source.locale.language_code
+
+
+@register.simple_tag(takes_context=True)
+def address_visible(context, location) -> bool:
+    """Whether the visitor may see this location's street address (a confidential location's
+    only with a role explicitly granted it; see directory/confidentiality.py)."""
+    request = context.get("request")
+    return can_see_address(getattr(request, "user", None), location)
+
+
+@register.simple_tag
+def next_opening(place):
+    """When a location (or any location of a service) opens next, with "today"/"tomorrow"
+    for the wording; None when nothing opens in the coming weeks."""
+    now = opening_hours.now_in_brussels()
+    opening = place.next_opening(now)
+    if opening is None:
+        return None
+    days = (opening.date - now.date()).days
+    opening.relative = {0: "today", 1: "tomorrow"}.get(days, "later")
+    return opening
+
+
+@register.simple_tag
+def field_checked(page, field):
+    """When a person last checked one fact of a page (directory.field_freshness); a service
+    without its own phone or e-mail shows its organisation's."""
+    from directory.field_freshness import last_checked
+    from directory.models import ServicePage
+
+    if isinstance(page, ServicePage) and field in ("phone", "email"):
+        own = page.contact_phone if field == "phone" else page.contact_email
+        if not own:
+            page = page.organisation
+    return last_checked(page, field)

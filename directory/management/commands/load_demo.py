@@ -36,6 +36,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data: {summary.organisations_created} organisations, "
                 f"{summary.locations_created} locations and {summary.services_created} services "
-                f"created; {summary.organisations_skipped} organisations already present."
+                f"created; {summary.organisations_skipped} organisations already present; "
+                f"{summary.possible_duplicates} possible duplicates flagged."
             )
         )

@@ -71,7 +71,7 @@ def synthetic_service(rng: random.Random) -> list[dict]:
     """A service's documents: one location, or two for one service in five."""
     doc = synthetic_document(rng)
     doc["wheelchair_any"] = doc["wheelchair"]
-    doc["hours_any"] = HOURS
+    doc["schedules_any"] = [{"hours": HOURS, "exceptions": [], "holidays_open": False}]
     if rng.random() >= 0.2:
         return [doc]
     second = {

@@ -166,10 +166,30 @@
         cells.addLayer(cluster(feature));
         return;
       }
-      var marker = L.marker(
-        L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]),
-        { icon: pin(feature.properties), title: feature.properties.name, keyboard: true }
-      );
+      var where = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+      if (feature.properties.area) {
+        // A confidential location: only its municipality is known, so an area, not a pin.
+        var circle = L.circle(where, {
+          radius: feature.properties.radius_m || 2500,
+          className: "brug-area",
+          color: "#7a3e9d",
+          weight: 1,
+          fillOpacity: 0.15,
+        });
+        circle.bindTooltip(feature.properties.name + " · " + texts.area);
+        circle.bindPopup(function () {
+          var box = popup(feature.properties);
+          box.insertBefore(element("p", "map-popup__area", texts.area), box.children[1]);
+          return box;
+        });
+        cells.addLayer(circle);
+        return;
+      }
+      var marker = L.marker(where, {
+        icon: pin(feature.properties),
+        title: feature.properties.name,
+        keyboard: true,
+      });
       marker.bindPopup(function () {
         return popup(feature.properties);
       });

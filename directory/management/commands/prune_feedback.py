@@ -1,0 +1,14 @@
+"""`manage.py prune_feedback`: delete client feedback older than BRUG_FEEDBACK_RETENTION_DAYS
+(two years by default). Safe to run daily."""
+
+from django.core.management.base import BaseCommand
+
+from directory.feedback import prune, retention_days
+
+
+class Command(BaseCommand):
+    help = "Delete client feedback older than the retention period."
+
+    def handle(self, *args, **options):
+        deleted = prune()
+        self.stdout.write(f"{deleted} answers older than {retention_days()} days deleted.")
