@@ -245,6 +245,11 @@ def _intake_initial(referral):
             "interpreting": referral.intake_interpreting,
         }
     location = referral.service.locations.first()
+    if location is not None and location.confidential:
+        # The referring side reads the intake place: offer the public front door, never the
+        # confidential address (the intake worker may still type another place).
+        door = location.front_door_location
+        return {"place": door.full_address if door is not None else ""}
     return {"place": location.full_address if location else ""}
 
 
