@@ -30,3 +30,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 BRUG_SEARCH_RETRY_DELAYS = (0.0, 0.0)  # the retries still happen, without the waiting
 BRUG_SUGGESTION_MIN_SECONDS = 0  # tests that check the timing set it themselves
 BRUG_FIGURES_CACHE_SECONDS = 0  # figures computed afresh; the caching test turns it on
+BRUG_FEEDBACK_MIN_SECONDS = 0
