@@ -29,6 +29,15 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_node = callspec is not None and callspec.params.get("search_backend") == "elasticsearch"
+        if on_node or "elasticsearch_backend" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.elasticsearch)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
@@ -49,6 +58,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def wagtail_admin_search(settings):
+    """Wagtail's own index kept up to date on save, as in the product (the test settings turn
+    it off for speed). Ask for it before the fixtures that make pages."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}
+    }
 
 
 @pytest.fixture

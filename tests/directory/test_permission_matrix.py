@@ -194,7 +194,9 @@ def test_see_referrals(client, people, role):
             assert client.get(url).status_code in (302, 403, 404), url
 
 
-def test_editor_sees_only_their_organisation_in_the_admin(client, people, orgs, organisation_index):
+def test_editor_sees_only_their_organisation_in_the_admin(
+    wagtail_admin_search, client, people, orgs, organisation_index
+):
     client.force_login(people["editor"])
     listing = shown(client.get(f"/admin/pages/{organisation_index.pk}/"))
     assert "Buddy Leuven" in listing

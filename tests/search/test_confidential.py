@@ -170,7 +170,7 @@ def test_search_entries_and_elasticsearch_documents_hold_no_address(shelter, sea
             assert_secret_absent(json.dumps(hit["_source"]), "Elasticsearch document")
 
 
-def test_wagtails_own_index_does_not_find_the_street(shelter):
+def test_wagtails_own_index_does_not_find_the_street(wagtail_admin_search, shelter):
     assert not LocationPage.objects.live().search(STREET)
     assert LocationPage.objects.live().search("Vaartstraat")  # an ordinary address is found
 

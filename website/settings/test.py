@@ -31,3 +31,8 @@ BRUG_SEARCH_RETRY_DELAYS = (0.0, 0.0)  # the retries still happen, without the w
 BRUG_SUGGESTION_MIN_SECONDS = 0  # tests that check the timing set it themselves
 BRUG_FIGURES_CACHE_SECONDS = 0  # figures computed afresh; the caching test turns it on
 BRUG_FEEDBACK_MIN_SECONDS = 0
+# Wagtail's own index (the admin's page search) is the slowest part of saving a page; the tests
+# that search it turn it on with the `wagtail_admin_search` fixture (tests/conftest.py).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
+}
