@@ -4,10 +4,14 @@ A curator merges duplicates: the two pages are the same organisation or service,
 referrals of the one that goes now belong to the one that stays — the receiving workers of the
 survivor answer them, its figures count them, and the client's consent (given to that one
 organisation under either name) still holds. Each open or closed referral that moved gets a
-line on its timeline; the version bump refuses a form opened before the move.
+line on its timeline; the version bump refuses a form opened before the move. Merging a
+service into one of *another* organisation is refused while it has referrals: their consent
+names the first organisation, not the second.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from referrals.models import ClientRecord, Referral
 from referrals.workflow import record_event
@@ -35,24 +39,25 @@ def move_organisation(old, new, user) -> int:
 
 
 def move_service(old, new, user) -> int:
-    """Point the referrals to `old` at `new` (and at its organisation, which answers them)."""
+    """Point the referrals to `old` at `new`. Both must belong to the same organisation: the
+    client agreed to share with that organisation, not with whichever one lists a look-alike
+    service (a ValidationError rolls the whole merge back)."""
     from directory.models.originals import original_of
 
     organisation = original_of(new.get_parent().specific) or new.get_parent().specific
-    moved = list(
-        Referral.objects.filter(service=old).only(
-            "pk", "state", "receiving_organisation", "consent_organisation"
+    elsewhere = Referral.objects.filter(service=old).exclude(receiving_organisation=organisation)
+    if elsewhere.exists():
+        raise ValidationError(
+            _(
+                "Clients were referred to “%(service)s” with their consent for %(organisation)s. "
+                "Merge the two organisations first if they are one, or keep both services."
+            )
+            % {"service": old.title, "organisation": elsewhere.first().receiving_organisation.title}
         )
+    moved = list(Referral.objects.filter(service=old).only("pk", "state"))
+    Referral.objects.filter(pk__in=[r.pk for r in moved]).update(
+        service=new, version=F("version") + 1
     )
-    for referral in moved:
-        changes = {
-            "service": new,
-            "receiving_organisation": organisation,
-            "version": F("version") + 1,
-        }
-        if referral.consent_organisation_id == referral.receiving_organisation_id:
-            changes["consent_organisation"] = organisation
-        Referral.objects.filter(pk=referral.pk).update(**changes)
     _note(moved, user, "service", old, new)
     return len(moved)
 

@@ -249,7 +249,8 @@ def _intake_initial(referral):
         # The referring side reads the intake place: offer the public front door, never the
         # confidential address (the intake worker may still type another place).
         door = location.front_door_location
-        return {"place": door.full_address if door is not None else ""}
+        public = door is not None and not door.confidential
+        return {"place": door.full_address if public else ""}
     return {"place": location.full_address if location else ""}
 
 

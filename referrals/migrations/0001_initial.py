@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0009_membership_coordinator_role'),
+        ('directory', '0003_alter_invitation_role_alter_membership_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ def backfill_acceptance(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0009_membership_coordinator_role'),
+        ('directory', '0003_alter_invitation_role_alter_membership_role'),
         ('referrals', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

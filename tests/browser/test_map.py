@@ -127,3 +127,16 @@ def test_without_javascript_the_list_has_distances_and_map_links(live_server, de
     assert "openstreetmap.org" in link.get_attribute("href")
     assert page.locator("noscript").count() == 1
     context.close()
+
+
+def test_resizing_the_window_keeps_the_place_search(live_server, demo, map_page):
+    """A phone turned or a toolbar shown resizes the map: not the visitor moving it."""
+    map_page.goto(f"{live_server.url}/nl/map/?near=Kessel-Lo&radius_km=5&sort=distance")
+    map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
+    map_page.set_viewport_size({"width": 700, "height": 700})
+    map_page.wait_for_timeout(800)  # Leaflet's moveend follows a resize after 200 ms
+    assert "bbox=" not in map_page.url
+    assert map_page.locator("#radius").input_value() == "5"
+    # The visitor's own move still searches the area shown.
+    map_page.evaluate(f"{leaflet_map(map_page)}.panBy([120, 80], {{animate: false}})")
+    map_page.wait_for_function("location.search.includes('bbox=')")

@@ -47,3 +47,23 @@ def test_the_intake_form_offers_the_front_door_location(world, sent, as_user, sa
     page = as_user("intake").get(f"/admin/referrals/{sent.pk}/").content.decode()
     assert "Open Plein 2" in page
     assert "Verborgenstraat" not in page
+
+
+def test_a_front_door_that_became_confidential_is_not_offered(world, sent, as_user, safe_house):
+    door = publish(
+        LocationPageFactory(
+            parent=world["cgg"],
+            title="Onthaal",
+            slug="onthaal",
+            street="Open Plein",
+            house_number="2",
+        )
+    )
+    safe_house.front_door_location = door
+    publish(safe_house)
+    door.confidential, door.front_door_phone = True, "016 44 55 66"
+    publish(door)
+    assert act(as_user("intake"), sent, "accept").status_code == 302
+    page = as_user("intake").get(f"/admin/referrals/{sent.pk}/").content.decode()
+    assert 'name="place"' in page
+    assert "Open Plein" not in page and "Verborgenstraat" not in page

@@ -98,3 +98,16 @@ def test_only_curators_merge_and_nothing_moves_otherwise(world, sent, organisati
 
 def test_the_merge_screen_refuses_an_intake_worker(world, sent, as_user):
     assert refused(as_user("intake").get("/admin/duplicates/"))
+
+
+def test_a_service_with_referrals_is_not_merged_into_another_organisations(world, sent):
+    from django.core.exceptions import ValidationError
+
+    from directory.models import ServicePage
+
+    with pytest.raises(ValidationError, match="consent for CGG Oost"):
+        merging.merge_services(world["service"], world["caw_service"], world["users"]["curator"])
+    sent.refresh_from_db()
+    assert (sent.service, sent.receiving_organisation) == (world["service"], world["cgg"])
+    assert not sent.events.filter(action="listing_merged").exists()
+    assert ServicePage.objects.get(pk=world["service"].pk).live  # the whole merge rolled back

@@ -259,11 +259,19 @@
   // visitor's (dragging, zooming, opening a cluster).
   // On a phone the search page hides its map: load markers once the map can be seen.
   var started = false;
+  // Leaflet follows a window resize (a phone turned, a toolbar shown) with a late "moveend":
+  // not the visitor's move either.
+  var resized = false;
+  map.on("resize", function () {
+    resized = true;
+  });
   function start() {
     if (started || !frame.offsetWidth || !frame.offsetHeight) return;
     // The map may have been drawn before the page's layout settled; fitting it to its frame
-    // is not the visitor moving it, so it must not turn the search into an area search.
-    map.invalidateSize({ pan: false, debounceMoveend: false });
+    // (keeping its centre) is not the visitor moving it, so it must not turn the search into
+    // an area search.
+    map.invalidateSize();
+    resized = false;
     started = true;
     loadMarkers(false);
   }
@@ -288,8 +296,8 @@
   });
   map.on("moveend", function () {
     if (!started) return;
-    if (panningForPopup) {
-      panningForPopup = false;
+    if (panningForPopup || resized) {
+      panningForPopup = resized = false;
       return;
     }
     loadMarkers(true);

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_field_checks'),
+        ('directory', '0002_self_service'),
     ]
 
     operations = [
