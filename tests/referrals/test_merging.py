@@ -3,6 +3,7 @@ follow to the one that stays, so nobody loses a hand-off, its workers answer it,
 opened before the move is refused rather than applied to the wrong place."""
 
 import pytest
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from directory import merging
@@ -105,8 +106,9 @@ def test_a_service_with_referrals_is_not_merged_into_another_organisations(world
 
     from directory.models import ServicePage
 
-    with pytest.raises(ValidationError, match="consent for CGG Oost"):
-        merging.merge_services(world["service"], world["caw_service"], world["users"]["curator"])
+    curator = world["users"]["curator"]
+    with translation.override("en"), pytest.raises(ValidationError, match="consent for CGG Oost"):
+        merging.merge_services(world["service"], world["caw_service"], curator)
     sent.refresh_from_db()
     assert (sent.service, sent.receiving_organisation) == (world["service"], world["cgg"])
     assert not sent.events.filter(action="listing_merged").exists()
