@@ -12,7 +12,6 @@ p50/p95 per view.
 
 import datetime
 import random
-import statistics
 import time
 
 from django.contrib.auth import get_user_model
@@ -34,6 +33,7 @@ from directory.models import (
 )
 from directory.roles import ROLE_GROUPS, curators_group, ensure_roles
 from referrals.models import ClientRecord, DeclineReason, Referral, ReferralEvent, State
+from website.benchmarking import percentiles
 
 PREFIX = "figures-"
 STATES = [
@@ -48,11 +48,6 @@ STATES = [
 ]
 CLOSED = {State.COMPLETED, State.DECLINED, State.NO_SHOW, State.WITHDRAWN, State.REDIRECTED}
 ACCEPTED = {State.ACCEPTED, State.INTAKE_PLANNED, State.COMPLETED, State.NO_SHOW}
-
-
-def percentiles(samples):
-    cuts = statistics.quantiles(samples, n=20, method="inclusive")
-    return statistics.median(samples), cuts[18]
 
 
 class Command(BaseCommand):

@@ -10,7 +10,6 @@ the state transitions (accept, plan the intake, decline). Prints p50/p95 per scr
 
 import datetime
 import random
-import statistics
 import time
 
 from django.contrib.auth import get_user_model
@@ -30,6 +29,7 @@ from directory.models import (
 )
 from directory.roles import ROLE_GROUPS, ensure_roles
 from referrals.models import ClientRecord, Referral, ReferralEvent, State
+from website.benchmarking import percentiles
 
 PREFIX = "bench-"
 STATES = [
@@ -43,11 +43,6 @@ STATES = [
     (State.REDIRECTED, 5),
     (State.DRAFT, 5),
 ]
-
-
-def percentiles(samples):
-    cuts = statistics.quantiles(samples, n=20, method="inclusive")
-    return statistics.median(samples), cuts[18]
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from search.management.commands.search_benchmark import Command as SearchBenchmark
-from search.management.commands.search_benchmark import percentiles
+from website.benchmarking import percentiles
 
 # A phone-sized view (412 x 860 px) at each zoom; zoom 14 over Leuven.
 VIEWS = {

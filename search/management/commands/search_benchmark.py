@@ -9,7 +9,6 @@ Markdown table for docs/benchmarks.md. Its rows are marked and removed afterward
 """
 
 import random
-import statistics
 import time
 import uuid
 
@@ -22,6 +21,7 @@ from search import analysis
 from search.backends.database import DatabaseBackend
 from search.models import SearchEntry, WagtailIndexedEntry
 from search.query import SearchQuery
+from website.benchmarking import percentiles
 
 WORDS = {
     "nl": "woning huur begeleiding gezin kinderen school taal cursus werk zoeken hulp "
@@ -133,11 +133,6 @@ QUERIES = {
     ),
     "bbox+facets": SearchQuery(language="en", bbox=(4.3, 50.7, 5.0, 51.0)),
 }
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(samples, n=20, method="inclusive")
-    return statistics.median(samples), cuts[18]
 
 
 class Command(BaseCommand):
