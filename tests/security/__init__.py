@@ -1,0 +1,2 @@
+"""Security regression tests: each written from the side of the person who must be refused
+or protected (issue 13)."""
