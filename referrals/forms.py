@@ -182,6 +182,16 @@ class SendForm(VersionForm, ConsentFields):
     """Sending a draft that has no consent yet (a follow-up after a redirect)."""
 
 
+class RenewConsentForm(VersionForm, ConsentFields):
+    """The client agreed again (after expiry or withdrawal, or before the consent ends)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_valid_until"].initial = timezone.localdate() + datetime.timedelta(
+            days=CONSENT_DAYS
+        )
+
+
 class DeclineForm(VersionForm):
     reason = forms.ChoiceField(
         label=_("Why do you decline?"),

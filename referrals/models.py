@@ -192,6 +192,9 @@ class Referral(models.Model):
     )
     consent_valid_until = models.DateField(_("consent valid until"), null=True, blank=True)
     consent_recorded_at = models.DateTimeField(_("consent recorded on"), null=True, blank=True)
+    # The client took their consent back (referrals.consent hides their data from the
+    # receiving side from then on); recording new consent clears it.
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn on"), null=True, blank=True)
 
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
@@ -291,15 +294,6 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
-    def has_consent(self, today) -> bool:
-        """Consent recorded, for the receiving organisation, and still valid."""
-        return bool(
-            self.consent_method
-            and self.consent_organisation_id == self.receiving_organisation_id
-            and self.consent_valid_until
-            and self.consent_valid_until >= today
-        )
-
     def shares(self, item: str) -> bool:
         return item in (self.consent_shares or [])
 
@@ -319,6 +313,8 @@ EVENT_LABELS = {
     "reminded": _("Reminder sent to the receiving organisation"),
     "escalated": _("No answer: the network's curators were told"),
     "listing_merged": _("Moved to the listing that stays after a merge of duplicates"),
+    "withdraw_consent": _("The client withdrew their consent"),
+    "renew_consent": _("The client's consent was renewed"),
 }
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.mail import send, user_language
 from directory.models import Membership, Role
-from referrals.models import Referral
+from referrals.models import Referral, State
 
 # What happened, as the recipient reads it. "%(service)s" is the receiving service's name.
 SENTENCES = {
@@ -19,12 +19,17 @@ SENTENCES = {
     "complete": _("The intake for your referral to %(service)s took place."),
     "no_show": _("The client did not come to the intake at %(service)s."),
     "withdraw": _("A referral to %(service)s was withdrawn."),
+    "withdraw_consent": _(
+        "The client withdrew their consent for a referral to %(service)s: its client details "
+        "are no longer shown."
+    ),
+    "renew_consent": _("The client's consent for a referral to %(service)s was renewed."),
     "redirect": _("A referral to %(service)s was redirected to another service."),
     "message": _("There is a new message on a referral to %(service)s."),
     "reminder": _("A referral to %(service)s is waiting for an answer."),
     "escalation": _("A referral to %(service)s has had no answer for too long."),
 }
-SENDER_ACTIONS = {"send", "withdraw"}
+SENDER_ACTIONS = {"send", "withdraw", "withdraw_consent", "renew_consent"}
 
 
 def receiving_people(referral: Referral) -> list:
@@ -44,6 +49,8 @@ def after(referral_pk: int, action: str, actor_pk: int | None) -> int:
     referral = Referral.objects.select_related(
         "referring_user", "service", "receiving_organisation"
     ).get(pk=referral_pk)
+    if action in SENDER_ACTIONS and referral.state == State.DRAFT:
+        return 0  # the receiving side does not know of a draft
     if action in SENDER_ACTIONS or (
         action in ("message", "redirect") and actor_pk == referral.referring_user_id
     ):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import ServicePage
 from directory.roles import can_see_referrals
-from referrals import access, lists, retention, workflow
+from referrals import access, consent, lists, retention, workflow
 from referrals.forms import (
     DeclineForm,
     IntakeForm,
@@ -29,6 +29,7 @@ from referrals.forms import (
     MessageForm,
     RedirectForm,
     ReferralForm,
+    RenewConsentForm,
     SendForm,
     VersionForm,
 )
@@ -180,46 +181,48 @@ def _service_from(raw):
 # One referral ------------------------------------------------------------------------------
 
 
+SIMPLE_ACTIONS = ("accept", "complete", "no_show", "withdraw", "withdraw_consent")
+
+
 def detail(request, pk, forms=None, status=200):
     _require_referrals(request)
     referral = _visible(request, pk)
     workflow.record_view(referral, request.user)
     user = request.user
+    today = timezone.localdate()
     actions = workflow.available(user, referral)
     names = {t.name for t in actions}
     version = {"version": referral.version}
     forms = forms or {}
+    consent_valid = consent.is_valid(referral, today)
+
+    def form(name, make):
+        return forms.get(name) or (make() if name in names else None)
+
     context = {
         "referral": referral,
         "page_title": str(referral),
         "header_title": _("Referral %(number)s") % {"number": referral},
         "actions": actions,
-        "simple_actions": [
-            t for t in actions if t.name in ("accept", "complete", "no_show", "withdraw")
-        ],
-        "decline_form": forms.get("decline")
-        or (DeclineForm(initial=version) if "decline" in names else None),
-        "intake_form": forms.get("plan_intake")
-        or (
-            IntakeForm(initial={**version, **_intake_initial(referral)})
-            if "plan_intake" in names
-            else None
+        "simple_actions": [t for t in actions if t.name in SIMPLE_ACTIONS],
+        "decline_form": form("decline", lambda: DeclineForm(initial=version)),
+        "intake_form": form(
+            "plan_intake",
+            lambda: IntakeForm(initial={**version, **_intake_initial(referral)}),
         ),
-        "redirect_form": forms.get("redirect")
-        or (
-            RedirectForm(initial=version, exclude=referral.service_id)
-            if "redirect" in names
-            else None
+        "redirect_form": form(
+            "redirect", lambda: RedirectForm(initial=version, exclude=referral.service_id)
         ),
         "send_form": forms.get("send")
-        or (
-            SendForm(initial=version)
-            if "send" in names and not referral.has_consent(timezone.localdate())
-            else None
-        ),
+        or (SendForm(initial=version) if "send" in names and not consent_valid else None),
+        "renew_form": form("renew_consent", lambda: RenewConsentForm(initial=version)),
         "message_form": forms.get("message") or MessageForm(),
         "version_form": VersionForm(initial=version),
-        "timeline": _timeline(referral),
+        "timeline": _timeline(referral, consent.may_read_messages(user, referral, today)),
+        "client": consent.client_view(user, referral, today),
+        "consent_status": consent.status(referral, today),
+        "consent_valid": consent_valid,
+        "messages_refusal": consent.messages_refusal(referral, today),
         "is_sender": access.acts_for_sender(user, referral),
         "is_receiver": access.acts_for_receiver(user, referral),
         "can_confirm": referral.state == State.INTAKE_PLANNED
@@ -228,7 +231,7 @@ def detail(request, pk, forms=None, status=200):
             pk__in=access.visible_referrals(user).values("pk")
         ),
         "is_administrator": access.is_administrator(user),
-        "today": timezone.localdate(),
+        "today": today,
         "consent_items": [
             label for value, label in SharedItem.choices if value in (referral.consent_shares or [])
         ],
@@ -254,15 +257,20 @@ def _intake_initial(referral):
     return {"place": location.full_address if location else ""}
 
 
-def _timeline(referral):
-    """Events and messages, oldest first."""
+def _timeline(referral, show_messages: bool):
+    """Events and messages, oldest first. A message's text may name the client: without the
+    right to read it (referrals.consent) the person sees that a message was sent, not what."""
     items = [("event", e.at, e) for e in referral.events.select_related("actor")]
-    items += [("message", m.at, m) for m in referral.messages.select_related("author")]
+    messages_ = referral.messages.select_related("author")
+    if not show_messages:
+        messages_ = messages_.defer("text")
+    items += [("message" if show_messages else "hidden_message", m.at, m) for m in messages_]
     return sorted(items, key=lambda item: item[1])
 
 
 FORMS = {
     "send": SendForm,
+    "renew_consent": RenewConsentForm,
     "decline": DeclineForm,
     "plan_intake": IntakeForm,
     "redirect": RedirectForm,
@@ -279,7 +287,7 @@ def act(request, pk, action):
     form_class = FORMS.get(action, VersionForm)
     kwargs = {"exclude": referral.service_id} if action == "redirect" else {}
     form = form_class(request.POST, **kwargs)
-    if action == "send" and referral.has_consent(timezone.localdate()):
+    if action == "send" and consent.is_valid(referral):
         form = VersionForm(request.POST)  # the draft has its consent already
     if not form.is_valid():
         messages.error(request, _("Please check the form below."))

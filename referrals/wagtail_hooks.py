@@ -137,6 +137,8 @@ def register_referral_log_actions(actions):
         "message": _("Message on a referral"),
         "viewed": _("Referral viewed (client data)"),
         "listing_merged": _("Referral moved by a merge of duplicate listings"),
+        "withdraw_consent": _("Client's consent withdrawn"),
+        "renew_consent": _("Client's consent renewed"),
     }
     for action, label in labels.items():
         actions.register_action(f"brug.referral.{action}", label, label)

@@ -5,6 +5,12 @@ referral through these functions only.
                    accepted → intake planned (again, to move it) → completed | no-show
     draft, sent, accepted, intake planned → withdrawn (the referring side)
     sent, accepted, intake planned → redirected (either side; makes a linked follow-up draft)
+    any state: the client withdraws consent; sent, accepted, intake planned: consent renewed
+    (the referring side; the state stays, the receiving side is told)
+
+Accepting and planning the intake need the client's valid consent (referrals.consent): after
+it expired or was withdrawn the receiving side sees no client data and cannot go on until
+the referring side renews it; declining or redirecting stays possible.
 
 A transition is refused with a clear message when it does not start from the referral's
 state, when the person does not act for the side it belongs to, or when its data is wrong.
@@ -25,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from referrals import access
+from referrals import access, consent
 from referrals.models import (
     MESSAGE_MAX,
     NOTE_MAX,
@@ -55,16 +61,27 @@ class StaleReferral(TransitionError):
 class Transition:
     name: str
     sources: tuple[str, ...]
-    target: str
+    target: str | None  # None: the state stays (a change to the consent)
     side: str
     label: str  # the button
+    needs_consent: bool = False  # the receiving side works with the client's data
+
+
+ALL_STATES = tuple(State.values)
 
 
 TRANSITIONS = {
     t.name: t
     for t in (
         Transition("send", (State.DRAFT,), State.SENT, SENDER, gettext_lazy("Send")),
-        Transition("accept", (State.SENT,), State.ACCEPTED, RECEIVER, gettext_lazy("Accept")),
+        Transition(
+            "accept",
+            (State.SENT,),
+            State.ACCEPTED,
+            RECEIVER,
+            gettext_lazy("Accept"),
+            needs_consent=True,
+        ),
         Transition(
             "decline",
             (State.SENT, State.ACCEPTED),
@@ -78,6 +95,7 @@ TRANSITIONS = {
             State.INTAKE_PLANNED,
             RECEIVER,
             gettext_lazy("Plan the intake"),
+            needs_consent=True,
         ),
         Transition(
             "complete",
@@ -107,6 +125,20 @@ TRANSITIONS = {
             EITHER,
             gettext_lazy("Redirect to another service"),
         ),
+        Transition(
+            "withdraw_consent",
+            ALL_STATES,
+            None,
+            SENDER,
+            gettext_lazy("The client withdraws consent"),
+        ),
+        Transition(
+            "renew_consent",
+            (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED),
+            None,
+            SENDER,
+            gettext_lazy("Record renewed consent"),
+        ),
     )
 }
 
@@ -119,11 +151,30 @@ def acts_for(user, referral: Referral, side: str) -> bool:
 
 def available(user, referral: Referral) -> list[Transition]:
     """The transitions this person can take now (the referral page's next actions)."""
+    today = timezone.localdate()
     return [
         t
         for t in TRANSITIONS.values()
-        if referral.state in t.sources and acts_for(user, referral, t.side)
+        if referral.state in t.sources
+        and acts_for(user, referral, t.side)
+        and _consent_refusal(referral, t, today) is None
     ]
+
+
+def _consent_refusal(referral: Referral, transition: Transition, today) -> str | None:
+    """Why the consent does not allow this transition now, or None."""
+    found = consent.status(referral, today)
+    if transition.needs_consent and found != consent.Status.VALID:
+        return _(
+            "The client's consent is not valid now (%(status)s): this waits until the "
+            "referring worker records renewed consent."
+        ) % {"status": consent.Status(found).label}
+    if transition.name == "withdraw_consent" and found not in (
+        consent.Status.VALID,
+        consent.Status.EXPIRED,
+    ):
+        return _("There is no consent to withdraw.")
+    return None
 
 
 # Creating -------------------------------------------------------------------------------
@@ -148,7 +199,7 @@ def create(user, organisation, service, client: dict, needs, **details) -> Refer
     if details.get("urgency", Urgency.ROUTINE) not in Urgency.values:
         raise TransitionError(_("Choose how urgent the referral is."))
     receiving = service.get_parent().specific.original()
-    consent = _consent_fields(details, receiving) if details.get("consent_method") else {}
+    consent_columns = _consent_fields(details, receiving) if details.get("consent_method") else {}
     with transaction.atomic():
         record = ClientRecord.objects.create(organisation=organisation, **client)
         referral = Referral.objects.create(
@@ -160,7 +211,7 @@ def create(user, organisation, service, client: dict, needs, **details) -> Refer
             urgency=details.get("urgency", Urgency.ROUTINE),
             handover_note=details.get("handover_note", ""),
             previous=details.get("previous"),
-            **consent,
+            **consent_columns,
         )
         referral.needs.set(needs)
         record_event(referral, user, "created", "", State.DRAFT)
@@ -183,6 +234,7 @@ def _consent_fields(data: dict, receiving) -> dict:
         "consent_valid_until": until,
         "consent_organisation": receiving,
         "consent_recorded_at": timezone.now(),
+        "consent_withdrawn_at": None,
     }
 
 
@@ -210,12 +262,16 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
             _("A referral that is “%(state)s” cannot be changed that way (%(action)s).")
             % {"state": referral.get_state_display(), "action": transition.label}
         )
+    refusal = _consent_refusal(referral, transition, timezone.localdate())
+    if refusal is not None:
+        raise TransitionError(refusal)
     now = timezone.now()
     fields, detail = _fields_for(referral, transition, data, now, user)
+    target = transition.target or referral.state
     with transaction.atomic():
         updated = Referral.objects.filter(
             pk=referral.pk, version=version, state=referral.state
-        ).update(state=transition.target, version=F("version") + 1, updated_at=now, **fields)
+        ).update(state=target, version=F("version") + 1, updated_at=now, **fields)
         if not updated:
             referral.refresh_from_db()
             raise _stale(referral)
@@ -248,7 +304,7 @@ def _fields_for(referral: Referral, transition: Transition, data: dict, now, use
     if transition.name == "send":
         if data.get("consent_method"):
             fields.update(_consent_fields(data, referral.receiving_organisation))
-        elif not referral.has_consent(timezone.localdate()):
+        elif not consent.is_valid(referral):
             raise TransitionError(
                 _("Record the client's consent to share with %(organisation)s before sending.")
                 % {"organisation": referral.receiving_organisation.title}
@@ -295,6 +351,11 @@ def _fields_for(referral: Referral, transition: Transition, data: dict, now, use
         detail.update(when=when.isoformat(), interpreting=interpreting)
     elif transition.name in ("complete", "no_show", "withdraw"):
         fields["closed_at"] = now
+    elif transition.name == "withdraw_consent":
+        fields["consent_withdrawn_at"] = now
+    elif transition.name == "renew_consent":
+        fields.update(_consent_fields(data, referral.receiving_organisation))
+        detail["valid_until"] = fields["consent_valid_until"].isoformat()
     elif transition.name == "redirect":
         service = data.get("service")
         if service is None:
@@ -349,6 +410,9 @@ def add_message(referral: Referral, user, text: str) -> ReferralMessage:
     """A short message to the other side of the referral."""
     if not (access.acts_for_sender(user, referral) or access.acts_for_receiver(user, referral)):
         raise PermissionDenied
+    refusal = consent.messages_refusal(referral)
+    if refusal:
+        raise TransitionError(refusal)
     text = (text or "").strip()
     if not text:
         raise TransitionError(_("Write a message first."))
