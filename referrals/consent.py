@@ -2,7 +2,7 @@
 person sees of the client on a referral.
 
 The receiving side sees the client only while the consent holds and the referral is with
-them (not after it was withdrawn, declined or redirected). Every reader of client data asks
+them (not after it was withdrawn). Every reader of client data asks
 here — the referral page, its messages, the workflow's
 receiving-side actions — so an expired or withdrawn consent hides the data from the
 receiving organisation everywhere at once, not in one template. The referring side (it is
@@ -75,17 +75,18 @@ def why_hidden(referral: Referral, today: datetime.date | None = None) -> str:
     )
 
 
-# Closed without the receiving side working with the client: their data is no longer theirs.
-GONE_STATES = (State.WITHDRAWN, State.DECLINED, State.REDIRECTED)
+# Withdrawn: the client is no longer going there, so their data is no longer the receiving
+# side's. (After a decline or a redirect the two sides may still need to talk it over.)
+GONE_STATES = (State.WITHDRAWN,)
 
 
 def receiver_refusal(referral: Referral, today: datetime.date | None = None) -> str:
     """Why the receiving side may not see the client now, or "" when it may."""
     if referral.state in GONE_STATES:
         return _(
-            "This referral was closed (%(state)s), so the client's details, the hand-over note "
-            "and the messages are no longer shown to your organisation."
-        ) % {"state": referral.get_state_display()}
+            "This referral was withdrawn, so the client's details, the hand-over note and the "
+            "messages are no longer shown to your organisation."
+        )
     if not is_valid(referral, today):
         return why_hidden(referral, today)
     return ""
@@ -157,7 +158,7 @@ def messages_refusal(referral: Referral, today: datetime.date | None = None) -> 
     if referral.state == State.DRAFT or not receiver_refusal(referral, today):
         return ""
     if referral.state in GONE_STATES:
-        return _("This referral is closed: no more messages can be written on it.")
+        return _("This referral was withdrawn: no more messages can be written on it.")
     return _(
         "Messages wait until the referring worker records the client's renewed consent: the "
         "receiving side may not read them now."

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from directory.models import Role
-from referrals import access
+from referrals import access, consent
 from referrals.models import CLOSED_STATES, Referral, State, Urgency
 from referrals.working_days import working_days_before
 
@@ -156,6 +156,10 @@ def next_step(referral: Referral, side: str):
     """What this side does next, in a few words."""
     state = referral.state
     if side == SENT:
+        if state in (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED) and not (
+            consent.is_valid(referral)
+        ):
+            return _("Renew the client's consent, or withdraw")
         return {
             State.DRAFT: _("Record consent and send"),
             State.SENT: _("Wait for an answer"),
@@ -163,6 +167,8 @@ def next_step(referral: Referral, side: str):
             State.INTAKE_PLANNED: _("Confirm the intake with the client"),
             State.DECLINED: _("Refer elsewhere if needed"),
         }.get(state, "")
+    if state in (State.SENT, State.ACCEPTED) and not consent.is_valid(referral):
+        return _("Wait for the client's renewed consent")
     return {
         State.SENT: _("Accept or decline"),
         State.ACCEPTED: _("Plan the intake"),

@@ -315,6 +315,7 @@ EVENT_LABELS = {
     "listing_merged": _("Moved to the listing that stays after a merge of duplicates"),
     "withdraw_consent": _("The client withdrew their consent"),
     "renew_consent": _("The client's consent was renewed"),
+    "consent_expired": _("The client's consent expired"),
 }
 
 

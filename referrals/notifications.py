@@ -24,6 +24,10 @@ SENTENCES = {
         "are no longer shown."
     ),
     "renew_consent": _("The client's consent for a referral to %(service)s was renewed."),
+    "consent_expired": _(
+        "The client's consent for a referral to %(service)s has expired: the receiving side "
+        "no longer sees the client's details until the referring worker renews it."
+    ),
     "redirect": _("A referral to %(service)s was redirected to another service."),
     "message": _("There is a new message on a referral to %(service)s."),
     "reminder": _("A referral to %(service)s is waiting for an answer."),

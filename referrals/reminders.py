@@ -1,7 +1,11 @@
 """Reminders and escalation for referrals nobody answers: after
 `BRUG_REFERRAL_ANSWER_DAYS` working days (default 3) the receiving organisation gets a
 reminder; after twice that the network's curators are told. Once each per referral, so
-`manage.py referral_reminders` can run as often as wanted (daily is enough)."""
+`manage.py referral_reminders` can run as often as wanted (daily is enough).
+
+The same run tells both sides, once per consent, when the client's consent of an open
+referral has expired: from then on the receiving side sees no client data
+(referrals.consent) and the referring worker should renew it or withdraw the referral."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,7 +14,7 @@ from django.utils import timezone
 
 from directory.roles import CURATORS
 from referrals import notifications
-from referrals.models import Referral, ReferralEvent, State
+from referrals.models import OPEN_STATES, Referral, ReferralEvent, State
 from referrals.working_days import working_days_before
 
 
@@ -55,3 +59,40 @@ def _mark(referral: Referral, action: str, **fields) -> None:
         from_state=referral.state,
         to_state=referral.state,
     )
+
+
+def tell_expired_consents(today=None) -> int:
+    """Open referrals whose consent expired: both sides are told once per consent (an event
+    on the timeline and in the audit log names the date it expired)."""
+    from referrals.workflow import record_event
+
+    today = today or timezone.localdate()
+    expired = (
+        Referral.objects.filter(
+            state__in=[state for state in OPEN_STATES if state != State.DRAFT],
+            consent_valid_until__lt=today,
+            consent_withdrawn_at__isnull=True,
+        )
+        .select_related("service", "receiving_organisation", "referring_user")
+        .order_by("pk")
+    )
+    told = 0
+    for referral in expired:
+        until = referral.consent_valid_until.isoformat()
+        if referral.events.filter(action="consent_expired", detail__valid_until=until).exists():
+            continue
+        with transaction.atomic():
+            record_event(
+                referral,
+                None,
+                "consent_expired",
+                referral.state,
+                referral.state,
+                {"valid_until": until},
+            )
+        people = notifications.receiving_people(referral)
+        if referral.referring_user and referral.referring_user.is_active:
+            people.append(referral.referring_user)
+        notifications.send_to(people, referral, "consent_expired")
+        told += 1
+    return told

@@ -139,6 +139,7 @@ def register_referral_log_actions(actions):
         "listing_merged": _("Referral moved by a merge of duplicate listings"),
         "withdraw_consent": _("Client's consent withdrawn"),
         "renew_consent": _("Client's consent renewed"),
+        "consent_expired": _("Client's consent expired"),
     }
     for action, label in labels.items():
         actions.register_action(f"brug.referral.{action}", label, label)

@@ -229,7 +229,7 @@ def test_a_withdrawn_referral_stops_showing_the_client(shared, world, as_user):
     workflow.perform(shared, world["users"]["coach"], "withdraw", shared.version)
     html = page(as_user("receiver_coordinator"), shared)
     assert not shows_client(html)
-    assert "This referral was closed" in html
+    assert "This referral was withdrawn" in html
 
 
 def test_a_client_export_is_never_the_receiving_sides(shared, as_user):
@@ -242,3 +242,31 @@ def test_a_client_export_is_never_the_receiving_sides(shared, as_user):
 def test_no_public_api_serves_referrals(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert not [path for path in schema["paths"] if "referral" in path or "client" in path]
+
+
+def test_both_sides_are_told_once_when_consent_expires(shared, world):
+    from django.core.management import call_command
+
+    expire(shared, days_ago=1)
+    mail.outbox.clear()
+    call_command("referral_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("referral_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    told = sorted(address for message in mail.outbox for address in message.to)
+    users = world["users"]
+    assert told == sorted(
+        [users["coach"].email, users["intake"].email, users["receiver_coordinator"].email]
+    )
+    for message in mail.outbox:
+        assert not shows_client(message.subject + message.body)
+    assert shared.events.filter(action="consent_expired").count() == 1
+    assert ModelLogEntry.objects.filter(
+        action="brug.referral.consent_expired", object_id=str(shared.pk)
+    ).exists()
+
+
+def test_the_lists_say_what_waits_for_consent(shared, as_user):
+    expire(shared)
+    inbox = as_user("receiver_coordinator").get("/admin/referrals/inbox/").content.decode()
+    assert "renewed consent" in inbox and not shows_client(inbox)
+    mine = as_user("coach").get("/admin/referrals/").content.decode()
+    assert "Renew the client" in mine

@@ -2,12 +2,19 @@
 
 from django.core.management.base import BaseCommand
 
-from referrals.reminders import send_reminders
+from referrals.reminders import send_reminders, tell_expired_consents
 
 
 class Command(BaseCommand):
-    help = "Remind receiving organisations of unanswered referrals; escalate to curators."
+    help = (
+        "Remind receiving organisations of unanswered referrals; escalate to curators; tell "
+        "both sides when the client's consent of an open referral has expired."
+    )
 
     def handle(self, *args, **options):
         reminded, escalated = send_reminders()
-        self.stdout.write(f"{reminded} reminder(s) sent, {escalated} referral(s) escalated.")
+        expired = tell_expired_consents()
+        self.stdout.write(
+            f"{reminded} reminder(s) sent, {escalated} referral(s) escalated, "
+            f"{expired} expired consent(s) told."
+        )
