@@ -35,6 +35,7 @@ from directory.models import (
     SuggestionStatus,
 )
 from directory.models.services import Capacity
+from directory.submissions import SubmissionKeyField
 
 
 def _next_url(request, default):
@@ -60,6 +61,7 @@ def _require(request, permission):
 
 
 class InviteForm(forms.Form):
+    submission_key = SubmissionKeyField()  # the same form sent twice invites (and mails) once
     email = forms.EmailField(
         label=gettext_lazy("E-mail address"),
         max_length=254,
@@ -128,10 +130,18 @@ class PeopleView(_TitledView, TemplateView):
                 role=form.cleaned_data["role"],
                 language=form.cleaned_data["language"],
                 invited_by=request.user,
+                key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
             form.add_error("email", error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        if invitation.replayed:
+            messages.info(
+                request,
+                _("This form was already sent: %(email)s is invited once.")
+                % {"email": invitation.email},
+            )
+            return redirect("directory_people")
         if sent:
             messages.success(
                 request,

@@ -3,8 +3,9 @@ service page — did you get help, how long did you wait, would you recommend it
 language, with pictograms. Anonymous: no account, no address, no free text, only the date.
 
 Spam and flooding are kept out as on the suggestion form: a honeypot field, a signed
-timestamp, and a rate limit per client address (a keyed hash in the cache, never stored):
-`BRUG_FEEDBACK_RATE_PER_HOUR` answers an hour, one per service a day.
+timestamp accepted once (directory/submissions.py), and a rate limit per client address (a
+keyed hash in the cache, never stored): `BRUG_FEEDBACK_RATE_PER_HOUR` answers an hour, one per
+service a day.
 
 Organisations (their own services) and curators (all) see aggregates in the admin, and only
 for services with at least `BRUG_FEEDBACK_MIN_ANSWERS` (5) answers in the period, so that no
@@ -21,13 +22,14 @@ from datetime import date, timedelta
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.db.models import Count
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from directory import ratelimit
+from directory import ratelimit, submissions
 from directory.models import GotHelp, Recommend, ServiceFeedback, ServicePage, WaitTime
 from directory.models.originals import original_of, originals
 
@@ -52,7 +54,7 @@ def min_seconds() -> float:
 
 
 def new_stamp() -> str:
-    return signing.dumps(time.time(), salt=STAMP_SALT)
+    return submissions.new_stamp(STAMP_SALT)
 
 
 def pictogram(question: str, value: str) -> str:
@@ -89,7 +91,7 @@ class FeedbackForm(forms.Form):
 
     def clean_stamp(self):
         try:
-            started = signing.loads(self.cleaned_data["stamp"], salt=STAMP_SALT, max_age=86400)
+            started = submissions.read_stamp(self.cleaned_data["stamp"], STAMP_SALT)
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 _("This form was open for too long. Please answer again."), code="expired"
@@ -98,12 +100,13 @@ class FeedbackForm(forms.Form):
             raise forms.ValidationError(
                 _("The form could not be checked. Please answer again."), code="stamp"
             ) from None
-        if time.time() - float(started) < min_seconds():
+        if time.time() - started < min_seconds():
             raise forms.ValidationError(
                 _("That was very quick. Please check your answers and send them again."),
                 code="too_fast",
             )
-        return started
+        self.started = started
+        return self.cleaned_data["stamp"]
 
     @property
     def is_bot(self) -> bool:
@@ -137,18 +140,21 @@ def allow(address: str, service: ServicePage) -> bool:
 
 
 def submit(service: ServicePage, form: FeedbackForm) -> ServiceFeedback | None:
-    """Store a valid answer for the service's original page (None for a bot)."""
+    """Store a valid answer for the service's original page (None for a bot). Raises
+    submissions.AlreadySent when the form's stamp was used before."""
     if form.is_bot:
         return None
-    return ServiceFeedback.objects.create(
-        service=original_of(service) or service,
-        got_help=form.cleaned_data["got_help"],
-        waited=form.cleaned_data["waited"],
-        recommend=form.cleaned_data["recommend"],
-        by_coach=form.cleaned_data["by_coach"],
-        language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
-        received_on=timezone.localdate(),
-    )
+    with transaction.atomic():
+        submissions.use_stamp(form.cleaned_data["stamp"], form.started)
+        return ServiceFeedback.objects.create(
+            service=original_of(service) or service,
+            got_help=form.cleaned_data["got_help"],
+            waited=form.cleaned_data["waited"],
+            recommend=form.cleaned_data["recommend"],
+            by_coach=form.cleaned_data["by_coach"],
+            language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
+            received_on=timezone.localdate(),
+        )
 
 
 @dataclass
@@ -209,7 +215,9 @@ def aggregates(services, since: date | None = None) -> list[Aggregate]:
 
 
 def prune(today: date | None = None) -> int:
-    """Delete answers older than the retention period; returns how many."""
+    """Delete answers older than the retention period; returns how many. The used stamps of
+    the public forms past their lifetime go at the same time."""
     limit = (today or timezone.localdate()) - timedelta(days=retention_days())
     deleted, _per_model = ServiceFeedback.objects.filter(received_on__lt=limit).delete()
+    submissions.prune_used_stamps(today)
     return deleted

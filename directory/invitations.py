@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
 
-from directory import mail
+from directory import mail, submissions
 from directory.models import Invitation, Membership, OrganisationPage, Role
 from directory.roles import add_member, remove_member
 
@@ -58,11 +58,19 @@ def normalise_email(value: str) -> str:
 
 @transaction.atomic
 def invite(
-    *, email: str, organisation: OrganisationPage, invited_by, role=Role.EDITOR, language=None
+    *,
+    email: str,
+    organisation: OrganisationPage,
+    invited_by,
+    role=Role.EDITOR,
+    language=None,
+    key=None,
 ) -> tuple[Invitation, str, bool]:
     """Create an invitation and e-mail it. Returns (invitation, link, mail_sent); the link is
     shown to the curator only when the mail could not be sent. Earlier pending invitations for
-    the same person and organisation are withdrawn."""
+    the same person and organisation are withdrawn. `key` is the form's submission key: the
+    same form sent again by the same curator makes and mails nothing and returns the first
+    invitation with `replayed` set (and no link: only its hash is kept)."""
     email = normalise_email(email)
     organisation = organisation.original()
     if role not in Role.values:
@@ -76,21 +84,29 @@ def invite(
             code="member",
             params={"email": email, "organisation": organisation.title},
         )
-    now = timezone.now()
-    Invitation.objects.pending(now).filter(
-        email__iexact=email, organisation=organisation, role=role
-    ).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        organisation=organisation,
-        role=role,
-        language=language,
-        token_hash=hash_token(token),
-        created_by=invited_by,
-        created_at=now,
-        expires_at=now + timedelta(days=valid_days()),
-    )
+
+    def make():
+        now = timezone.now()
+        Invitation.objects.pending(now).filter(
+            email__iexact=email, organisation=organisation, role=role
+        ).update(revoked_at=now)
+        return Invitation.objects.create(
+            email=email,
+            organisation=organisation,
+            role=role,
+            language=language,
+            token_hash=hash_token(token),
+            created_by=invited_by,
+            created_at=now,
+            expires_at=now + timedelta(days=valid_days()),
+            submission_key=key,
+        )
+
+    invitation, made = submissions.create_once(Invitation, key, {"created_by": invited_by}, make)
+    invitation.replayed = not made
+    if not made:
+        return invitation, "", False
     log(
         instance=organisation,
         action="brug.invite",

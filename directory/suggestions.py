@@ -1,8 +1,9 @@
 """'Suggest a correction': anyone can tell the curators that a service page is wrong, without an
 account. Spam is kept out without third-party services: a hidden honeypot field, a signed
-timestamp (a person takes a few seconds to write; a form is not reused for days), plain text
-only, a cap on links and length, and a rate limit per client address (a keyed hash of it, kept
-in the cache for an hour; the address itself is never stored).
+timestamp (a person takes a few seconds to write; a form is not kept open for days; each
+stamp is accepted once, directory/submissions.py), plain text only, a cap on links and length,
+and a rate limit per client address (a keyed hash of it, kept in the cache for an hour; the
+address itself is never stored).
 """
 
 import re
@@ -11,10 +12,11 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from directory import ratelimit
+from directory import ratelimit, submissions
 from directory.models import CorrectionSuggestion, ServicePage, SuggestionTopic
 from directory.models.originals import original_of
 
@@ -36,7 +38,7 @@ def rate_limit() -> int:
 
 
 def new_stamp() -> str:
-    return signing.dumps(time.time(), salt=STAMP_SALT)
+    return submissions.new_stamp(STAMP_SALT)
 
 
 class SuggestionForm(forms.Form):
@@ -83,7 +85,7 @@ class SuggestionForm(forms.Form):
 
     def clean_stamp(self):
         try:
-            started = signing.loads(self.cleaned_data["stamp"], salt=STAMP_SALT, max_age=86400)
+            started = submissions.read_stamp(self.cleaned_data["stamp"], STAMP_SALT)
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 _("This form was open for too long. Please send it again."), code="expired"
@@ -92,12 +94,13 @@ class SuggestionForm(forms.Form):
             raise forms.ValidationError(
                 _("The form could not be checked. Please send it again."), code="stamp"
             ) from None
-        if time.time() - float(started) < min_seconds():
+        if time.time() - started < min_seconds():
             raise forms.ValidationError(
                 _("That was very quick. Please check your text and send it again."),
                 code="too_fast",
             )
-        return started
+        self.started = started
+        return self.cleaned_data["stamp"]
 
     @property
     def is_bot(self) -> bool:
@@ -110,12 +113,15 @@ def allow(address: str) -> bool:
 
 
 def submit(service: ServicePage, form: SuggestionForm) -> CorrectionSuggestion | None:
-    """Store a valid suggestion for the service's original page (None for a bot)."""
+    """Store a valid suggestion for the service's original page (None for a bot). Raises
+    submissions.AlreadySent when the form's stamp was used before (a double click, a resend)."""
     if form.is_bot:
         return None
-    return CorrectionSuggestion.objects.create(
-        service=original_of(service),
-        topic=form.cleaned_data["topic"],
-        text=form.cleaned_data["text"],
-        language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
-    )
+    with transaction.atomic():
+        submissions.use_stamp(form.cleaned_data["stamp"], form.started)
+        return CorrectionSuggestion.objects.create(
+            service=original_of(service),
+            topic=form.cleaned_data["topic"],
+            text=form.cleaned_data["text"],
+            language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
+        )

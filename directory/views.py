@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
-from directory import feedback, invitations, suggestions, verification
+from directory import feedback, invitations, submissions, suggestions, verification
 from directory.models import ServicePage
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -145,14 +145,21 @@ def suggest_correction(request, service_id):
             context["limited"] = True
             return render(request, "directory/suggest_correction.html", context, status=429)
         if form.is_valid():
-            suggestions.submit(service, form)
-            return render(request, "directory/suggest_thanks.html", context)
+            try:
+                suggestions.submit(service, form)
+            except submissions.AlreadySent:
+                # A double click or a resend: the first copy is kept. Say so, and keep the
+                # text with a fresh stamp in case this was meant as a second suggestion.
+                context["already_sent"] = True
+            else:
+                return render(request, "directory/suggest_thanks.html", context)
         # A new stamp: the visitor fixes the text and sends again.
         data = request.POST.copy()
         data["stamp"] = suggestions.new_stamp()
         form.data = data
         context["form"] = form
-        return render(request, "directory/suggest_correction.html", context, status=400)
+        status = 409 if context.get("already_sent") else 400
+        return render(request, "directory/suggest_correction.html", context, status=status)
     context["form"] = suggestions.SuggestionForm(initial={"stamp": suggestions.new_stamp()})
     return render(request, "directory/suggest_correction.html", context)
 
@@ -174,17 +181,22 @@ def service_feedback(request, service_id):
         if form.is_valid():
             if not feedback.allow(request.META.get("REMOTE_ADDR", ""), service):
                 return _feedback_form(request, context, form, status=429, limited=True)
-            feedback.submit(service, form)
+            try:
+                feedback.submit(service, form)
+            except submissions.AlreadySent:  # the first answers are kept
+                return _feedback_form(request, context, form, status=409, already_sent=True)
             return render(request, "directory/service_feedback.html", {**context, "thanks": True})
         return _feedback_form(request, context, form, status=400)
     form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
     return _feedback_form(request, context, form)
 
 
-def _feedback_form(request, context, form, status=200, limited=False):
+def _feedback_form(request, context, form, status=200, limited=False, already_sent=False):
     if form.is_bound:
         data = request.POST.copy()
         data["stamp"] = feedback.new_stamp()  # a fresh stamp for the next try
         form.data = data
-    context.update(form=form, questions=feedback.questions(form), limited=limited)
+    context.update(
+        form=form, questions=feedback.questions(form), limited=limited, already_sent=already_sent
+    )
     return render(request, "directory/service_feedback.html", context, status=status)

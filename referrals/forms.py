@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Language, Need, OrganisationPage, ServicePage
+from directory.submissions import SubmissionKeyField
 from referrals.models import (
     MESSAGE_MAX,
     NOTE_MAX,
@@ -67,6 +68,8 @@ class ConsentFields(forms.Form):
 
 class ReferralForm(ConsentFields):
     """A new referral: the service, the client (minimal), the need, the note and consent."""
+
+    submission_key = SubmissionKeyField()  # the same form sent twice makes one referral
 
     organisation = forms.ModelChoiceField(
         label=_("Referring organisation"), queryset=OrganisationPage.objects.none()
@@ -251,6 +254,7 @@ class RedirectForm(VersionForm):
 
 
 class MessageForm(forms.Form):
+    submission_key = SubmissionKeyField()  # the same message sent twice is posted once
     text = forms.CharField(
         label=_("Message to the other worker"),
         max_length=MESSAGE_MAX,

@@ -242,6 +242,9 @@ class Referral(models.Model):
 
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The new-referral form's random key: a second POST of the same form (a double click, a
+    # retry) finds this referral instead of making another (directory/submissions.py).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -280,6 +283,11 @@ class Referral(models.Model):
                 ],
                 name="referral_figures",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referring_user", "submission_key"], name="referral_submitted_once"
+            )
         ]
         permissions = [
             ("administer_referrals", _("Can see every referral (referral administrator)")),
@@ -353,9 +361,15 @@ class ReferralMessage(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     text = models.TextField(max_length=MESSAGE_MAX)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="referral_message_sent_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.referral} message {self.pk}"

@@ -142,14 +142,18 @@ def new(request):
                 data["service"],
                 form.client_data(),
                 data["needs"],
+                key=data["submission_key"],
                 **form.details(),
             )
-            if request.POST.get("action") != "draft":
+            if not referral.replayed and request.POST.get("action") != "draft":
                 workflow.perform(referral, request.user, "send", referral.version)
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
-            if referral.state == State.SENT:
+            if referral.replayed:
+                # The same form sent again (a double click, a retry): the first one counts.
+                messages.info(request, _("This form was already sent: here is its referral."))
+            elif referral.state == State.SENT:
                 messages.success(request, _("Referral sent. The receiving organisation is told."))
             else:
                 messages.success(request, _("Referral saved as a draft."))
@@ -339,12 +343,20 @@ def message(request, pk):
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            workflow.add_message(referral, request.user, form.cleaned_data["text"])
+            sent = workflow.add_message(
+                referral,
+                request.user,
+                form.cleaned_data["text"],
+                key=form.cleaned_data["submission_key"],
+            )
         except workflow.TransitionError as error:
             form.add_error("text", str(error))
     if form.errors:
         return detail(request, pk, forms={"message": form}, status=400)
-    messages.success(request, _("Message sent."))
+    if sent.replayed:
+        messages.info(request, _("This message was already sent; it is shown once."))
+    else:
+        messages.success(request, _("Message sent."))
     return redirect(reverse("referrals:detail", args=[pk]) + "#timeline")
 
 

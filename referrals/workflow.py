@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from directory import submissions
 from referrals import access, consent
 from referrals.models import (
     MESSAGE_MAX,
@@ -188,9 +189,11 @@ def check_service(service) -> None:
         )
 
 
-def create(user, organisation, service, client: dict, needs, **details) -> Referral:
+def create(user, organisation, service, client: dict, needs, key=None, **details) -> Referral:
     """A new referral as a draft (send it with `perform(..., "send")`). `client` holds the
-    client record's fields; `details` the referral's (urgency, note, consent…)."""
+    client record's fields; `details` the referral's (urgency, note, consent…). `key` is the
+    form's submission key: the same key from the same person again (a double click, a retry)
+    makes nothing and returns the first referral, with `replayed` set."""
     if organisation.pk not in access.sending_organisations(user):
         raise PermissionDenied
     service = service.original()
@@ -200,7 +203,8 @@ def create(user, organisation, service, client: dict, needs, **details) -> Refer
         raise TransitionError(_("Choose how urgent the referral is."))
     receiving = service.get_parent().specific.original()
     consent_columns = _consent_fields(details, receiving) if details.get("consent_method") else {}
-    with transaction.atomic():
+
+    def make():
         record = ClientRecord.objects.create(organisation=organisation, **client)
         referral = Referral.objects.create(
             client=record,
@@ -211,11 +215,22 @@ def create(user, organisation, service, client: dict, needs, **details) -> Refer
             urgency=details.get("urgency", Urgency.ROUTINE),
             handover_note=details.get("handover_note", ""),
             previous=details.get("previous"),
+            submission_key=key,
             **consent_columns,
         )
         referral.needs.set(needs)
         record_event(referral, user, "created", "", State.DRAFT)
-    return referral
+        return referral
+
+    return _once(Referral, key, {"referring_user": user}, make)
+
+
+def _once(model, key, owner: dict, make):
+    """`make()` in one transaction, once per submission key and person: a replay gets the
+    first one's row back, marked `replayed` (directory/submissions.py)."""
+    row, made = submissions.create_once(model, key, owner, make)
+    row.replayed = not made
+    return row
 
 
 def _consent_fields(data: dict, receiving) -> dict:
@@ -406,8 +421,9 @@ def confirm_intake(referral: Referral, user, version: int) -> None:
         record_event(referral, user, "intake_confirmed", referral.state, referral.state)
 
 
-def add_message(referral: Referral, user, text: str) -> ReferralMessage:
-    """A short message to the other side of the referral."""
+def add_message(referral: Referral, user, text: str, key=None) -> ReferralMessage:
+    """A short message to the other side of the referral. `key` is the form's submission
+    key: the same key from the same person again returns the first message (`replayed`)."""
     if not (access.acts_for_sender(user, referral) or access.acts_for_receiver(user, referral)):
         raise PermissionDenied
     refusal = consent.messages_refusal(referral)
@@ -417,11 +433,16 @@ def add_message(referral: Referral, user, text: str) -> ReferralMessage:
     if not text:
         raise TransitionError(_("Write a message first."))
     _check_text(text, MESSAGE_MAX, _("A message"))
-    with transaction.atomic():
-        message = ReferralMessage.objects.create(referral=referral, author=user, text=text)
+
+    def make():
+        message = ReferralMessage.objects.create(
+            referral=referral, author=user, text=text, submission_key=key
+        )
         record_event(referral, user, "message", referral.state, referral.state)
         transaction.on_commit(lambda: _notify(referral.pk, "message", user.pk))
-    return message
+        return message
+
+    return _once(ReferralMessage, key, {"author": user}, make)
 
 
 def record_view(referral: Referral, user) -> None:

@@ -9,6 +9,7 @@ from .feedback import (
     ServiceFeedback,
     SuggestionStatus,
     SuggestionTopic,
+    UsedStamp,
     WaitTime,
 )
 from .freshness import FieldCheck, TrackedField, VerificationReminder
@@ -46,6 +47,7 @@ __all__ = [
     "TargetGroup",
     "TargetGroupLabel",
     "TrackedField",
+    "UsedStamp",
     "VerificationReminder",
     "WaitTime",
 ]

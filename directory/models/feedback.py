@@ -109,3 +109,15 @@ class ServiceFeedback(models.Model):
 
     def __str__(self):
         return f"{self.service} {self.received_on}"
+
+
+class UsedStamp(models.Model):
+    """A public form's signed stamp that was sent once (directory/submissions.py): only its
+    hash and the day it expires, so a replay within its lifetime is refused. No time of day
+    and no link to what was sent: feedback stays traceable to a date only."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_on = models.DateField()
+
+    def __str__(self):
+        return self.digest[:12]

@@ -138,6 +138,9 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    # The invite form's random key: the same form sent twice makes (and mails) one invitation
+    # (directory/submissions.py).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -145,6 +148,11 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "submission_key"], name="invitation_submitted_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"

@@ -1,5 +1,5 @@
 """`manage.py prune_feedback`: delete client feedback older than BRUG_FEEDBACK_RETENTION_DAYS
-(two years by default). Safe to run daily."""
+(two years by default), and the public forms' used stamps past their lifetime. Safe to run daily."""
 
 from django.core.management.base import BaseCommand
 
