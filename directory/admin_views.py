@@ -35,6 +35,7 @@ from directory.models import (
     SuggestionStatus,
 )
 from directory.models.services import Capacity
+from directory.spreadsheets import SafeSpreadsheetExportMixin
 
 
 def _next_url(request, default):
@@ -248,7 +249,7 @@ def _in_language(language, rows):
         yield row
 
 
-class ListingReportView(ReportView):
+class ListingReportView(SafeSpreadsheetExportMixin, ReportView):
     """Stale listings, locations without a point or hours, broken contact fields; CSV/XLSX."""
 
     page_title = gettext_lazy("Listings to check")
