@@ -357,9 +357,8 @@ class CaseloadView(FiguresView):
         ):
             for row in rows:
                 yield export_row(table, row["label"], _("Open now"), row["open"])
-                yield export_row(
-                    table, row["label"], _("Overloaded"), _("yes") if row["overloaded"] else ""
-                )
+                overloaded = {True: _("yes"), False: "", None: privacy.HIDDEN}[row["overloaded"]]
+                yield export_row(table, row["label"], _("Overloaded"), overloaded)
                 for label, cell in zip(labels, row["history"], strict=True):
                     yield export_row(table, row["label"], _("Open at the end of %s") % label, cell)
         for row in figures.unassigned:
