@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -34,7 +35,7 @@ def table(html: str, table_id: str) -> list[list[str]]:
     found = re.search(rf'<table[^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", found.group(1), re.S)
     cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in row] for row in cells]
+    return [[unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in row] for row in cells]
 
 
 @pytest.fixture
