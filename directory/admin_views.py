@@ -35,6 +35,7 @@ from directory.models import (
     SuggestionStatus,
 )
 from directory.models.services import Capacity
+from directory.spreadsheets import SafeSpreadsheetExportMixin
 from directory.submissions import SubmissionKeyField
 
 
@@ -258,7 +259,7 @@ def _in_language(language, rows):
         yield row
 
 
-class ListingReportView(ReportView):
+class ListingReportView(SafeSpreadsheetExportMixin, ReportView):
     """Stale listings, locations without a point or hours, broken contact fields; CSV/XLSX."""
 
     page_title = gettext_lazy("Listings to check")

@@ -9,7 +9,10 @@ service a day.
 
 Organisations (their own services) and curators (all) see aggregates in the admin, and only
 for services with at least `BRUG_FEEDBACK_MIN_ANSWERS` (5) answers in the period, so that no
-answer can be traced to a visit. The public never sees them: no stars, no scores.
+answer can be traced to a visit. The number of answers is shown in bands (5–9, 10–19 …);
+a question's answers are shown in per cent only when each answer given stands for at least
+that minimum, otherwise as banded counts: neither the fifth answer nor a share of one person
+can be read off. The public never sees them: no stars, no scores.
 Answers older than `BRUG_FEEDBACK_RETENTION_DAYS` are deleted by `manage.py prune_feedback`.
 """
 
@@ -157,10 +160,27 @@ def submit(service: ServicePage, form: FeedbackForm) -> ServiceFeedback | None:
         )
 
 
+# The number of answers is shown in bands, never exactly: the answer that lifts a service to
+# five shows "5–9", not one more person's precise weight.
+BANDS = ((100, "100+"), (50, "50–99"), (20, "20–49"), (10, "10–19"), (5, "5–9"), (1, "< 5"))
+
+
+def band(n: int) -> str:
+    """A number of answers as it may be shown."""
+    return next((text for lowest, text in BANDS if n >= lowest), "0")
+
+
+def band_floor(n: int) -> int:
+    """The lowest number of the band (to order by what is shown, not by the exact count)."""
+    return next((lowest for lowest, _text in BANDS if n >= lowest), 0)
+
+
 @dataclass
 class Share:
+    """One answer to a question: its share in per cent, or its number of answers banded."""
+
     label: str
-    percent: int
+    text: str
 
 
 @dataclass
@@ -173,18 +193,27 @@ class Aggregate:
     got_help: list[Share] = field(default_factory=list)
     waited: list[Share] = field(default_factory=list)
     recommend: list[Share] = field(default_factory=list)
-    by_coach: int = 0  # percent
+    by_coach: list[Share] = field(default_factory=list)
+
+    @property
+    def answers_text(self) -> str:
+        return band(self.answers)
 
 
 def _shares(counts: dict[str, int], choices, total: int) -> list[Share]:
-    return [
-        Share(str(label), round(100 * counts.get(value, 0) / total)) for value, label in choices
-    ]
+    """Percentages only when every answer given stands for at least the minimum of answers
+    (at five answers, "No: 20 %" would be one person); otherwise every answer's count in
+    bands ("< 5", "5–9" …), so that no share can be worked out from the others."""
+    found = [(str(label), counts.get(value, 0)) for value, label in choices]
+    if all(n == 0 or n >= min_answers() for _label, n in found):
+        return [Share(label, f"{round(100 * n / total)}%") for label, n in found]
+    return [Share(label, band(n)) for label, n in found]
 
 
 def aggregates(services, since: date | None = None) -> list[Aggregate]:
     """Aggregates per service (originals) for answers since `since` (a year by default);
-    figures are suppressed below the minimum number of answers."""
+    figures are suppressed below the minimum number of answers, and shares of fewer answers
+    than the minimum are shown as banded counts, not percentages."""
     since = since or timezone.localdate() - timedelta(days=PERIOD_DAYS)
     services = list(originals(services).order_by("title"))
     rows = (
@@ -209,7 +238,10 @@ def aggregates(services, since: date | None = None) -> list[Aggregate]:
             aggregate.got_help = _shares(per["got_help"], GotHelp.choices, total)
             aggregate.waited = _shares(per["waited"], WaitTime.choices, total)
             aggregate.recommend = _shares(per["recommend"], Recommend.choices, total)
-            aggregate.by_coach = round(100 * per["coach"] / total)
+            coach = {"coach": per["coach"], "client": total - per["coach"]}
+            aggregate.by_coach = _shares(
+                coach, [("coach", _("by a coach")), ("client", _("by the client"))], total
+            )
         result.append(aggregate)
     return result
 

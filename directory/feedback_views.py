@@ -48,7 +48,10 @@ class FeedbackReportView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         rows = feedback.aggregates(visible_services(self.request.user))
         # Services with answers first (the most answered on top); the others are counted.
-        context["rows"] = sorted((r for r in rows if r.answers), key=lambda r: -r.answers)
+        # (Ordered by the band shown: the order must not tell the exact counts.)
+        context["rows"] = sorted(
+            (r for r in rows if r.answers), key=lambda r: -feedback.band_floor(r.answers)
+        )
         context["without_answers"] = sum(1 for r in rows if not r.answers)
         context["minimum"] = feedback.min_answers()
         context["days"] = feedback.PERIOD_DAYS

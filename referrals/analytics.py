@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from directory.models import Need
@@ -365,7 +366,7 @@ def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcom
         }
         for name, (p50, p90, n) in duration_figures(queryset).items()
     }
-    breakdown, total = breakdown_rows(queryset, dimension)
+    breakdown, total = breakdown_rows(queryset, dimension, scope)
     return Outcomes(
         too_few=False,
         counts=counts,
@@ -445,19 +446,40 @@ _GROUP_FIELDS = {
 }
 
 
-def breakdown_rows(queryset, dimension: str) -> tuple[list[dict], int]:
-    """Per receiving organisation, referring organisation, service, need or coach."""
+def breakdown_rows(queryset, dimension: str, scope: Scope | None = None) -> tuple[list[dict], int]:
+    """Per receiving organisation, referring organisation, service, need or coach.
+
+    By coach, a manager sees by name only the people of their own organisations (the
+    referrals their organisations sent); what other organisations' coaches sent them is one
+    row per such organisation: how a person of another organisation works is not theirs to
+    see."""
     group = _GROUP_FIELDS[dimension]
     names = (*BREAKDOWN_SERIES, "answered", "accepted_closed")
-    grouped = grouped_counts(queryset, group)
-    labels = _labels(dimension, list(grouped))
-    order = sorted(grouped, key=lambda key: (-grouped[key]["sent"], labels.get(key, "")))
+    if dimension == "coach" and scope is not None and not scope.network:
+        own = Q(referring_organisation__in=scope.organisations)
+        people = grouped_counts(queryset.filter(own), group)
+        others = grouped_counts(queryset.exclude(own), "referring_organisation_id")
+        grouped = {("person", k): v for k, v in people.items()}
+        grouped.update({("organisation", k): v for k, v in others.items()})
+        person_labels = _labels("coach", list(people))
+        organisation_labels = _labels("referring_organisation", list(others))
+        labels = {("person", k): v for k, v in person_labels.items()}
+        labels.update(
+            {
+                ("organisation", k): _("Other organisation: %(name)s") % {"name": v}
+                for k, v in organisation_labels.items()
+            }
+        )
+    else:
+        grouped = grouped_counts(queryset, group)
+        labels = _labels(dimension, list(grouped))
+    order = sorted(grouped, key=lambda key: (-grouped[key]["sent"], str(labels.get(key, ""))))
     raw = []
     for key in order:
         row = grouped[key]
         raw.append(
             {
-                "label": labels.get(key, "—"),
+                "label": str(labels.get(key, "—")),
                 **{name: row[name] for name in names},
                 "acceptance": privacy.rate(row["accepted"], row["answered"]),
                 "completion": privacy.rate(row["completed"], row["accepted_closed"]),
@@ -472,6 +494,9 @@ def breakdown_rows(queryset, dimension: str) -> tuple[list[dict], int]:
     for row in protected:
         row.pop("answered", None)
         row.pop("accepted_closed", None)
+    # The order must not tell which of two hidden numbers is the larger: hidden ones last,
+    # by name.
+    protected.sort(key=lambda r: (r["sent"].suppressed, -(r["sent"].value or 0), r["label"]))
     return protected, len(protected)
 
 

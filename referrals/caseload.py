@@ -10,6 +10,8 @@ waiting times per service.
 - *Overload*: a caseload at or above the threshold (`BRUG_CASELOAD_THRESHOLD`, 20; a manager
   can set another on the page, never below 5, so a flag cannot reveal a small number).
 - A manager sees the people of their own organisations; the network view everyone.
+- Each column of people stands beside its total: complementary suppression
+  (referrals.privacy.protect_partition) keeps a "< 5" from being worked out by subtraction.
 - *Waiting times per service*: what the service declares (capacity, weeks of waiting) beside
   what happened — the median days from sending to the intake for the referrals sent in the
   period that got an intake.
@@ -42,7 +44,7 @@ def default_threshold() -> int:
 class Caseload:
     threshold: int
     period_starts: list  # the periods of the "over time" columns
-    coaches: list  # [{"label", "open": Cell, "overloaded": bool, "history": [Cell]}]
+    coaches: list  # [{"label", "open": Cell, "overloaded": bool | None, "history": [Cell]}]
     intake_workers: list
     unassigned: list  # [{"label": organisation, "open": Cell}]
     totals: dict  # {"coaches": [Cell per period], "intake_workers": [...]}
@@ -83,16 +85,28 @@ def _people_rows(queryset, person_field, since_field, open_states, ends, thresho
         u.pk: person_name(u)
         for u in get_user_model().objects.filter(pk__in=[r[person_field] for r in rows])
     }
+    # Each column beside its total is a partition (the "open now" column too: it is the
+    # last period's, which has a total): complementary suppression, referrals.privacy.
+    columns = ["open", *(f"at{i}" for i in range(len(ends)))]
+    protected = {
+        name: privacy.protect_partition({i: row[name] for i, row in enumerate(rows)})
+        for name in columns
+    }
     result = []
-    for row in rows:
+    for i, row in enumerate(rows):
+        shown = protected["open"][i]
         result.append(
             {
                 "label": people.get(row[person_field], "—"),
-                "open": privacy.count(row["open"]),
-                "overloaded": row["open"] >= threshold,
-                "history": [privacy.count(row[f"at{i}"]) for i in range(len(ends))],
+                "open": shown,
+                # Hidden to protect another cell: an overload flag would tell it is ≥ 20.
+                "overloaded": None if shown.text == privacy.HIDDEN else row["open"] >= threshold,
+                "history": [protected[f"at{n}"][i] for n in range(len(ends))],
             }
         )
+    # The order must not tell which of two hidden cells is the larger: hidden ones last,
+    # by name.
+    result.sort(key=lambda r: (r["open"].suppressed, -(r["open"].value or 0), r["label"]))
     totals = [privacy.count(sum(row[f"at{i}"] for row in rows)) for i in range(len(ends))]
     return result, totals
 

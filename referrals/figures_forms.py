@@ -52,8 +52,9 @@ DIMENSION_LABELS = {
 
 def scope_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
     """What a filter may choose: for a manager, what appears in their referrals
-    (organisations on both sides, services, coaches); for the network, every organisation,
-    every service that accepts referrals and every coach. Cached per scope."""
+    (organisations on both sides, services, the coaches of their own organisations); for
+    the network, every organisation, every service that accepts referrals and every coach.
+    Cached per scope."""
     # Cached like the figures (BRUG_FIGURES_CACHE_SECONDS; 0: never), at least ten minutes.
     seconds = getattr(settings, "BRUG_FIGURES_CACHE_SECONDS", 0)
     key = f"brug-figures-choices:{scope.key}"
@@ -79,7 +80,9 @@ def scope_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
         receiving = set(referrals.values_list("receiving_organisation", flat=True).distinct())
         referring = set(referrals.values_list("referring_organisation", flat=True).distinct())
         services = set(referrals.values_list("service", flat=True).distinct())
-        coaches = set(referrals.values_list("referring_user", flat=True).distinct()) - {None}
+        # Only their own organisations' people: other organisations' coaches are not named.
+        own = referrals.filter(referring_organisation__in=scope.organisations)
+        coaches = set(own.values_list("referring_user", flat=True).distinct()) - {None}
     titles = dict(
         Page.objects.filter(pk__in=receiving | referring | services).values_list("pk", "title")
     )

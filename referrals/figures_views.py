@@ -1,8 +1,9 @@
 """The managers' figures in Wagtail's admin: outcomes, caseload and gaps, each a page with a
 filter form, charts with the same numbers in a table, and CSV/XLSX exports through Wagtail's
-SpreadsheetExportMixin. Thin: the figures come from referrals.analytics, referrals.caseload
-and referrals.gaps; who sees which from referrals.scope; every number went through
-referrals.privacy. Exports are written to the audit log (who exported which figures).
+SpreadsheetExportMixin (directory.spreadsheets: no CSV cell runs as a formula). Thin: the
+figures come from referrals.analytics, referrals.caseload and referrals.gaps; who sees which
+from referrals.scope; every number went through referrals.privacy. Exports are written to
+the audit log (who exported which figures).
 """
 
 import datetime
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.log_actions import log
 
+from directory.spreadsheets import SafeSpreadsheetExportMixin
 from referrals import analytics, caseload, gaps, privacy
 from referrals.figures_forms import DIMENSION_LABELS, FiguresForm, quick_periods
 from referrals.models import DeclineReason
@@ -80,7 +81,7 @@ def chart(kind, labels, series: dict, horizontal=False) -> dict:
     }
 
 
-class FiguresView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
+class FiguresView(SafeSpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
     kind = ""
     shown_fields: tuple[str, ...] = ()
     header_icon = "table"
@@ -356,9 +357,8 @@ class CaseloadView(FiguresView):
         ):
             for row in rows:
                 yield export_row(table, row["label"], _("Open now"), row["open"])
-                yield export_row(
-                    table, row["label"], _("Overloaded"), _("yes") if row["overloaded"] else ""
-                )
+                overloaded = {True: _("yes"), False: "", None: privacy.HIDDEN}[row["overloaded"]]
+                yield export_row(table, row["label"], _("Overloaded"), overloaded)
                 for label, cell in zip(labels, row["history"], strict=True):
                     yield export_row(table, row["label"], _("Open at the end of %s") % label, cell)
         for row in figures.unassigned:

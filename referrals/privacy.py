@@ -8,8 +8,10 @@ out.
   at least 5: 9 accepted of 10 answered would otherwise give away the one decline.
 - A median or p90 is shown only when it summarises at least 5 durations.
 - Within a set of counts that add up to a total that is shown (the outcomes of the referrals
-  sent, the reasons of the declines), a single suppressed cell could be recovered by
-  subtraction; then the next smallest cell of the set is hidden too ("–", `protect_partition`).
+  sent, the reasons of the declines, a column of people beside its total), a suppressed
+  cell could be recovered by subtraction; then the next smallest cells of the set are
+  hidden too ("–", complementary suppression, `protect_partition`), until the arithmetic
+  says no more about any suppressed cell than its "< 5".
 - A filter that leaves fewer than 5 referrals shows no figures at all (see
   referrals.analytics), so narrowing the filters one step at a time does not lead to one
   client.
@@ -85,18 +87,51 @@ def duration(days: float | None, samples: int) -> Cell:
 
 
 def protect_partition(raw: dict, total_shown: bool = True) -> dict:
-    """Counts that add up to a shown total, as cells; if exactly one would be suppressed,
-    the smallest other non-zero count is suppressed as well (no recovery by subtraction)."""
+    """Counts that add up to a shown total, as cells, with complementary suppression: the
+    shown cells and the total must not let anyone work out more about a suppressed cell
+    than its "< 5" says.
+
+    Whoever subtracts the shown cells from the total knows the sum of the hidden ones; with
+    what the marks say ("< 5": 1 to 4; "–": a cell hidden to protect another, at least 5 and,
+    being the smallest left, at most the smallest shown non-zero cell) that pins a cell
+    down when the hidden sum is too small or too large (18 − 9 − 6 = 3; 6 − 5 = 1; two
+    "< 5" adding up to 8 are 4 and 4). So, while some "< 5" cell could be narrowed below
+    1 to 4, the smallest shown non-zero cell is hidden too ("–"); if even hiding every
+    non-zero cell is not enough, every cell of the line is hidden, zeros included."""
     cells = {key: count(n) for key, n in raw.items()}
+    values = {key: n or 0 for key, n in raw.items()}
     small = [key for key, cell in cells.items() if cell.suppressed]
-    if total_shown and len(small) == 1:
-        others = sorted(
-            (n, str(key)) for key, n in raw.items() if key not in small and (n or 0) > 0
-        )
-        if others:
-            keys = {str(key): key for key in raw}
-            cells[keys[others[0][1]]] = Cell(None, HIDDEN)
+    if not small or not total_shown or is_small(sum(values.values())):
+        return cells
+    left = [
+        key
+        for _n, _name, key in sorted((n, str(k), k) for k, n in values.items() if n >= THRESHOLD)
+    ]
+    hidden = []
+    while not _unrecoverable(values, small, hidden, left):
+        if not left:
+            return {key: Cell(None, HIDDEN) for key in raw}
+        hidden.append(left.pop(0))
+    for key in hidden:
+        cells[key] = Cell(None, HIDDEN)
     return cells
+
+
+def _unrecoverable(values: dict, small: list, hidden: list, shown: list) -> bool:
+    """Whether every "< 5" cell could still be anything from 1 to 4, for someone who knows
+    the hidden sum and the bounds each mark gives."""
+    ceiling = min((values[key] for key in shown), default=None)  # None: no upper bound
+    bounds = [(1, THRESHOLD - 1)] * len(small) + [(THRESHOLD, ceiling)] * len(hidden)
+    total = sum(values[key] for key in small) + sum(values[key] for key in hidden)
+    for i in range(len(small)):
+        others = bounds[:i] + bounds[i + 1 :]
+        lowest = sum(low for low, _high in others)
+        highest = None if any(high is None for _low, high in others) else sum(h for _l, h in others)
+        least = 1 if highest is None else max(1, total - highest)
+        most = min(THRESHOLD - 1, total - lowest)
+        if least > 1 or most < THRESHOLD - 1:
+            return False
+    return True
 
 
 NOTE = _(

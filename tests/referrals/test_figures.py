@@ -3,6 +3,7 @@ worked out by hand; the filters, the small-number suppression, the exports and w
 them."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -57,13 +58,14 @@ def test_outcomes_of_set_a_by_hand(world, data):
     assert counts["open"] == "5"
     # 2, 4 and 1: three small cells — no single one can be worked out from the total.
     assert counts["no_show"] == counts["withdrawn"] == counts["redirected"] == "< 5"
-    # Declines: full 5, not eligible 1. With the total (6) shown, 1 would follow from 6 − 5:
-    # the 5 is hidden as well.
+    # Declines: full 5, not eligible 1. With the total (6) shown, 1 would follow from 6 − 5;
+    # hiding the 5 as well is not enough (a "–" is at least 5: 6 − 5 = 1 again), so the
+    # whole line is hidden, zeros included.
     assert texts(figures.declines) == {
         "full": "–",
-        "not_eligible": "< 5",
-        "wrong_service": "0",
-        "other": "0",
+        "not_eligible": "–",
+        "wrong_service": "–",
+        "other": "–",
     }
     # Acceptance 18 ÷ 24 = 75.0 %; completion 10 ÷ (10 + 2 + 3) = 66.7 %; no-show 2 ÷ 12:
     # hidden (2 is a small number).
@@ -110,9 +112,16 @@ def test_trend_per_week_starts_on_monday(world, data):
     assert periods[0].isoformat() == "2025-12-29"  # the Monday of the week of 1 January
     assert all(day.weekday() == 0 for day in periods)
     assert len(periods) == 14
-    # The week of 5 January: c1–c5 sent.
-    week = next(row for row in figures.trend if row["period"].isoformat() == "2026-01-05")
-    assert str(week["sent"]) == "5"
+    # The week of 5 January: c1–c5 sent (counted before suppression).
+    filters = q1(receiving_organisation=world["cgg"].pk, interval=analytics.WEEK)
+    raw = analytics.trend_counts(analytics.cohort(Scope(network=True), filters), filters)
+    assert raw[datetime.date(2026, 1, 5)]["sent"] == 5
+    # Shown, the weeks sent 5, 5, 5, 4, 5, 4 (28): the two 4s would follow from 28 − 20 = 8,
+    # and a 5 hidden beside them would be a 5 again while a shown 5 is left (the hidden
+    # ones are the smallest): every week that sent referrals is hidden.
+    sent = {row["period"].isoformat(): str(row["sent"]) for row in figures.trend}
+    assert {sent[day] for day in ("2026-02-09", "2026-03-09")} == {"< 5"}
+    assert {sent[day] for day in ("2026-01-05", "2026-01-12", "2026-02-02", "2026-03-02")} == {"–"}
 
 
 def test_whole_network_and_breakdown(world, data):
