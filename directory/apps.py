@@ -10,6 +10,8 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory import signals
+        from directory import signals, urlconverters
 
         signals.connect()
+        # Before any URLconf is loaded (they are read lazily, after every app is ready).
+        urlconverters.register()

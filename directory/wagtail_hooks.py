@@ -36,8 +36,10 @@ from directory.models import (
 )
 
 
+# The viewsets' ids use `<id:pk>` (directory.urlconverters): an out-of-range id is a 404.
 class NeedViewSet(SnippetViewSet):
     model = Need
+    pk_path_converter = "id"
     icon = "tag"
     menu_label = _("Needs")
     list_display = ["__str__", "parent", "pictogram", "sort_order"]
@@ -47,6 +49,7 @@ class NeedViewSet(SnippetViewSet):
 
 class TargetGroupViewSet(SnippetViewSet):
     model = TargetGroup
+    pk_path_converter = "id"
     icon = "group"
     menu_label = _("Target groups")
     list_display = ["__str__", "slug", "sort_order"]
@@ -54,6 +57,7 @@ class TargetGroupViewSet(SnippetViewSet):
 
 class LanguageViewSet(SnippetViewSet):
     model = Language
+    pk_path_converter = "id"
     icon = "globe"
     menu_label = _("Languages")
     list_display = ["native_name", "code", "sort_order"]
@@ -87,6 +91,7 @@ class SuggestionEditView(EditView):
 
 class SuggestionViewSet(ModelViewSet):
     model = CorrectionSuggestion
+    pk_path_converter = "id"
     name = "directory_suggestions"
     url_prefix = "suggestions"
     icon = "mail"
@@ -115,22 +120,22 @@ def register_self_service_urls():
     return [
         path("people/", admin_views.PeopleView.as_view(), name="directory_people"),
         path(
-            "people/membership/<int:pk>/revoke/",
+            "people/membership/<id:pk>/revoke/",
             admin_views.revoke_membership,
             name="directory_revoke_membership",
         ),
         path(
-            "people/invitation/<int:pk>/withdraw/",
+            "people/invitation/<id:pk>/withdraw/",
             admin_views.withdraw_invitation,
             name="directory_withdraw_invitation",
         ),
         path(
-            "listing/capacity/<int:page_id>/",
+            "listing/capacity/<id:page_id>/",
             admin_views.CapacityView.as_view(),
             name="directory_capacity",
         ),
         path(
-            "listing/verify/<int:page_id>/",
+            "listing/verify/<id:page_id>/",
             admin_views.verify_organisation,
             name="directory_verify",
         ),
@@ -140,7 +145,7 @@ def register_self_service_urls():
             name="directory_duplicates",
         ),
         path(
-            "duplicates/<int:pk>/",
+            "duplicates/<id:pk>/",
             duplicate_views.DuplicateCompareView.as_view(),
             name="directory_duplicate_compare",
         ),

@@ -34,6 +34,8 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_REFERRAL_RETENTION_DAYS": "days closed referrals keep client data (365)",
     "BRUG_FIGURES_CACHE_SECONDS": "seconds the managers' figures are cached (300; 0: never)",
     "BRUG_CASELOAD_THRESHOLD": "open referrals from which a caseload is flagged (20)",
+    "BRUG_SSL_REDIRECT": "production: 0 when the proxy itself redirects HTTP to HTTPS (1)",
+    "BRUG_HSTS_PRELOAD": "production: 1 to ask browsers' HSTS preload list (0)",
 }
 
 DEBUG = False
@@ -76,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "website.middleware.LocaleMiddleware",  # Django's, but an admin 404 stays a 404
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,6 +189,13 @@ DEFAULT_FROM_EMAIL = "Brug <noreply@brug.invalid>"
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Sign-in without "Remember me" and a rate-limited password reset (directory/accounts.py):
+# reset mails per client address and per e-mail address an hour; over either limit no mail
+# goes out, and the page says the same as always.
+WAGTAILADMIN_USER_LOGIN_FORM = "directory.accounts.LoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "directory.accounts.PasswordResetForm"  # noqa: S105
+BRUG_PASSWORD_RESET_RATE_PER_HOUR = 5
+BRUG_PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR = 3
 
 # Self-service (directory/invitations.py, directory/verification.py, directory/suggestions.py)
 BRUG_INVITATION_VALID_DAYS = 7
@@ -234,7 +243,14 @@ BRUG_GEOCODER_MIN_DELAY = 1.0  # seconds between requests (Nominatim's usage pol
 # Shown in the page footer when the database holds demo data (set by load_demo's caller).
 BRUG_DEMO_NOTICE = _("Demo data: the organisations and services shown here are examples.")
 
+# Sessions are the admin's only (public pages set no cookie), and the admin shows referral
+# data: a session ends when the browser closes and, on the server, 12 hours after it was
+# last saved. Django rotates the session key on sign-in and a password change signs out
+# every other session (the session keeps a hash of the password).
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
