@@ -53,7 +53,9 @@ def shelter_service(organisation_index, housing):
 
 
 def test_a_title_with_markup_shows_as_text_in_the_map_tooltip(
-    live_server, shelter_service, browser
+    live_server,
+    shelter_service,
+    browser,  # noqa: F811 - the fixture imported above
 ):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
