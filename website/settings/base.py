@@ -25,7 +25,7 @@ ENVIRONMENT_VARIABLES = {
     "ELASTICSEARCH_URL": "Elasticsearch 8 node; the database search backend when empty",
     "EMAIL_URL_HOST": "SMTP host; mail goes to the console when empty",
     "BRUG_BASE_URL": "public base URL used in e-mails and the admin",
-    "MAP_TILE_URL": "map tile URL template",
+    "MAP_TILE_URL": "map tile URL template (its host is allowed in the CSP's img-src)",
     "MAP_TILE_ATTRIBUTION": "attribution shown on the map",
     "GEOCODER": "online geocoder for street addresses: nominatim, photon or empty (postcodes only)",
     "GEOCODER_DOMAIN": "host[:port] of the online geocoder; geopy's default when empty",

@@ -251,6 +251,8 @@
         return response.text();
       })
       .then(function (html) {
+        // This server's own results template (auto-escaped), the same list the page shows
+        // without JavaScript; the CSP blocks any inline script or handler in it.
         results.innerHTML = html;
       })
       .catch(function () {});
