@@ -7,7 +7,6 @@ violation reported by the browser."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser  # noqa: F401 - the session's Chromium
 from tests.directory.conftest import make_user, orgs  # noqa: F401
 from website.content_security import is_wagtail_initialiser, tile_source, with_nonce
 
@@ -120,7 +119,7 @@ def watch_violations(context) -> list[str]:
 
 
 @pytest.fixture
-def csp_context(browser):  # noqa: F811 - the fixture imported above
+def csp_context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.violations = watch_violations(context)
     context.route(f"**/{TILE_HOST}/**", lambda route: route.abort())
@@ -174,4 +173,17 @@ def test_a_curator_edits_pages_in_the_admin_with_no_violation(
     expect(page.locator("#id_title")).to_have_value("Buddy Leuven")
     page.goto(f"{live_server.url}/admin/pages/")
     expect(page.locator("h1")).to_be_visible()
+    assert csp_context.violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_work_under_the_policy(live_server, home, csp_context):
+    """A developer reading /api/v1/docs: Swagger UI comes from this server, not a CDN."""
+    page = csp_context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2].split(":")[0]))
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Brug")
+    assert hosts <= {"localhost", "127.0.0.1"}
     assert csp_context.violations == []

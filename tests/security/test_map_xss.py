@@ -13,7 +13,6 @@ from directory.factories import (
     publish,
 )
 from search.sync import rebuild_all
-from tests.browser.conftest import browser  # noqa: F401 - the session's Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
