@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from website import content_security
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -23,7 +25,7 @@ ENVIRONMENT_VARIABLES = {
     "ELASTICSEARCH_URL": "Elasticsearch 8 node; the database search backend when empty",
     "EMAIL_URL_HOST": "SMTP host; mail goes to the console when empty",
     "BRUG_BASE_URL": "public base URL used in e-mails and the admin",
-    "MAP_TILE_URL": "map tile URL template",
+    "MAP_TILE_URL": "map tile URL template (its host is allowed in the CSP's img-src)",
     "MAP_TILE_ATTRIBUTION": "attribution shown on the map",
     "GEOCODER": "online geocoder for street addresses: nominatim, photon or empty (postcodes only)",
     "GEOCODER_DOMAIN": "host[:port] of the online geocoder; geopy's default when empty",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # the API docs' Swagger UI from our static files (a CDN page breaks under CSP)
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (website/content_security.py).
+    "csp.middleware.CSPMiddleware",
+    "website.content_security.WagtailAdminMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "website.middleware.LocaleMiddleware",  # Django's, but an admin 404 stays a 404
@@ -255,6 +261,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = content_security.policy(MAP_TILE_URL)
+# The admin's avatars from this server only (no Gravatar requests; CSP allows no other host).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,7 @@
     var size = count < 10 ? 36 : count < 100 ? 44 : 54;
     return L.divIcon({
       className: "brug-cluster",
-      html: "<span>" + Number(count) + "</span>",
+      html: element("span", "", String(Number(count))),
       iconSize: [size, size],
     });
   }
@@ -133,7 +133,7 @@
   function pin(properties) {
     return L.divIcon({
       className: "brug-pin" + (properties.open ? " brug-pin--open" : ""),
-      html: "<span></span>",
+      html: element("span"),
       iconSize: [28, 28],
       iconAnchor: [14, 28],
       popupAnchor: [0, -26],
@@ -176,7 +176,8 @@
           weight: 1,
           fillOpacity: 0.15,
         });
-        circle.bindTooltip(feature.properties.name + " · " + texts.area);
+        // Leaflet inserts a string as HTML: the service's name goes in as text.
+        circle.bindTooltip(element("span", "", feature.properties.name + " · " + texts.area));
         circle.bindPopup(function () {
           var box = popup(feature.properties);
           box.insertBefore(element("p", "map-popup__area", texts.area), box.children[1]);
@@ -250,6 +251,8 @@
         return response.text();
       })
       .then(function (html) {
+        // This server's own results template (auto-escaped), the same list the page shows
+        // without JavaScript; the CSP blocks any inline script or handler in it.
         results.innerHTML = html;
       })
       .catch(function () {});

@@ -29,7 +29,7 @@
         // A CSS pin: Leaflet's image icons lose their path under hashed static file names.
         var icon = L.divIcon({
           className: "brug-admin-pin",
-          html: "<span></span>",
+          html: document.createElement("span"),
           iconSize: [28, 28],
           iconAnchor: [14, 28],
         });
