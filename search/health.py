@@ -60,13 +60,15 @@ def needs_rebuild() -> bool:
 
 
 def heal(reason: str) -> None:
-    """Answer from the database from now on and schedule a full rebuild."""
-    row, _created = SearchOutbox.objects.get_or_create(service_key=REBUILD_KEY)
+    """Answer from the database from now on and schedule a full rebuild (once: while the mark
+    stands, every replay retries the rebuild itself)."""
+    row, created = SearchOutbox.objects.get_or_create(service_key=REBUILD_KEY)
     row.attempts += 1
     row.last_error = f"full rebuild needed: {reason}"[:500]
     row.save()
     logger.warning("Search index %s; searching the database until a full rebuild", reason)
-    rebuild_index_task.enqueue()
+    if created:
+        rebuild_index_task.enqueue()
 
 
 def check_and_heal() -> IndexState:

@@ -278,7 +278,7 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
     es = client("write")
     alias = alias_name()
     if not es.indices.exists_alias(name=alias):
-        raise IndexMissing(f"The search index alias {alias} is missing")
+        raise IndexMissing(f"alias {alias} is missing")
     # The plain distribution has no delete-by-query (reindex module): find the ids, then bulk.
     found = es.search(
         index=alias, query={"term": {"service_key": str(service_key)}}, size=10_000, source=False
@@ -298,7 +298,7 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
         bulk(es, actions, refresh=True, require_alias=True)
     except BulkIndexError as error:
         if any(_missing(item) for item in error.errors):
-            raise IndexMissing(f"The search index alias {alias} is missing") from error
+            raise IndexMissing(f"alias {alias} is missing") from error
         raise
 
 
