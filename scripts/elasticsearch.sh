@@ -2,7 +2,9 @@
 # A single-node Elasticsearch 8 for development and tests, from Maven Central's plain
 # distribution (no Docker, no vendor download site needed).
 #   scripts/elasticsearch.sh fetch            download once into .cache/elasticsearch
-#   scripts/elasticsearch.sh start [PORT]     start on 127.0.0.1:PORT (default 9201), wait for green
+#   scripts/elasticsearch.sh start [--fresh] [PORT]
+#                                             start on 127.0.0.1:PORT (default 9201), wait for green;
+#                                             the node keeps its data between starts unless --fresh
 #   scripts/elasticsearch.sh stop             stop it
 #   scripts/elasticsearch.sh status
 # Elasticsearch refuses to run as root; as root the node runs as the system user `brug-es`.
@@ -13,7 +15,15 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${ES_CACHE:-$ROOT/.cache/elasticsearch}
 HOME_DIR=$CACHE/elasticsearch-$ES_VERSION
 RUN_DIR=${ES_RUN_DIR:-$CACHE/run}
-PORT=${2:-${ES_PORT:-9201}}
+ACTION=${1:-}
+FRESH=""
+PORT=${ES_PORT:-9201}
+for arg in "${@:2}"; do
+  case "$arg" in
+    --fresh) FRESH=1 ;;
+    *) PORT=$arg ;;
+  esac
+done
 ES_USER=brug-es
 
 fetch() {
@@ -35,7 +45,8 @@ start() {
   if [ "$(id -u)" = 0 ] && ! id "$ES_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
   fi
-  rm -rf "$RUN_DIR"
+  # A restart is a restart: the data stays unless asked to wipe it (tests start --fresh).
+  if [ -n "$FRESH" ]; then rm -rf "$RUN_DIR"; fi
   mkdir -p "$RUN_DIR/data" "$RUN_DIR/logs" "$RUN_DIR/config"
   cp -r "$HOME_DIR/config/." "$RUN_DIR/config/"
   cat >"$RUN_DIR/config/elasticsearch.yml" <<YML
@@ -83,10 +94,10 @@ stop() {
   fi
 }
 
-case "${1:-}" in
+case "$ACTION" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
   status) curl -fsS "http://127.0.0.1:$PORT/_cluster/health" && echo ;;
-  *) echo "usage: $0 fetch|start [PORT]|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start [--fresh] [PORT]|stop|status" >&2; exit 2 ;;
 esac

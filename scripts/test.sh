@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-scripts/elasticsearch.sh start "$ES_PORT"
+scripts/elasticsearch.sh start --fresh "$ES_PORT"  # tests get a clean node
 ES_URL="http://127.0.0.1:$ES_PORT"
 # PostgreSQL must be known before Django starts (apps pick column types at import time), so
 # the cluster is started here and named to the test settings by BRUG_TEST_DATABASE_URL.

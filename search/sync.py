@@ -13,6 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from directory.models import LocationPage, OrganisationPage, ServicePage
+from search import health
 from search.clusters import forget_network_extent
 from search.documents import build_documents
 from search.models import SearchEntry, SearchOutbox
@@ -58,6 +59,9 @@ def push_to_elasticsearch(service_key, documents: list[dict]) -> bool:
             replay_outbox()
             es_backend.replace_service(str(service_key), documents)
             return True
+        except es_backend.IndexMissing as error:
+            health.heal(str(error))  # the rebuild reads this service's new entries too
+            return False
         except es_backend.UNAVAILABLE as error:
             if delay is None:
                 keep_in_outbox(service_key, error)
@@ -76,24 +80,44 @@ def keep_in_outbox(service_key, error: Exception) -> None:
 
 def replay_outbox() -> int:
     """Bring every pending service up to date (its entries rebuilt from the live pages, then
-    copied to Elasticsearch); stops at the first failure (raises)."""
+    copied to Elasticsearch); stops at the first failure (raises). Then make sure the index is
+    whole (search.health): a missing or far-behind index is rebuilt, never patched."""
+    from search.backends import elasticsearch as es_backend
+
+    if settings.ELASTICSEARCH_URL and health.needs_rebuild():
+        rebuild_elasticsearch()  # an earlier rebuild failed or waits: do it now
     done = 0
-    for row in SearchOutbox.objects.all():
+    for row in SearchOutbox.objects.exclude(service_key=health.REBUILD_KEY):
         documents = _store_entries(row.service_key)
         if settings.ELASTICSEARCH_URL:
-            from search.backends import elasticsearch as es_backend
-
-            es_backend.replace_service(str(row.service_key), documents)
+            try:
+                es_backend.replace_service(str(row.service_key), documents)
+            except es_backend.IndexMissing as error:
+                health.heal(str(error))  # the full rebuild covers the remaining rows
+                return done
         row.delete()
         done += 1
+    if settings.ELASTICSEARCH_URL:
+        health.check_and_heal()
     return done
 
 
 def rebuild_elasticsearch() -> str:
+    """A new index from every entry (the pending services' entries refreshed first), behind
+    the alias; the outbox rows it covered are cleared only once the alias has moved."""
     from search.backends import elasticsearch as es_backend
 
+    covered = []
+    for pk, key in SearchOutbox.objects.values_list("pk", "service_key"):
+        if key != health.REBUILD_KEY:
+            try:
+                _store_entries(key)
+            except Exception:  # one broken service must not keep the whole index down
+                logger.exception("Refreshing the entries of %s failed; kept in the outbox", key)
+                continue
+        covered.append(pk)
     index = es_backend.rebuild(entry_documents())
-    SearchOutbox.objects.all().delete()
+    SearchOutbox.objects.filter(pk__in=covered).delete()
     return index
 
 

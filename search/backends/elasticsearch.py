@@ -4,16 +4,20 @@ Documents are the same as the database backend's (search.documents), already ana
 Python (search.analysis), so the index needs only the analysers every distribution has
 (whitespace) and both backends match the same words. Versioned indices sit behind an alias;
 `rebuild` fills a new index and switches the alias in one atomic call, so searches never see
-a half-built index. "Open now" is a range query on concrete opening periods (date_range).
+a half-built index (a rebuild that fails deletes its half-built index and leaves the old one
+serving). Writes never create an index in place of a missing alias (IndexMissing: search.health
+schedules a rebuild). Every call has its own timeout (BRUG_ELASTICSEARCH_TIMEOUTS). "Open now"
+is a range query on concrete opening periods (date_range).
 """
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from functools import cache
 
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.helpers import bulk, parallel_bulk
+from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk
 from elasticsearch_dsl import (
     Boolean,
     Completion,
@@ -45,6 +49,21 @@ from search.documents import any_open_periods, open_periods
 from search.query import FLAG_FILTERS, SearchQuery
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
+logger = logging.getLogger(__name__)
+# Seconds per kind of request, unless BRUG_ELASTICSEARCH_TIMEOUTS says otherwise: a search must
+# fail fast (the database answers instead); filling or refreshing a whole index under load may
+# take minutes.
+TIMEOUTS = {"search": 5, "write": 10, "bulk": 120, "refresh": 120, "alias": 30}
+
+
+class IndexMissing(Exception):
+    """The alias points at no index (a node that came back empty): only a full rebuild helps."""
+
+
+class RebuildFailed(Exception):
+    """A rebuild stopped; its half-built index is deleted and the old alias still serves."""
+
+
 LOCATION_FLAGS = ("wheelchair", "open_now")
 # What a marker's popup needs (search.clusters.point_feature).
 MAP_SOURCE = [
@@ -125,15 +144,20 @@ def _now() -> str:
     return opening_hours.now_in_brussels().astimezone(UTC).isoformat()
 
 
-def client() -> Elasticsearch:
-    return _client(settings.ELASTICSEARCH_URL)
+def client(kind: str = "search") -> Elasticsearch:
+    """The client, with the timeout for this kind of request (TIMEOUTS)."""
+    return _client(settings.ELASTICSEARCH_URL).options(request_timeout=timeout(kind))
+
+
+def timeout(kind: str) -> float:
+    return {**TIMEOUTS, **getattr(settings, "BRUG_ELASTICSEARCH_TIMEOUTS", {})}[kind]
 
 
 @cache
 def _client(url: str) -> Elasticsearch:
     """One client (and connection pool) per node URL, not one per request.
-    Fail fast: a search or a save should not wait for a node that is down."""
-    return Elasticsearch(url, request_timeout=5, max_retries=0)
+    No retries here: search.sync retries writes, and a search falls back to the database."""
+    return Elasticsearch(url, request_timeout=TIMEOUTS["search"], max_retries=0)
 
 
 def alias_name() -> str:
@@ -180,44 +204,81 @@ def _doc_id(doc: dict) -> str:
 
 
 def rebuild(documents: list[dict]) -> str:
-    """Build a new versioned index, fill it, switch the alias, drop the old indices."""
-    es = client()
+    """Build a new versioned index, fill it, switch the alias, drop the old indices.
+    On any failure the new index is deleted and the old one keeps serving (RebuildFailed)."""
     alias = alias_name()
     index = f"{alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-    mapping = ServiceDocument._doc_type.mapping.to_dict()
-    # No refreshes while filling: nobody searches the new index before the alias moves.
-    es.indices.create(
-        index=index,
-        mappings=mapping,
-        settings={**ServiceDocument.Index.settings, "refresh_interval": "-1"},
-    )
-    actions = (
-        {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
-    )
-    for ok, item in parallel_bulk(
-        es.options(request_timeout=120), actions, chunk_size=1000, thread_count=2
-    ):
-        if not ok:  # pragma: no cover - parallel_bulk raises on errors by default
-            raise RuntimeError(f"Indexing failed: {item}")
-    es.indices.put_settings(index=index, settings={"index": {"refresh_interval": None}})
-    es.indices.refresh(index=index)
-    old = (
-        list(es.indices.get_alias(name=alias).keys()) if es.indices.exists_alias(name=alias) else []
-    )
-    actions = [{"remove": {"index": name, "alias": alias}} for name in old]
-    actions.append({"add": {"index": index, "alias": alias}})
-    es.indices.update_aliases(actions=actions)
+    old = indices_behind_alias()
+    step = "create"
+    try:
+        mapping = ServiceDocument._doc_type.mapping.to_dict()
+        # No refreshes while filling: nobody searches the new index before the alias moves.
+        client("alias").indices.create(
+            index=index,
+            mappings=mapping,
+            settings={**ServiceDocument.Index.settings, "refresh_interval": "-1"},
+        )
+        step = "bulk"
+        actions = (
+            {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
+        )
+        for ok, item in parallel_bulk(client("bulk"), actions, chunk_size=1000, thread_count=2):
+            if not ok:  # pragma: no cover - parallel_bulk raises on errors by default
+                raise RuntimeError(f"Indexing failed: {item}")
+        step = "refresh"
+        client("alias").indices.put_settings(
+            index=index, settings={"index": {"refresh_interval": None}}
+        )
+        client("refresh").indices.refresh(index=index)
+        step = "alias swap"
+        swap = [{"remove": {"index": name, "alias": alias}} for name in old]
+        swap.append({"add": {"index": index, "alias": alias}})
+        client("alias").indices.update_aliases(actions=swap)
+    except Exception as error:
+        _drop_half_built(index)
+        serving = f"{alias} still serves {', '.join(old)}" if old else f"{alias} has no index"
+        message = (
+            f"Rebuilding the search index failed at the {step} step: {error}. "
+            f"The new index {index} was deleted; {serving}."
+        )
+        logger.error(message)
+        raise RebuildFailed(message) from error
     for name in old:
-        es.indices.delete(index=name, ignore_unavailable=True)
+        client("alias").indices.delete(index=name, ignore_unavailable=True)
     return index
 
 
-def replace_service(service_key: str, documents: list[dict]) -> None:
-    """Replace one service's documents in the live index (raises when the node is down)."""
-    es = client()
+def _drop_half_built(index: str) -> None:
+    try:
+        client("alias").indices.delete(index=index, ignore_unavailable=True)
+    except UNAVAILABLE:  # the node is gone; the next rebuild uses another name anyway
+        logger.warning("Could not delete the half-built index %s", index)
+
+
+def indices_behind_alias() -> list[str]:
+    es = client("alias")
+    alias = alias_name()
+    return (
+        list(es.indices.get_alias(name=alias).keys()) if es.indices.exists_alias(name=alias) else []
+    )
+
+
+def indexed_count() -> int | None:
+    """How many documents the alias serves; None when the alias is missing."""
+    es = client("alias")
     alias = alias_name()
     if not es.indices.exists_alias(name=alias):
-        rebuild([])
+        return None
+    return int(es.count(index=alias)["count"])
+
+
+def replace_service(service_key: str, documents: list[dict]) -> None:
+    """Replace one service's documents in the live index (raises when the node is down, and
+    IndexMissing when the alias is gone: never an empty index in its place)."""
+    es = client("write")
+    alias = alias_name()
+    if not es.indices.exists_alias(name=alias):
+        raise IndexMissing(f"alias {alias} is missing")
     # The plain distribution has no delete-by-query (reindex module): find the ids, then bulk.
     found = es.search(
         index=alias, query={"term": {"service_key": str(service_key)}}, size=10_000, source=False
@@ -229,8 +290,21 @@ def replace_service(service_key: str, documents: list[dict]) -> None:
         if hit["_id"] not in keep
     ]
     actions += [{"_index": alias, "_id": _doc_id(d), "_source": to_source(d)} for d in documents]
-    if actions:
-        bulk(es, actions, refresh=True)
+    if not actions:
+        return
+    try:
+        # require_alias: a write to an alias that vanished meanwhile fails, and does not
+        # auto-create an index of that name with a guessed mapping.
+        bulk(es, actions, refresh=True, require_alias=True)
+    except BulkIndexError as error:
+        if any(_missing(item) for item in error.errors):
+            raise IndexMissing(f"alias {alias} is missing") from error
+        raise
+
+
+def _missing(item: dict) -> bool:
+    result = next(iter(item.values()), {})
+    return (result.get("error") or {}).get("type") == "index_not_found_exception"
 
 
 def _unlimited_or(field: str, clause: dict) -> dict:

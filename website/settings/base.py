@@ -279,5 +279,8 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 BRUG_SEARCH_INDEX = os.environ.get("BRUG_SEARCH_INDEX", "brug-services")
 # Seconds to wait before each retry of an Elasticsearch write; then the outbox keeps it.
 BRUG_SEARCH_RETRY_DELAYS = (0.5, 2.0)
+# Seconds each kind of Elasticsearch request may take: a search fails fast (the database
+# answers), one service's write a little slower, a whole index's bulk fill or refresh minutes.
+BRUG_ELASTICSEARCH_TIMEOUTS = {"search": 5, "write": 10, "bulk": 120, "refresh": 120, "alias": 30}
 if ELASTICSEARCH_URL:
     BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"
