@@ -3,6 +3,7 @@ the site skeleton every public page needs. The database is SQLite, or the Postgr
 BRUG_TEST_DATABASE_URL (scripts/test.sh starts a throw-away cluster for its second pass)."""
 
 import os
+import shutil
 import socket
 from datetime import time
 
@@ -58,6 +59,39 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Session-wide Chromium (Debian's package) driven by Playwright: defined here, once, for
+    tests/browser and the browser cases of tests/security."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        require_component("Chromium", "install Debian's chromium package (make system-deps)")
+    with sync_playwright() as playwright:
+        # Playwright gives the browser a fresh, empty profile of its own.
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -1,42 +1,7 @@
-"""A real Chromium (Debian's package) driven by Playwright against Django's live server."""
-
-import os
-import shutil
+"""Browser-test fixtures around the session's one Chromium (`browser`, in tests/conftest.py:
+the security tests use it too, and a second Playwright cannot start inside the first)."""
 
 import pytest
-
-from tests.conftest import require_component
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Session-wide Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    if path is None:
-        require_component("Chromium", "install Debian's chromium package (make system-deps)")
-    with sync_playwright() as playwright:
-        # Playwright gives the browser a fresh, empty profile of its own.
-        browser = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
