@@ -2,11 +2,13 @@
 the demo network, markers after zooming in, a popup that leads to the service, the place box
 re-centring the map, and nothing requested from anywhere but this server (and the tiles)."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
 from geopy.distance import geodesic
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +56,7 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
     map_page.goto(f"{live_server.url}/nl/map/")
     map_page.locator(".brug-cluster").first.wait_for()
     status = map_page.locator("[data-map-status]")
-    assert status.inner_text().startswith("Diensten op de kaart:")
+    expect(status).to_have_text(re.compile(r"^Diensten op de kaart:"))
     assert map_page.locator(".brug-cluster").count() >= 2
 
     zoom_until_markers(map_page)
@@ -69,12 +71,12 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
     popup = map_page.locator(".map-popup")
     popup.wait_for()
     name = popup.locator(".map-popup__title a").inner_text()
-    assert popup.locator(".status").inner_text() in {"Nu open", "Nu gesloten"}
+    expect(popup.locator(".status")).to_have_text(re.compile(r"^(Nu open|Nu gesloten)$"))
     popup.locator(".map-popup__title a").click()
     # Wait for the service page itself, not the map page that is still showing.
     map_page.wait_for_function("!location.pathname.includes('/map/')")
     map_page.wait_for_load_state()
-    assert map_page.locator("h1").inner_text() == name
+    expect(map_page.locator("h1")).to_have_text(name)
     assert not map_page.errors
 
 
@@ -122,7 +124,7 @@ def test_without_javascript_the_list_has_distances_and_map_links(live_server, de
     cards = page.locator(".service-card")
     assert cards.count() > 0
     first = cards.first
-    assert "km hiervandaan" in first.inner_text()
+    expect(first).to_contain_text("km hiervandaan")
     link = first.locator(".card__place a")
     assert "openstreetmap.org" in link.get_attribute("href")
     assert page.locator("noscript").count() == 1
@@ -136,7 +138,7 @@ def test_resizing_the_window_keeps_the_place_search(live_server, demo, map_page)
     map_page.set_viewport_size({"width": 700, "height": 700})
     map_page.wait_for_timeout(800)  # Leaflet's moveend follows a resize after 200 ms
     assert "bbox=" not in map_page.url
-    assert map_page.locator("#radius").input_value() == "5"
+    expect(map_page.locator("#radius")).to_have_value("5")
     # The visitor's own move still searches the area shown.
     map_page.evaluate(f"{leaflet_map(map_page)}.panBy([120, 80], {{animate: false}})")
     map_page.wait_for_function("location.search.includes('bbox=')")

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +39,14 @@ def test_search_from_the_home_page(live_server, network, phone_page):
     phone_page.wait_for_url("**/nl/search/?q=*")
     assert phone_page.locator(".service-card h3 a").all_inner_texts() == ["Woonbegeleiding"]
     phone_page.locator(".service-card h3 a").click()
-    assert phone_page.locator("h1").inner_text() == "Woonbegeleiding"
+    expect(phone_page.locator("h1")).to_have_text("Woonbegeleiding")
 
 
 def test_language_switcher_keeps_the_page(live_server, network, phone_page):
     phone_page.goto(f"{live_server.url}/nl/organisations/ocmw-leuven/")
     phone_page.locator('.languages a[hreflang="fr"]').click()
     phone_page.wait_for_url("**/fr/organisations/ocmw-leuven/")
-    assert phone_page.locator("h1").inner_text() == "CPAS Louvain"
+    expect(phone_page.locator("h1")).to_have_text("CPAS Louvain")
 
 
 def test_service_card_prints_on_one_a4(live_server, network, browser):

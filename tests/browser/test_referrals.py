@@ -6,6 +6,7 @@ timeline."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.referrals.conftest import PASSWORD, world  # noqa: F401, F811 - the network fixture
 
@@ -34,7 +35,7 @@ def test_a_coach_refers_and_the_intake_worker_answers(live_server, world, browse
     coach.check("input[name=consent_method][value=verbal]")
     coach.get_by_role("button", name="Send the referral").click()
     coach.wait_for_url("**/admin/referrals/*/")
-    assert "Sent, waiting for an answer" in coach.locator("main").inner_text()
+    expect(coach.locator("main")).to_contain_text("Sent, waiting for an answer")
     number = coach.url.rstrip("/").rsplit("/", 1)[-1]
 
     intake = sign_in(browser, live_server, "intake")
@@ -47,9 +48,9 @@ def test_a_coach_refers_and_the_intake_worker_answers(live_server, world, browse
     intake.fill("#id_with_whom", "Sarah")
     intake.locator("form[action$='plan_intake/'] button[type=submit]").click()
     intake.wait_for_load_state()
-    assert "Sarah" in intake.locator("main").inner_text()
+    expect(intake.locator("main")).to_contain_text("Sarah")
 
     coach.reload()
     timeline = coach.locator("#timeline").inner_text()
     assert "Accepted" in timeline and "Intake planned" in timeline
-    assert "Sarah" in coach.locator("main").inner_text()
+    expect(coach.locator("main")).to_contain_text("Sarah")

@@ -2,6 +2,7 @@
 listing in the Wagtail admin and submit it for the curators' review."""
 
 import pytest
+from playwright.sync_api import expect
 
 from directory import invitations
 from directory.models import ServicePage
@@ -19,7 +20,7 @@ def test_invitation_to_moderation(live_server, people, orgs, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(link.replace("http://testserver", live_server.url))
-    assert "Join Buddy Leuven on Brug" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Join Buddy Leuven on Brug")
     page.fill("#id_first_name", "Amina")
     page.fill("#id_password1", "Brug-is-a-bridge-2026")
     page.fill("#id_password2", "Brug-is-a-bridge-2026")
