@@ -20,6 +20,9 @@ from directory.factories import (
     alias_everywhere,
     publish,
 )
+from tests.layers import _brug_layer, _brug_layers, _django_db_helper, layered, order_by_layer
+
+__all__ = ["_brug_layer", "_brug_layers", "_django_db_helper"]  # fixtures for every test
 
 
 def pytest_addoption(parser):
@@ -30,8 +33,11 @@ def pytest_addoption(parser):
     )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has put transactional tests last
 def pytest_collection_modifyitems(config, items):
-    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`)."""
+    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`), and
+    put the tests that share a data layer side by side (tests/layers.py)."""
+    order_by_layer(items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_node = callspec is not None and callspec.params.get("search_backend") == "elasticsearch"
@@ -94,6 +100,25 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """After a live-server test, close its browser pages and wait for the requests they left in
+    flight: the server shares the test's SQLite connection, and a request still reading a table
+    makes the flush between tests fail ("database table is locked") and leaves rows behind.
+    Autouse fixtures of this conftest are set up after pytest-django's database fixtures, so
+    this runs before the flush."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    httpd = getattr(request.getfixturevalue("live_server").thread, "httpd", None)
+    for thread in list(getattr(httpd, "_threads", None) or ()):
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a live-server request did not finish within 60 s"
+
+
 @pytest.fixture
 def wagtail_admin_search(settings):
     """Wagtail's own index kept up to date on save, as in the product (the test settings turn
@@ -103,15 +128,15 @@ def wagtail_admin_search(settings):
     }
 
 
-@pytest.fixture
-def home(db):
+@layered()
+def home():
     """The locales, the home page in every language and the organisation list."""
     from website.setup import ensure_site
 
     return ensure_site()
 
 
-@pytest.fixture
+@layered("home")
 def organisation_index(home):
     from directory.models import OrganisationIndexPage
 
@@ -123,8 +148,8 @@ def organisation_index(home):
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def housing(db):
+@layered()
+def housing():
     housing = NeedFactory(
         slug="housing",
         pictogram="housing",
@@ -134,7 +159,15 @@ def housing(db):
     return housing
 
 
-@pytest.fixture
+def index_for_search(_network) -> None:
+    # Index sync runs on commit, which tests in a rolled-back transaction never reach; each
+    # test has its own search backend (a fresh Elasticsearch index).
+    from search.sync import rebuild_all
+
+    rebuild_all()
+
+
+@layered("organisation_index", "housing", each_test=index_for_search)
 def network(organisation_index, housing):
     """OCMW Leuven (translated into French) with one Dutch-only housing service."""
     from wagtail.models import Locale
@@ -177,8 +210,4 @@ def network(organisation_index, housing):
     service.locations.set([location])
     publish(service)
     alias_everywhere(service)
-    # Index sync runs on commit, which tests in a rolled-back transaction never reach.
-    from search.sync import rebuild_all
-
-    rebuild_all()
     return {"organisation": org, "location": location, "service": service, "need": housing}

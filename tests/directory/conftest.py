@@ -18,6 +18,7 @@ from directory.factories import (
 )
 from directory.models import Role
 from directory.roles import add_member, curators_group
+from tests.layers import layered
 
 
 def make_organisation(index, slug, title, need):
@@ -44,7 +45,7 @@ def make_organisation(index, slug, title, need):
     return {"organisation": organisation, "location": location, "service": service}
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")
 def orgs(organisation_index, housing):
     return {
         "own": make_organisation(organisation_index, "buddy", "Buddy Leuven", housing),
@@ -62,7 +63,7 @@ def make_user(username, language="en", **extra):
     return user
 
 
-@pytest.fixture
+@layered("orgs")
 def people(orgs):
     """One person per role; all but the curator and `other_editor` belong to the 'own'
     organisation. Everyone reads the admin in English."""

@@ -18,6 +18,7 @@ from directory.models import Role
 from directory.roles import add_member, curators_group, ensure_roles
 from referrals.roles import ensure_referral_roles
 from tests.directory.conftest import make_user
+from tests.layers import layered
 
 PASSWORD = "a-Long-pass-phrase-42"
 
@@ -55,7 +56,7 @@ def organisation_with_service(index, slug, title, need, accepts=True, service_ti
     return organisation, service
 
 
-@pytest.fixture
+@layered("organisation_index", language="en")
 def world(organisation_index):
     """Organisations, services and people. Everyone reads the admin in English but the
     intake worker, who reads it in French (their e-mails come in French)."""
