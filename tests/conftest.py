@@ -21,8 +21,10 @@ from directory.factories import (
     publish,
 )
 from tests.layers import _brug_layer, _brug_layers, _django_db_helper, layered, order_by_layer
+from tests.site_server import _site_server_thread, site_server
 
-__all__ = ["_brug_layer", "_brug_layers", "_django_db_helper"]  # fixtures for every test
+# Fixtures for every test, defined in their own modules.
+__all__ = ["_brug_layer", "_brug_layers", "_django_db_helper", "_site_server_thread", "site_server"]
 
 
 def pytest_addoption(parser):
@@ -33,16 +35,18 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_itemcollected(item):
+    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`)."""
+    callspec = getattr(item, "callspec", None)
+    on_node = callspec is not None and callspec.params.get("search_backend") == "elasticsearch"
+    if on_node or "elasticsearch_backend" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.elasticsearch)
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django has put transactional tests last
 def pytest_collection_modifyitems(config, items):
-    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`), and
-    put the tests that share a data layer side by side (tests/layers.py)."""
+    """Put the tests that share a data layer side by side (tests/layers.py)."""
     order_by_layer(items)
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_node = callspec is not None and callspec.params.get("search_backend") == "elasticsearch"
-        if on_node or "elasticsearch_backend" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.elasticsearch)
 
 
 def pytest_report_header(config):
@@ -91,7 +95,15 @@ def browser():
     path = chromium_path()
     if path is None:
         require_component("Chromium", "install Debian's chromium package (make system-deps)")
+    from django.db import connections
+
+    wrappers = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # While Playwright's event loop runs in this thread, asgiref looks connections up in a
+        # context variable instead of the thread's storage, which would open a second
+        # connection (outside the test's transaction). Keep the thread's own connections.
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
         # Playwright gives the browser a fresh, empty profile of its own.
         browser = playwright.chromium.launch(
             executable_path=path, headless=True, args=CHROMIUM_ARGS

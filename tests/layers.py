@@ -50,12 +50,14 @@ def layered(*needs: str, language: str | None = None, each_test: Callable | None
 
     def register(build):
         name = build.__name__
+        if name in LAYERS and LAYERS[name].build.__qualname__ != build.__qualname__:
+            raise ValueError(f"two layered fixtures are named {name!r}")
         LAYERS[name] = Layer(build, needs, language)
 
         def fixture(request, _brug_layers, db, **_needs):
             value = _brug_layers.value(request, name)
             if each_test is not None:
-                each_test(value)
+                _brug_layers.each_test(request.node, name, each_test, value)
             return value
 
         # The needs are parameters, so that pytest's closure of a test (its layer key) holds
@@ -111,6 +113,7 @@ class Layers:
         self.key: tuple[str, ...] | None = None
         self.atomics: dict = {}
         self.values: dict = {}
+        self.ran: set = set()  # the per-test hooks run for the current test
 
     def enter(self, key: tuple[str, ...] | None) -> None:
         if key == self.key:
@@ -139,6 +142,15 @@ class Layers:
             return copy.deepcopy(self.values[name])
         # Not layered (a transactional test): built for this test alone, as fixtures are.
         return self._build(name, [request.getfixturevalue(n) for n in LAYERS[name].needs])
+
+    def each_test(self, node, name: str, hook: Callable, value) -> None:
+        """Run a fixture's per-test hook. In a layer all its data is in place before the first
+        fixture, so a hook shared by several fixtures (indexing for search) runs once."""
+        if name in self.values:
+            if (node.nodeid, hook) in self.ran:
+                return
+            self.ran = {item for item in self.ran if item[0] == node.nodeid} | {(node.nodeid, hook)}
+        hook(value)
 
     @staticmethod
     def _build(name: str, needs: list):

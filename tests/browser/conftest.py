@@ -2,6 +2,9 @@
 the security tests use it too, and a second Playwright cannot start inside the first)."""
 
 import pytest
+from django.core.management import call_command
+
+from tests.layers import layered
 
 
 @pytest.fixture
@@ -17,3 +20,13 @@ def phone_page(browser):
 
 # The self-service fixtures: two organisations and a person in each role.
 from tests.directory.conftest import orgs, people  # noqa: E402, F401
+
+
+@layered("home")
+def demo(home):
+    """The first 14 organisations of the demo network (the first four: OCMW, Caritas, CGG and
+    the CAW with its safe house), in the search index."""
+    from search.sync import rebuild_all
+
+    call_command("load_demo", limit=14)
+    rebuild_all()  # on commit in the product, which a test's transaction never reaches

@@ -6,18 +6,12 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from django.core.management import call_command
 from geopy.distance import geodesic
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 TILE_HOST = "tile.openstreetmap.org"
-
-
-@pytest.fixture
-def demo(home):
-    call_command("load_demo", limit=14)
 
 
 @pytest.fixture
@@ -51,9 +45,9 @@ def zoom_until_markers(page, attempts=6) -> None:
 
 
 def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
-    live_server, demo, map_page
+    site_server, demo, map_page
 ):
-    map_page.goto(f"{live_server.url}/nl/map/")
+    map_page.goto(f"{site_server.url}/nl/map/")
     map_page.locator(".brug-cluster").first.wait_for()
     status = map_page.locator("[data-map-status]")
     expect(status).to_have_text(re.compile(r"^Diensten op de kaart:"))
@@ -80,8 +74,8 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
     assert not map_page.errors
 
 
-def test_the_place_box_recentres_the_map_and_sorts_by_distance(live_server, demo, map_page):
-    map_page.goto(f"{live_server.url}/nl/map/")
+def test_the_place_box_recentres_the_map_and_sorts_by_distance(site_server, demo, map_page):
+    map_page.goto(f"{site_server.url}/nl/map/")
     map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
     # The visitor has looked around first: the search is now of the area shown...
     map_page.evaluate(f"{leaflet_map(map_page)}.panBy([120, 80], {{animate: false}})")
@@ -107,8 +101,8 @@ def test_the_place_box_recentres_the_map_and_sorts_by_distance(live_server, demo
     assert max(distances) <= 5
 
 
-def test_nothing_leaves_this_server_but_tile_requests(live_server, demo, map_page):
-    map_page.goto(f"{live_server.url}/ar/map/")
+def test_nothing_leaves_this_server_but_tile_requests(site_server, demo, map_page):
+    map_page.goto(f"{site_server.url}/ar/map/")
     map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
     zoom_until_markers(map_page)
     hosts = {urlparse(url).hostname for url in map_page.requested_urls}
@@ -117,10 +111,10 @@ def test_nothing_leaves_this_server_but_tile_requests(live_server, demo, map_pag
     assert map_page.evaluate("document.documentElement.dir") == "rtl"
 
 
-def test_without_javascript_the_list_has_distances_and_map_links(live_server, demo, browser):
+def test_without_javascript_the_list_has_distances_and_map_links(site_server, demo, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(f"{live_server.url}/nl/map/?near=3000&radius_km=5")
+    page.goto(f"{site_server.url}/nl/map/?near=3000&radius_km=5")
     cards = page.locator(".service-card")
     assert cards.count() > 0
     first = cards.first
@@ -131,9 +125,9 @@ def test_without_javascript_the_list_has_distances_and_map_links(live_server, de
     context.close()
 
 
-def test_resizing_the_window_keeps_the_place_search(live_server, demo, map_page):
+def test_resizing_the_window_keeps_the_place_search(site_server, demo, map_page):
     """A phone turned or a toolbar shown resizes the map: not the visitor moving it."""
-    map_page.goto(f"{live_server.url}/nl/map/?near=Kessel-Lo&radius_km=5&sort=distance")
+    map_page.goto(f"{site_server.url}/nl/map/?near=Kessel-Lo&radius_km=5&sort=distance")
     map_page.locator(".brug-cluster, .brug-pin").first.wait_for()
     map_page.set_viewport_size({"width": 700, "height": 700})
     map_page.wait_for_timeout(800)  # Leaflet's moveend follows a resize after 200 ms

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -15,25 +15,25 @@ def no_horizontal_scroll(page) -> bool:
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
 def test_home_and_service_fit_a_360px_phone_and_stay_local(
-    live_server, network, phone_page, language
+    site_server, network, phone_page, language
 ):
     for path in ["/", "/organisations/ocmw-leuven/woonbegeleiding/"]:
-        phone_page.goto(f"{live_server.url}/{language}{path}")
+        phone_page.goto(f"{site_server.url}/{language}{path}")
         assert no_horizontal_scroll(phone_page), path
     hosts = {urlparse(url).hostname for url in phone_page.requested_urls}
     assert hosts <= {"localhost", "127.0.0.1"}
 
 
-def test_arabic_layout_mirrors(live_server, network, phone_page):
-    phone_page.goto(f"{live_server.url}/ar/")
+def test_arabic_layout_mirrors(site_server, network, phone_page):
+    phone_page.goto(f"{site_server.url}/ar/")
     assert phone_page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     brand = phone_page.locator(".brand").bounding_box()
     # The brand sits at the right-hand edge in a right-to-left layout.
     assert brand["x"] + brand["width"] > 360 - 60
 
 
-def test_search_from_the_home_page(live_server, network, phone_page):
-    phone_page.goto(f"{live_server.url}/nl/")
+def test_search_from_the_home_page(site_server, network, phone_page):
+    phone_page.goto(f"{site_server.url}/nl/")
     phone_page.fill("#q", "betaalbare woning")
     phone_page.keyboard.press("Enter")
     phone_page.wait_for_url("**/nl/search/?q=*")
@@ -42,17 +42,17 @@ def test_search_from_the_home_page(live_server, network, phone_page):
     expect(phone_page.locator("h1")).to_have_text("Woonbegeleiding")
 
 
-def test_language_switcher_keeps_the_page(live_server, network, phone_page):
-    phone_page.goto(f"{live_server.url}/nl/organisations/ocmw-leuven/")
+def test_language_switcher_keeps_the_page(site_server, network, phone_page):
+    phone_page.goto(f"{site_server.url}/nl/organisations/ocmw-leuven/")
     phone_page.locator('.languages a[hreflang="fr"]').click()
     phone_page.wait_for_url("**/fr/organisations/ocmw-leuven/")
     expect(phone_page.locator("h1")).to_have_text("CPAS Louvain")
 
 
-def test_service_card_prints_on_one_a4(live_server, network, browser):
+def test_service_card_prints_on_one_a4(site_server, network, browser):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{live_server.url}/nl/organisations/ocmw-leuven/woonbegeleiding/")
+    page.goto(f"{site_server.url}/nl/organisations/ocmw-leuven/woonbegeleiding/")
     pdf = page.pdf(format="A4")
     context.close()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # page objects, not /Pages
@@ -60,13 +60,13 @@ def test_service_card_prints_on_one_a4(live_server, network, browser):
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
 def test_search_filters_fold_on_a_phone_and_work_without_javascript(
-    live_server, network, browser, language
+    site_server, network, browser, language
 ):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
-    page.goto(f"{live_server.url}/{language}/search/?q=woning")
+    page.goto(f"{site_server.url}/{language}/search/?q=woning")
     assert no_horizontal_scroll(page)
     housing = page.locator('input[name="need"][value="housing"]')
     assert not housing.is_visible()  # folded under "Filter results"
@@ -82,10 +82,10 @@ def test_search_filters_fold_on_a_phone_and_work_without_javascript(
     context.close()
 
 
-def test_search_filters_stand_beside_the_results_on_a_wide_screen(live_server, network, browser):
+def test_search_filters_stand_beside_the_results_on_a_wide_screen(site_server, network, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/ar/search/?q=woning")
+    page.goto(f"{site_server.url}/ar/search/?q=woning")
     housing = page.locator('input[name="need"][value="housing"]')
     assert housing.is_visible()
     filters = page.locator(".filters").bounding_box()

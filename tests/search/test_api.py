@@ -13,11 +13,13 @@ from directory.factories import (
     publish,
 )
 from search.sync import rebuild_all
+from tests.conftest import index_for_search
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
-@pytest.fixture
+@layered("network", "organisation_index", each_test=index_for_search)
 def bigger_network(network, organisation_index):
     """Adds a mental-health centre in Kessel-Lo with a Dari-speaking trauma service."""
     mental = NeedFactory(
@@ -62,7 +64,6 @@ def bigger_network(network, organisation_index):
     service.locations.set([kessel_lo])
     publish(service)
     alias_everywhere(service)
-    rebuild_all()
     return network
 
 

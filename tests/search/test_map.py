@@ -12,7 +12,8 @@ from directory.factories import (
     publish,
 )
 from search import clusters
-from search.sync import rebuild_all
+from tests.conftest import index_for_search
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
@@ -30,7 +31,7 @@ PLACES = [
 ]
 
 
-@pytest.fixture
+@layered("network", "organisation_index", each_test=index_for_search)
 def spread_network(network, organisation_index):
     """24 more services at 7 places; every third one about mental health, one at two places."""
     mental = NeedFactory(
@@ -65,7 +66,6 @@ def spread_network(network, organisation_index):
         if i == 0:
             service.locations.add(locations[-1])  # Leuven and Antwerp
         publish(service)
-    rebuild_all()
     return network
 
 

@@ -19,15 +19,16 @@ from directory.factories import (
     alias_everywhere,
     publish,
 )
-from search.sync import rebuild_all
+from tests.conftest import index_for_search
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 LEGAL_TITLES = ["Juridisch spreekuur", "Rechtshulp bij verblijf", "Vrijwillige juristen"]
 
 
-@pytest.fixture
-def legal(db):
+@layered()
+def legal():
     return NeedFactory(
         slug="legal",
         pictogram="legal",
@@ -40,7 +41,7 @@ def legal(db):
     )
 
 
-@pytest.fixture
+@layered("network", "organisation_index", "legal", each_test=index_for_search)
 def directory(network, organisation_index, legal):
     """The network's housing service in Leuven, plus three Arabic-speaking legal services of
     a CAW in Kessel-Lo (3010) that accept new clients; one is tagged "verblijf"."""
@@ -81,7 +82,6 @@ def directory(network, organisation_index, legal):
             service.tags.add("verblijf")
         publish(service)
         alias_everywhere(service)
-    rebuild_all()
     return network
 
 

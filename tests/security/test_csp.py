@@ -128,10 +128,10 @@ def csp_context(browser):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_map_shows_its_markers_under_the_policy(live_server, network, csp_context):
+@pytest.mark.django_db
+def test_the_map_shows_its_markers_under_the_policy(site_server, network, csp_context):
     page = csp_context.new_page()
-    page.goto(f"{live_server.url}/nl/map/")
+    page.goto(f"{site_server.url}/nl/map/")
     expect(page.locator(".brug-pin, .brug-cluster").first).to_be_visible()
     expect(page.locator("[data-map-status]")).to_contain_text("Diensten op de kaart: 1")
     page.locator(".brug-pin, .brug-cluster").first.click()
@@ -140,50 +140,50 @@ def test_the_map_shows_its_markers_under_the_policy(live_server, network, csp_co
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_curator_edits_pages_in_the_admin_with_no_violation(
-    live_server,
+    site_server,
     orgs,  # noqa: F811
     csp_context,
 ):
     make_user("boss", is_superuser=True)
     page = csp_context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto(f"{site_server.url}/admin/login/")
     page.fill("#id_username", "boss")
     page.fill("#id_password", PASSWORD)
     page.locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+    expect(page).to_have_url(f"{site_server.url}/admin/")
     own = orgs["own"]
 
     # The location editor: its opening hours are an inline panel with time pickers.
-    page.goto(f"{live_server.url}/admin/pages/{own['location'].pk}/edit/")
+    page.goto(f"{site_server.url}/admin/pages/{own['location'].pk}/edit/")
     hours = page.locator("#id_opening_hours-FORMS > [data-inline-panel-child]:not(.deleted)")
     expect(hours).to_have_count(1)
     page.locator("#id_opening_hours-ADD").click()
     expect(hours).to_have_count(2)  # Wagtail's InlinePanel script ran
 
     # The service editor: its summary is typed, the page saved as a draft.
-    page.goto(f"{live_server.url}/admin/pages/{own['service'].pk}/edit/")
+    page.goto(f"{site_server.url}/admin/pages/{own['service'].pk}/edit/")
     page.fill("#id_summary", "Together we look for a home in Leuven.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".messages")).to_contain_text("has been updated")
 
     # The organisation editor and the page explorer with its filters.
-    page.goto(f"{live_server.url}/admin/pages/{own['organisation'].pk}/edit/")
+    page.goto(f"{site_server.url}/admin/pages/{own['organisation'].pk}/edit/")
     expect(page.locator("#id_title")).to_have_value("Buddy Leuven")
-    page.goto(f"{live_server.url}/admin/pages/")
+    page.goto(f"{site_server.url}/admin/pages/")
     expect(page.locator("h1")).to_be_visible()
     assert csp_context.violations == []
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_api_docs_work_under_the_policy(live_server, home, csp_context):
+@pytest.mark.django_db
+def test_the_api_docs_work_under_the_policy(site_server, home, csp_context):
     """A developer reading /api/v1/docs: Swagger UI comes from this server, not a CDN."""
     page = csp_context.new_page()
     hosts = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2].split(":")[0]))
-    page.goto(f"{live_server.url}/api/v1/docs")
+    page.goto(f"{site_server.url}/api/v1/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Brug")
     assert hosts <= {"localhost", "127.0.0.1"}
     assert csp_context.violations == []

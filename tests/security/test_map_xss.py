@@ -14,7 +14,7 @@ from directory.factories import (
 )
 from search.sync import rebuild_all
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 TITLE = 'Geweld <img src=x onerror="window.__xss=1">'
 TILE_HOST = "tile.openstreetmap.org"
@@ -52,14 +52,14 @@ def shelter_service(organisation_index, housing):
 
 
 def test_a_title_with_markup_shows_as_text_in_the_map_tooltip(
-    live_server,
+    site_server,
     shelter_service,
     browser,  # noqa: F811 - the fixture imported above
 ):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.route(f"**/{TILE_HOST}/**", lambda route: route.abort())
-    page.goto(f"{live_server.url}/nl/map/")
+    page.goto(f"{site_server.url}/nl/map/")
     area = page.locator("path.brug-area")
     expect(area).to_have_count(1)
     area.hover()

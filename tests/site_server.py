@@ -1,0 +1,93 @@
+"""`site_server`: the product served over real HTTP to the browser tests, inside the test's own
+transaction (and so on the shared data layers of tests/layers.py).
+
+pytest-django's `live_server` makes every test transactional: its data is committed, and the
+whole database is flushed afterwards, which costs seconds per test and, with requests still in
+flight, fails ("database table is locked"). On the in-memory SQLite database the server thread
+shares the test's connection anyway, so it sees the test's uncommitted data. This server
+handles one request at a time (Django's non-threaded server, which closes each connection), so
+the connection is never used by two requests at once, and it stops taking requests before the
+test's transaction is rolled back. Tests that need a real commit (on_commit work such as
+e-mails, or PostgreSQL) keep `live_server`.
+"""
+
+import threading
+
+import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+
+class GatedWSGIServer(WSGIServer):
+    """Serves requests only while a test is running; `lock` is held during each request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.open = False
+
+    def process_request(self, request, client_address):
+        with self.lock:
+            if not self.open:
+                self.shutdown_request(request)  # between tests: no database to serve from
+                return
+            super().process_request(request, client_address)
+
+
+class SerialLiveServerThread(LiveServerThread):
+    def _create_server(self, connections_override=None):
+        return GatedWSGIServer(
+            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+
+class SiteServer:
+    def __init__(self, thread):
+        self.thread = thread
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.thread.host}:{self.thread.port}"
+
+
+@pytest.fixture(scope="session")
+def _site_server_thread(django_db_setup, django_db_blocker):
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    from tests.conftest import require_component
+
+    connection = connections["default"]  # the wrapper itself, not the thread-local proxy
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        require_component(
+            "The in-memory SQLite test database",
+            "browser tests share the test's connection; run them without BRUG_TEST_DATABASE_URL",
+        )
+    thread = SerialLiveServerThread(
+        "localhost", StaticFilesHandler, connections_override={connection.alias: connection}
+    )
+    thread.daemon = True
+    connection.inc_thread_sharing()
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield thread
+    thread.terminate()
+    connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def site_server(_site_server_thread, db, request):
+    """The running product at `site_server.url`, serving this test's data."""
+    server = _site_server_thread.httpd
+    with server.lock:
+        server.open = True
+    yield SiteServer(_site_server_thread)
+    # The browser's pages go first, then the server finishes the request it is serving (the
+    # lock) and takes no more, all before the test's transaction is rolled back.
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    with server.lock:
+        server.open = False
