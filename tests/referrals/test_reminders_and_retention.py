@@ -152,6 +152,6 @@ def test_exports_and_erasures_are_in_the_audit_log(world, as_user):
 
     referral = closed(world, at(2026, 5, 1, 12))
     retention.export_client(referral.client, world["users"]["administrator"])
-    retention.erase_client(referral.client, world["users"]["administrator"])
+    workflow.erase_client(referral.client, world["users"]["administrator"])
     actions = set(ModelLogEntry.objects.values_list("action", flat=True))
     assert {"brug.client.exported", "brug.client.erased"} <= actions
