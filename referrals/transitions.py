@@ -109,7 +109,7 @@ def check_referral(data: dict) -> dict:
     if data.get("urgency", Urgency.ROUTINE) not in Urgency.values:
         errors["urgency"] = _("Choose how urgent the referral is.")
     consent = {}
-    if data.get("consent_method"):
+    if _gives_consent(data):
         try:
             consent = check_consent(data)
         except Invalid as invalid:
@@ -120,7 +120,11 @@ def check_referral(data: dict) -> dict:
 
 def check_send(data: dict) -> dict:
     """A draft without consent (a follow-up after a redirect) records it when it is sent."""
-    return check_consent(data) if any(data.get(name) for name in CONSENT_FIELDS) else {}
+    return check_consent(data) if _gives_consent(data) else {}
+
+
+def _gives_consent(data: dict) -> bool:
+    return any(data.get(name) for name in CONSENT_FIELDS)
 
 
 def check_decline(data: dict) -> dict:
