@@ -29,10 +29,9 @@ from wagtail.models import Page
 from directory.models import ServicePage
 from referrals import privacy
 from referrals.analytics import Filters, cohort, grouped_medians, periods, person_name
-from referrals.models import State
+from referrals.models import SENT_OPEN_STATES, State
 from referrals.scope import Scope
 
-OPEN_SENT = (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED)
 OPEN_ACCEPTED = (State.ACCEPTED, State.INTAKE_PLANNED)
 
 
@@ -131,7 +130,7 @@ def caseload(scope: Scope, filters: Filters, threshold: int, now=None) -> Caselo
         else referrals.filter(receiving_organisation__in=scope.organisations)
     )
     coaches, coach_totals = _people_rows(
-        sent_side, "referring_user", "sent_at", OPEN_SENT, ends, threshold
+        sent_side, "referring_user", "sent_at", SENT_OPEN_STATES, ends, threshold
     )
     intake, intake_totals = _people_rows(
         received_side, "accepted_by", "accepted_at", OPEN_ACCEPTED, ends, threshold

@@ -1,5 +1,6 @@
 """The referral screens' forms. They check what a person typed and say what is wrong in
-their language; referrals.workflow checks the rules again and makes the change."""
+their language, at the field: first each field's own checks, then the rule of the transition
+(referrals.transitions), which referrals.workflow applies again when it makes the change."""
 
 import datetime
 
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Language, Need, OrganisationPage, ServicePage
 from directory.submissions import SubmissionKeyField
+from referrals import transitions
 from referrals.models import (
+    DECLINE_DETAIL_MAX,
+    INTAKE_PLACE_MAX,
+    INTAKE_WITH_MAX,
     MESSAGE_MAX,
     NOTE_MAX,
     ConsentMethod,
@@ -20,7 +25,11 @@ from referrals.models import (
     Urgency,
 )
 
-CONSENT_DAYS = 90
+CONSENT_DAYS = 90  # the consent's end date offered by default
+
+
+def consent_default_end() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=CONSENT_DAYS)
 
 
 def referable_services():
@@ -39,12 +48,39 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class RuleForm(forms.Form):
+    """A form whose data also passes a rule of referrals.transitions: each of the rule's
+    messages shows at its field, unless that field's own check already failed."""
+
+    def rule(self, data: dict) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.rule(data)
+        except transitions.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+
+class TransitionForm(VersionForm, RuleForm):
+    """The data of one transition, checked by that transition's rule."""
+
+    action: str
+
+    def rule(self, data):
+        transitions.TRANSITIONS[self.action].clean(data)
+
+
 class ConsentFields(forms.Form):
     consent_method = forms.ChoiceField(
         label=_("How did the client give consent?"),
         choices=ConsentMethod.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Record how the client gave consent.")},
+        error_messages={"required": transitions.NO_CONSENT_METHOD},
     )
     consent_shares = forms.MultipleChoiceField(
         label=_("What may be shared with the receiving organisation?"),
@@ -59,14 +95,8 @@ class ConsentFields(forms.Form):
         error_messages={"required": _("Give the date until which the consent is valid.")},
     )
 
-    def clean_consent_valid_until(self):
-        until = self.cleaned_data["consent_valid_until"]
-        if until < timezone.localdate():
-            raise forms.ValidationError(_("The consent must be valid until today or later."))
-        return until
 
-
-class ReferralForm(ConsentFields):
+class ReferralForm(RuleForm, ConsentFields):
     """A new referral: the service, the client (minimal), the need, the note and consent."""
 
     submission_key = SubmissionKeyField()  # the same form sent twice makes one referral
@@ -139,9 +169,10 @@ class ReferralForm(ConsentFields):
             .prefetch_related("labels")
             .order_by("sort_order", "slug")
         )
-        self.fields["consent_valid_until"].initial = timezone.localdate() + datetime.timedelta(
-            days=CONSENT_DAYS
-        )
+        self.fields["consent_valid_until"].initial = consent_default_end()
+
+    def rule(self, data):
+        transitions.check_referral(data)
 
     def _chosen_service(self):
         raw = self.data.get("service") if self.is_bound else self.initial.get("service")
@@ -181,62 +212,55 @@ class ReferralForm(ConsentFields):
         }
 
 
-class SendForm(VersionForm, ConsentFields):
+class SendForm(TransitionForm, ConsentFields):
     """Sending a draft that has no consent yet (a follow-up after a redirect)."""
 
+    action = "send"
 
-class RenewConsentForm(VersionForm, ConsentFields):
+
+class RenewConsentForm(TransitionForm, ConsentFields):
     """The client agreed again (after expiry or withdrawal, or before the consent ends)."""
+
+    action = "renew_consent"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent_valid_until"].initial = timezone.localdate() + datetime.timedelta(
-            days=CONSENT_DAYS
-        )
+        self.fields["consent_valid_until"].initial = consent_default_end()
 
 
-class DeclineForm(VersionForm):
+class DeclineForm(TransitionForm):
+    action = "decline"
     reason = forms.ChoiceField(
         label=_("Why do you decline?"),
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose why the referral is declined.")},
+        error_messages={"required": transitions.NO_DECLINE_REASON},
     )
     explanation = forms.CharField(
         label=_("Explanation"),
-        max_length=500,
+        max_length=DECLINE_DETAIL_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == DeclineReason.OTHER and not data.get("explanation", "").strip():
-            self.add_error("explanation", _("Explain the reason in a few words."))
-        return data
 
-
-class IntakeForm(VersionForm):
+class IntakeForm(TransitionForm):
+    action = "plan_intake"
     when = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"required": _("Give the date and time of the intake.")},
+        error_messages={"required": transitions.NO_INTAKE_TIME},
     )
-    place = forms.CharField(label=_("Place"), max_length=200)
-    with_whom = forms.CharField(label=_("With whom"), max_length=100, required=False)
+    place = forms.CharField(label=_("Place"), max_length=INTAKE_PLACE_MAX)
+    with_whom = forms.CharField(label=_("With whom"), max_length=INTAKE_WITH_MAX, required=False)
     interpreting = forms.ChoiceField(
         label=_("Interpreting"), choices=Interpreting.choices, initial=Interpreting.NONE
     )
 
-    def clean_when(self):
-        when = self.cleaned_data["when"]
-        if when < timezone.now():
-            raise forms.ValidationError(_("The intake cannot be in the past."))
-        return when
 
-
-class RedirectForm(VersionForm):
+class RedirectForm(TransitionForm):
+    action = "redirect"
     service = ServiceChoiceField(
         label=_("Redirect to"),
         queryset=ServicePage.objects.none(),
@@ -260,7 +284,7 @@ class MessageForm(forms.Form):
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MESSAGE_MAX}),
         help_text=_("Short and practical. No medical or personal details beyond what is needed."),
-        error_messages={"required": _("Write a message first.")},
+        error_messages={"required": transitions.NO_MESSAGE},
     )
 
 

@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from directory.models import Role
 from referrals import access, consent
-from referrals.models import CLOSED_STATES, Referral, State, Urgency
+from referrals.models import CLOSED_STATES, OPEN_STATES, SENT_OPEN_STATES, Referral, State, Urgency
 from referrals.working_days import working_days_before
 
 SENT, RECEIVED = "sent", "received"
@@ -55,7 +55,7 @@ def overdue_condition(now: datetime.datetime) -> Q:
 
 def tab_conditions(side: str, now) -> dict[str, Q]:
     conditions = {
-        "open": Q(state__in=[State.DRAFT, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED]),
+        "open": Q(state__in=OPEN_STATES),
         "waiting": Q(state__in=[State.SENT, State.ACCEPTED]),
         "drafts": Q(state=State.DRAFT),
         "new": Q(state=State.SENT),
@@ -156,9 +156,7 @@ def next_step(referral: Referral, side: str):
     """What this side does next, in a few words."""
     state = referral.state
     if side == SENT:
-        if state in (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED) and not (
-            consent.is_valid(referral)
-        ):
+        if state in SENT_OPEN_STATES and not consent.is_valid(referral):
             return _("Renew the client's consent, or withdraw")
         return {
             State.DRAFT: _("Record consent and send"),

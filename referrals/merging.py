@@ -3,39 +3,17 @@
 A curator merges duplicates: the two pages are the same organisation or service, so the
 referrals of the one that goes now belong to the one that stays — the receiving workers of the
 survivor answer them, its figures count them, and the client's consent (given to that one
-organisation under either name) still holds. Each open or closed referral that moved gets a
-line on its timeline; the version bump refuses a form opened before the move. Merging a
-service into one of *another* organisation is refused while it has referrals: their consent
-names the first organisation, not the second.
+organisation under either name) still holds. referrals.workflow moves them, each with a
+line on its timeline, an audit entry and a version bump that refuses a form opened before the
+move. Merging a service into one of *another* organisation is refused while it has referrals:
+their consent names the first organisation, not the second.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from referrals.models import ClientRecord, Referral
-from referrals.workflow import record_event
-
-
-def _note(referrals, user, kind: str, old, new) -> None:
-    detail = {"kind": kind, "merged": old.title, "kept": new.title}
-    for referral in referrals:
-        record_event(referral, user, "listing_merged", referral.state, referral.state, detail)
-
-
-def move_organisation(old, new, user) -> int:
-    """Point every referral and client record of `old` at `new`. Returns the referrals moved."""
-    touched = Referral.objects.filter(
-        Q(referring_organisation=old) | Q(receiving_organisation=old) | Q(consent_organisation=old)
-    )
-    moved = list(touched.only("pk", "state"))
-    Referral.objects.filter(referring_organisation=old).update(referring_organisation=new)
-    Referral.objects.filter(receiving_organisation=old).update(receiving_organisation=new)
-    Referral.objects.filter(consent_organisation=old).update(consent_organisation=new)
-    Referral.objects.filter(pk__in=[r.pk for r in moved]).update(version=F("version") + 1)
-    ClientRecord.objects.filter(organisation=old).update(organisation=new)
-    _note(moved, user, "organisation", old, new)
-    return len(moved)
+from referrals import workflow
+from referrals.models import Referral
 
 
 def move_service(old, new, user) -> int:
@@ -54,16 +32,11 @@ def move_service(old, new, user) -> int:
             )
             % {"service": old.title, "organisation": elsewhere.first().receiving_organisation.title}
         )
-    moved = list(Referral.objects.filter(service=old).only("pk", "state"))
-    Referral.objects.filter(pk__in=[r.pk for r in moved]).update(
-        service=new, version=F("version") + 1
-    )
-    _note(moved, user, "service", old, new)
-    return len(moved)
+    return workflow.follow_service_merge(old, new, user)
 
 
 def on_organisation_merged(sender, old, new, user, **kwargs):
-    move_organisation(old, new, user)
+    workflow.follow_organisation_merge(old, new, user)
 
 
 def on_service_merged(sender, old, new, user, **kwargs):

@@ -13,8 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Lengths the forms and the workflow's rules (referrals.transitions) both read.
 NOTE_MAX = 2000
 MESSAGE_MAX = 1000
+DECLINE_DETAIL_MAX = 500
+INTAKE_PLACE_MAX = 200
+INTAKE_WITH_MAX = 100
 
 
 class State(models.TextChoices):
@@ -30,6 +34,8 @@ class State(models.TextChoices):
 
 
 OPEN_STATES = (State.DRAFT, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED)
+# Open and with the receiving side (sent, not yet closed).
+SENT_OPEN_STATES = tuple(state for state in OPEN_STATES if state != State.DRAFT)
 CLOSED_STATES = (
     State.DECLINED,
     State.COMPLETED,
@@ -111,24 +117,6 @@ class ClientRecord(models.Model):
     def __str__(self):
         # Never the name: this text may end up in logs and the audit trail.
         return f"C-{self.pk}"
-
-
-class ReferralQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state__in=OPEN_STATES)
-
-    def closed(self):
-        return self.filter(state__in=CLOSED_STATES)
-
-    def sent_by(self, user):
-        return self.filter(referring_user=user)
-
-    def to_organisations(self, organisations):
-        return self.filter(receiving_organisation__in=organisations).exclude(state=State.DRAFT)
-
-    def waiting_since(self, moment):
-        """Sent and not answered since `moment`."""
-        return self.filter(state=State.SENT, sent_at__lt=moment)
 
 
 class Referral(models.Model):
@@ -231,11 +219,11 @@ class Referral(models.Model):
     decline_reason = models.CharField(
         _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
     )
-    decline_detail = models.CharField(_("explanation"), max_length=500, blank=True)
+    decline_detail = models.CharField(_("explanation"), max_length=DECLINE_DETAIL_MAX, blank=True)
 
     intake_at = models.DateTimeField(_("intake on"), null=True, blank=True)
-    intake_place = models.CharField(_("place"), max_length=200, blank=True)
-    intake_with = models.CharField(_("with"), max_length=100, blank=True)
+    intake_place = models.CharField(_("place"), max_length=INTAKE_PLACE_MAX, blank=True)
+    intake_with = models.CharField(_("with"), max_length=INTAKE_WITH_MAX, blank=True)
     intake_interpreting = models.CharField(
         _("interpreting"), max_length=15, choices=Interpreting.choices, blank=True
     )
@@ -245,8 +233,6 @@ class Referral(models.Model):
     # The new-referral form's random key: a second POST of the same form (a double click, a
     # retry) finds this referral instead of making another (directory/submissions.py).
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
-
-    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")
@@ -298,10 +284,6 @@ class Referral(models.Model):
         # A number, never the client: this text goes to the audit log.
         return f"R-{self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
     def shares(self, item: str) -> bool:
         return item in (self.consent_shares or [])
 
@@ -324,6 +306,7 @@ EVENT_LABELS = {
     "withdraw_consent": _("The client withdrew their consent"),
     "renew_consent": _("The client's consent was renewed"),
     "consent_expired": _("The client's consent expired"),
+    "client_erased": _("Client data erased"),
 }
 
 

@@ -66,13 +66,18 @@ def after(referral_pk: int, action: str, actor_pk: int | None) -> int:
     people = [p for p in people if p.pk != actor_pk and p.email]
     sent = sum(_send(person.email, user_language(person), referral, action) for person in people)
     if not people and fallback:
-        # Nobody of the organisation uses Brug yet: its public address hears of it.
-        sent += _send(fallback, settings.LANGUAGE_CODE, referral, action)
+        sent += send_to_organisation(referral, action)
     return sent
 
 
 def send_to(people, referral: Referral, action: str) -> int:
     return sum(_send(p.email, user_language(p), referral, action) for p in people if p.email)
+
+
+def send_to_organisation(referral: Referral, action: str) -> int:
+    """To the receiving organisation's public address, in the site's language: nobody of the
+    organisation uses Brug yet."""
+    return _send(referral.receiving_organisation.email, settings.LANGUAGE_CODE, referral, action)
 
 
 class _Sentence:

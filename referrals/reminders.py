@@ -9,12 +9,11 @@ referral has expired: from then on the receiving side sees no client data
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from directory.roles import CURATORS
-from referrals import notifications
-from referrals.models import OPEN_STATES, Referral, ReferralEvent, State
+from referrals import notifications, workflow
+from referrals.models import SENT_OPEN_STATES, Referral, State
 from referrals.working_days import working_days_before
 
 
@@ -33,43 +32,26 @@ def send_reminders(now=None) -> tuple[int, int]:
         if people:
             notifications.send_to(people, referral, "reminder")
         elif referral.receiving_organisation.email:
-            notifications._send(
-                referral.receiving_organisation.email, settings.LANGUAGE_CODE, referral, "reminder"
-            )
-        _mark(referral, "reminded", reminded_at=now)
+            notifications.send_to_organisation(referral, "reminder")
+        workflow.remind(referral, now)
         reminded += 1
     curators = get_user_model().objects.filter(groups__name=CURATORS, is_active=True)
     for referral in waiting.filter(
         sent_at__lt=working_days_before(now, 2 * days), escalated_at__isnull=True
     ):
         notifications.send_to(curators, referral, "escalation")
-        _mark(referral, "escalated", escalated_at=now)
+        workflow.escalate(referral, now)
         escalated += 1
     return reminded, escalated
-
-
-@transaction.atomic
-def _mark(referral: Referral, action: str, **fields) -> None:
-    # The time stamps only: the version stays, so a worker's open page is not made stale.
-    Referral.objects.filter(pk=referral.pk).update(**fields)
-    ReferralEvent.objects.create(
-        referral=referral,
-        actor=None,
-        action=action,
-        from_state=referral.state,
-        to_state=referral.state,
-    )
 
 
 def tell_expired_consents(today=None) -> int:
     """Open referrals whose consent expired: both sides are told once per consent (an event
     on the timeline and in the audit log names the date it expired)."""
-    from referrals.workflow import record_event
-
     today = today or timezone.localdate()
     expired = (
         Referral.objects.filter(
-            state__in=[state for state in OPEN_STATES if state != State.DRAFT],
+            state__in=SENT_OPEN_STATES,
             consent_valid_until__lt=today,
             consent_withdrawn_at__isnull=True,
         )
@@ -81,15 +63,7 @@ def tell_expired_consents(today=None) -> int:
         until = referral.consent_valid_until.isoformat()
         if referral.events.filter(action="consent_expired", detail__valid_until=until).exists():
             continue
-        with transaction.atomic():
-            record_event(
-                referral,
-                None,
-                "consent_expired",
-                referral.state,
-                referral.state,
-                {"valid_until": until},
-            )
+        workflow.note_consent_expired(referral)
         people = notifications.receiving_people(referral)
         if referral.referring_user and referral.referring_user.is_active:
             people.append(referral.referring_user)

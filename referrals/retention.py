@@ -6,20 +6,19 @@ phone, language) and the referrals' notes, explanations, intake details and mess
 stays: the states, dates, services, organisations, needs and the timeline's steps — enough
 for the managers' figures, nothing about the person. A client record is anonymised only when
 all its referrals are closed and old enough. A referral administrator can also export a
-client's data (their right of access) and erase it at once (their right to erasure).
+client's data (their right of access) and erase it at once (their right to erasure); the
+erasing itself is referrals.workflow.erase_client's.
 """
 
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from referrals.models import OPEN_STATES, ClientRecord, Referral, ReferralMessage
-
-ERASED = "—"
+from referrals import workflow
+from referrals.models import OPEN_STATES, ClientRecord
 
 
 def export_client(record: ClientRecord, user) -> dict:
@@ -58,18 +57,6 @@ def export_client(record: ClientRecord, user) -> dict:
     }
 
 
-@transaction.atomic
-def erase_client(record: ClientRecord, user=None) -> None:
-    """Blank the client's data and what was written about them; keep the steps."""
-    ClientRecord.objects.filter(pk=record.pk).update(
-        reference=ERASED, name=ERASED, phone="", language=None, anonymised_at=timezone.now()
-    )
-    referrals = Referral.objects.filter(client=record)
-    referrals.update(handover_note="", decline_detail="", intake_place="", intake_with="")
-    ReferralMessage.objects.filter(referral__in=referrals).update(text=ERASED)
-    log(instance=record, action="brug.client.erased", user=user)
-
-
 def due_for_anonymising(now=None):
     """Client records whose referrals are all closed, the last one longer ago than the
     retention period."""
@@ -86,6 +73,6 @@ def due_for_anonymising(now=None):
 def anonymise_due(now=None) -> int:
     count = 0
     for record in due_for_anonymising(now):
-        erase_client(record)
+        workflow.erase_client(record)
         count += 1
     return count

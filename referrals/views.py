@@ -185,9 +185,6 @@ def _service_from(raw):
 # One referral ------------------------------------------------------------------------------
 
 
-SIMPLE_ACTIONS = ("accept", "complete", "no_show", "withdraw", "withdraw_consent")
-
-
 def detail(request, pk, forms=None, status=200):
     _require_referrals(request)
     referral = _visible(request, pk)
@@ -208,7 +205,7 @@ def detail(request, pk, forms=None, status=200):
         "page_title": str(referral),
         "header_title": _("Referral %(number)s") % {"number": referral},
         "actions": actions,
-        "simple_actions": [t for t in actions if t.name in SIMPLE_ACTIONS],
+        "simple_actions": [t for t in actions if t.simple],
         "decline_form": form("decline", lambda: DeclineForm(initial=version)),
         "intake_form": form(
             "plan_intake",
@@ -229,8 +226,6 @@ def detail(request, pk, forms=None, status=200):
         "messages_refusal": consent.messages_refusal(referral, today),
         "is_sender": access.acts_for_sender(user, referral),
         "is_receiver": access.acts_for_receiver(user, referral),
-        "can_confirm": referral.state == State.INTAKE_PLANNED
-        and access.acts_for_sender(user, referral),
         "follow_ups": referral.follow_ups.filter(
             pk__in=access.visible_referrals(user).values("pk")
         ),
@@ -286,8 +281,10 @@ def act(request, pk, action):
     referral = _visible(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if action == "confirm_intake" or action not in workflow.TRANSITIONS:
-        return _confirm(request, referral) if action == "confirm_intake" else _bad(request, pk)
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("referrals:detail", pk)
     form_class = FORMS.get(action, VersionForm)
     kwargs = {"exclude": referral.service_id} if action == "redirect" else {}
     form = form_class(request.POST, **kwargs)
@@ -308,30 +305,12 @@ def act(request, pk, action):
         messages.error(request, str(error))
         return detail(request, pk, forms={action: form}, status=400)
     messages.success(
-        request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label}
+        request, transition.done or _("Done: %(action)s.") % {"action": transition.label}
     )
     if action == "redirect" and access.acts_for_sender(request.user, referral):
         follow_up = referral.follow_ups.order_by("-pk").first()
         if follow_up is not None:
             return redirect("referrals:detail", follow_up.pk)
-    return redirect("referrals:detail", pk)
-
-
-def _confirm(request, referral):
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _bad(request, referral.pk)
-    try:
-        workflow.confirm_intake(referral, request.user, form.cleaned_data["version"])
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The intake is confirmed with the client."))
-    return redirect("referrals:detail", referral.pk)
-
-
-def _bad(request, pk):
-    messages.error(request, _("Unknown action."))
     return redirect("referrals:detail", pk)
 
 
@@ -386,7 +365,7 @@ def client_erase(request, pk):
     record = _client_for_administrator(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    retention.erase_client(record, request.user)
+    workflow.erase_client(record, request.user)
     messages.success(
         request, _("The client's data was erased; the referrals' steps remain for the statistics.")
     )

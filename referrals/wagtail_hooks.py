@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 
 from directory.roles import can_see_referrals
 from referrals import access, figures_views, lists, scope, urls
+from referrals.models import EVENT_LABELS
 
 
 @hooks.register("register_admin_urls")
@@ -140,6 +141,9 @@ def register_referral_log_actions(actions):
         "withdraw_consent": _("Client's consent withdrawn"),
         "renew_consent": _("Client's consent renewed"),
         "consent_expired": _("Client's consent expired"),
+        "reminded": EVENT_LABELS["reminded"],
+        "escalated": EVENT_LABELS["escalated"],
+        "client_erased": EVENT_LABELS["client_erased"],
     }
     for action, label in labels.items():
         actions.register_action(f"brug.referral.{action}", label, label)

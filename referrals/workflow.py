@@ -1,147 +1,67 @@
-"""The referral's life as an explicit state machine. Every screen, command and test changes a
-referral through these functions only.
-
-    draft → sent → accepted | declined
-                   accepted → intake planned (again, to move it) → completed | no-show
-    draft, sent, accepted, intake planned → withdrawn (the referring side)
-    sent, accepted, intake planned → redirected (either side; makes a linked follow-up draft)
-    any state: the client withdraws consent; sent, accepted, intake planned: consent renewed
-    (the referring side; the state stays, the receiving side is told)
-
-Accepting and planning the intake need the client's valid consent (referrals.consent): after
-it expired or was withdrawn the receiving side sees no client data and cannot go on until
-the referring side renews it; declining or redirecting stays possible.
+"""The only code that changes a referral: the transitions a person takes
+(referrals.transitions holds the table and the rules on their data), and the changes Brug makes
+by itself — reminders, escalation, an expired consent, a merge of listings, erasure.
 
 A transition is refused with a clear message when it does not start from the referral's
 state, when the person does not act for the side it belongs to, or when its data is wrong.
-Two people acting at once cannot both win: each action names the version it was based on,
-and the update only happens if that is still the current one (a stale action is refused,
-never applied twice). Every change is an event on the referral's timeline and an entry in
-Wagtail's audit log; the people on the other side are told after the transaction commits.
+Accepting and planning the intake need the client's valid consent (referrals.consent); declining
+or redirecting stays possible. Two people acting at once cannot both win: each action names the
+version it was based on, and the update only happens if that is still the current one (a stale
+action is refused, never applied twice). Every change is an event on the timeline and an entry
+in Wagtail's audit log, written in the same transaction; the people on the other side are told
+after it commits.
 """
-
-import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from directory import submissions
 from referrals import access, consent
 from referrals.models import (
-    MESSAGE_MAX,
-    NOTE_MAX,
     ClientRecord,
-    DeclineReason,
-    Interpreting,
     Referral,
     ReferralEvent,
     ReferralMessage,
-    SharedItem,
     State,
-    Urgency,
+)
+from referrals.transitions import (
+    EITHER,
+    RECEIVER,
+    SENDER,
+    TRANSITIONS,
+    Invalid,
+    StaleReferral,
+    Transition,
+    TransitionError,
+    check_message,
+    check_referral,
 )
 
-SENDER, RECEIVER, EITHER = "sender", "receiver", "either"
+__all__ = [
+    "TRANSITIONS",
+    "Invalid",
+    "StaleReferral",
+    "Transition",
+    "TransitionError",
+    "add_message",
+    "available",
+    "create",
+    "erase_client",
+    "escalate",
+    "follow_organisation_merge",
+    "follow_service_merge",
+    "note_consent_expired",
+    "perform",
+    "record_view",
+    "remind",
+]
 
-
-class TransitionError(Exception):
-    """A change that cannot be made; the message says why, in the user's language."""
-
-
-class StaleReferral(TransitionError):
-    """Someone else changed the referral since this person's page was loaded."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the state stays (a change to the consent)
-    side: str
-    label: str  # the button
-    needs_consent: bool = False  # the receiving side works with the client's data
-
-
-ALL_STATES = tuple(State.values)
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        Transition("send", (State.DRAFT,), State.SENT, SENDER, gettext_lazy("Send")),
-        Transition(
-            "accept",
-            (State.SENT,),
-            State.ACCEPTED,
-            RECEIVER,
-            gettext_lazy("Accept"),
-            needs_consent=True,
-        ),
-        Transition(
-            "decline",
-            (State.SENT, State.ACCEPTED),
-            State.DECLINED,
-            RECEIVER,
-            gettext_lazy("Decline"),
-        ),
-        Transition(
-            "plan_intake",
-            (State.ACCEPTED, State.INTAKE_PLANNED),
-            State.INTAKE_PLANNED,
-            RECEIVER,
-            gettext_lazy("Plan the intake"),
-            needs_consent=True,
-        ),
-        Transition(
-            "complete",
-            (State.INTAKE_PLANNED,),
-            State.COMPLETED,
-            RECEIVER,
-            gettext_lazy("Intake done"),
-        ),
-        Transition(
-            "no_show",
-            (State.INTAKE_PLANNED,),
-            State.NO_SHOW,
-            RECEIVER,
-            gettext_lazy("Client did not come"),
-        ),
-        Transition(
-            "withdraw",
-            (State.DRAFT, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED),
-            State.WITHDRAWN,
-            SENDER,
-            gettext_lazy("Withdraw"),
-        ),
-        Transition(
-            "redirect",
-            (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED),
-            State.REDIRECTED,
-            EITHER,
-            gettext_lazy("Redirect to another service"),
-        ),
-        Transition(
-            "withdraw_consent",
-            ALL_STATES,
-            None,
-            SENDER,
-            gettext_lazy("The client withdraws consent"),
-        ),
-        Transition(
-            "renew_consent",
-            (State.SENT, State.ACCEPTED, State.INTAKE_PLANNED),
-            None,
-            SENDER,
-            gettext_lazy("Record renewed consent"),
-        ),
-    )
-}
+# What an erased text reads.
+ERASED = "—"
 
 
 def acts_for(user, referral: Referral, side: str) -> bool:
@@ -198,11 +118,9 @@ def create(user, organisation, service, client: dict, needs, key=None, **details
         raise PermissionDenied
     service = service.original()
     check_service(service)
-    _check_text(details.get("handover_note", ""), NOTE_MAX, _("The hand-over note"))
-    if details.get("urgency", Urgency.ROUTINE) not in Urgency.values:
-        raise TransitionError(_("Choose how urgent the referral is."))
+    checked = check_referral(details)
     receiving = service.get_parent().specific.original()
-    consent_columns = _consent_fields(details, receiving) if details.get("consent_method") else {}
+    consent_columns = _consent_columns(checked, receiving) if checked.get("consent_method") else {}
 
     def make():
         record = ClientRecord.objects.create(organisation=organisation, **client)
@@ -212,14 +130,14 @@ def create(user, organisation, service, client: dict, needs, key=None, **details
             referring_organisation=organisation,
             service=service,
             receiving_organisation=receiving,
-            urgency=details.get("urgency", Urgency.ROUTINE),
-            handover_note=details.get("handover_note", ""),
+            urgency=checked["urgency"],
+            handover_note=checked["handover_note"],
             previous=details.get("previous"),
             submission_key=key,
             **consent_columns,
         )
         referral.needs.set(needs)
-        record_event(referral, user, "created", "", State.DRAFT)
+        _record_event(referral, user, "created", "", State.DRAFT)
         return referral
 
     return _once(Referral, key, {"referring_user": user}, make)
@@ -233,34 +151,20 @@ def _once(model, key, owner: dict, make):
     return row
 
 
-def _consent_fields(data: dict, receiving) -> dict:
-    method = data.get("consent_method")
-    until = data.get("consent_valid_until")
-    shares = list(data.get("consent_shares") or [])
-    if method not in ("verbal", "written"):
-        raise TransitionError(_("Record how the client gave consent."))
-    if not until or until < timezone.localdate():
-        raise TransitionError(_("The consent must be valid until today or later."))
-    if any(item not in SharedItem.values for item in shares):
-        raise TransitionError(_("Choose what may be shared from the list."))
+def _consent_columns(checked: dict, receiving) -> dict:
+    """The consent as recorded now, for the receiving organisation (checked by
+    transitions.check_consent)."""
     return {
-        "consent_method": method,
-        "consent_shares": shares,
-        "consent_valid_until": until,
+        "consent_method": checked["consent_method"],
+        "consent_shares": checked["consent_shares"],
+        "consent_valid_until": checked["consent_valid_until"],
         "consent_organisation": receiving,
         "consent_recorded_at": timezone.now(),
         "consent_withdrawn_at": None,
     }
 
 
-def _check_text(text: str, limit: int, what: str) -> None:
-    if len(text or "") > limit:
-        raise TransitionError(
-            _("%(what)s may be at most %(limit)s characters.") % {"what": what, "limit": limit}
-        )
-
-
-# Changing -------------------------------------------------------------------------------
+# A person's transitions ------------------------------------------------------------------
 
 
 def perform(referral: Referral, user, action: str, version: int, **data) -> Referral:
@@ -281,22 +185,23 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
     if refusal is not None:
         raise TransitionError(refusal)
     now = timezone.now()
-    fields, detail = _fields_for(referral, transition, data, now, user)
-    target = transition.target or referral.state
+    fields, detail = _fields_for(referral, transition, transition.clean(data), now, user)
     with transaction.atomic():
-        updated = Referral.objects.filter(
-            pk=referral.pk, version=version, state=referral.state
-        ).update(state=target, version=F("version") + 1, updated_at=now, **fields)
-        if not updated:
-            referral.refresh_from_db()
-            raise _stale(referral)
-        previous_state = referral.state
-        referral.refresh_from_db()
-        record_event(referral, user, action, previous_state, referral.state, detail)
+        _write(
+            referral,
+            user,
+            transition.event_name,
+            fields,
+            detail=detail,
+            target=transition.target,
+            version=version,
+            now=now,
+        )
         follow_up = None
         if action == "redirect":
             follow_up = _follow_up(referral, user, data["service"])
-        transaction.on_commit(lambda: _notify(referral.pk, action, user.pk))
+        if transition.notify:
+            transaction.on_commit(lambda: _notify(referral.pk, action, user.pk))
     if follow_up is not None:
         referral.follow_up = follow_up
     return referral
@@ -312,70 +217,49 @@ def _stale(referral: Referral) -> StaleReferral:
     )
 
 
-def _fields_for(referral: Referral, transition: Transition, data: dict, now, user=None) -> tuple:
-    """The columns a transition writes, and the timeline detail (never client data)."""
+def _fields_for(referral: Referral, transition: Transition, data: dict, now, user) -> tuple:
+    """The columns a transition writes from its checked data, and the timeline detail (never
+    client data)."""
     fields: dict = {}
     detail: dict = {}
+    receiving = referral.receiving_organisation
     if transition.name == "send":
-        if data.get("consent_method"):
-            fields.update(_consent_fields(data, referral.receiving_organisation))
+        if data:
+            fields.update(_consent_columns(data, receiving))
         elif not consent.is_valid(referral):
             raise TransitionError(
                 _("Record the client's consent to share with %(organisation)s before sending.")
-                % {"organisation": referral.receiving_organisation.title}
+                % {"organisation": receiving.title}
             )
         check_service(referral.service)
         fields["sent_at"] = now
     elif transition.name == "accept":
         fields.update(answered_at=now, accepted_at=now, accepted_by=user)
     elif transition.name == "decline":
-        reason = data.get("reason")
-        explanation = (data.get("explanation") or "").strip()
-        if reason not in DeclineReason.values:
-            raise TransitionError(_("Choose why the referral is declined."))
-        if reason == DeclineReason.OTHER and not explanation:
-            raise TransitionError(_("Explain the reason in a few words."))
-        _check_text(explanation, 500, _("The explanation"))
         fields.update(
-            decline_reason=reason,
-            decline_detail=explanation,
+            decline_reason=data["reason"],
+            decline_detail=data["explanation"],
             answered_at=referral.answered_at or now,
             closed_at=now,
         )
-        detail["reason"] = reason
+        detail["reason"] = data["reason"]
     elif transition.name == "plan_intake":
-        when = data.get("when")
-        if not isinstance(when, datetime.datetime):
-            raise TransitionError(_("Give the date and time of the intake."))
-        if when < now:
-            raise TransitionError(_("The intake cannot be in the past."))
-        interpreting = data.get("interpreting") or Interpreting.NONE
-        if interpreting not in Interpreting.values:
-            raise TransitionError(_("Choose who interprets, or 'not needed'."))
-        place = (data.get("place") or "").strip()
-        if not place:
-            raise TransitionError(_("Say where the intake takes place."))
-        _check_text(place, 200, _("The place"))
-        _check_text(data.get("with_whom", ""), 100, _("The name"))
         fields.update(
-            intake_at=when,
-            intake_place=place,
-            intake_with=(data.get("with_whom") or "").strip(),
-            intake_interpreting=interpreting,
+            intake_at=data["when"],
+            intake_place=data["place"],
+            intake_with=data["with_whom"],
+            intake_interpreting=data["interpreting"],
         )
-        detail.update(when=when.isoformat(), interpreting=interpreting)
+        detail.update(when=data["when"].isoformat(), interpreting=data["interpreting"])
     elif transition.name in ("complete", "no_show", "withdraw"):
         fields["closed_at"] = now
     elif transition.name == "withdraw_consent":
         fields["consent_withdrawn_at"] = now
     elif transition.name == "renew_consent":
-        fields.update(_consent_fields(data, referral.receiving_organisation))
+        fields.update(_consent_columns(data, receiving))
         detail["valid_until"] = fields["consent_valid_until"].isoformat()
     elif transition.name == "redirect":
-        service = data.get("service")
-        if service is None:
-            raise TransitionError(_("Choose the service to redirect to."))
-        service = service.original()
+        service = data["service"].original()
         if service.pk == referral.service_id:
             raise TransitionError(_("Choose another service than this one."))
         check_service(service)
@@ -399,26 +283,8 @@ def _follow_up(referral: Referral, user, service) -> Referral:
         previous=referral,
     )
     follow_up.needs.set(referral.needs.all())
-    record_event(follow_up, user, "created", "", State.DRAFT, {"follows": referral.pk})
+    _record_event(follow_up, user, "created", "", State.DRAFT, {"follows": referral.pk})
     return follow_up
-
-
-def confirm_intake(referral: Referral, user, version: int) -> None:
-    """The coach confirms the planned intake with the client: a step on the timeline."""
-    if not access.acts_for_sender(user, referral):
-        raise PermissionDenied
-    if referral.state != State.INTAKE_PLANNED:
-        raise TransitionError(_("There is no planned intake to confirm."))
-    if version != referral.version:
-        raise _stale(referral)
-    with transaction.atomic():
-        if not Referral.objects.filter(pk=referral.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        ):
-            referral.refresh_from_db()
-            raise _stale(referral)
-        referral.refresh_from_db()
-        record_event(referral, user, "intake_confirmed", referral.state, referral.state)
 
 
 def add_message(referral: Referral, user, text: str, key=None) -> ReferralMessage:
@@ -429,16 +295,13 @@ def add_message(referral: Referral, user, text: str, key=None) -> ReferralMessag
     refusal = consent.messages_refusal(referral)
     if refusal:
         raise TransitionError(refusal)
-    text = (text or "").strip()
-    if not text:
-        raise TransitionError(_("Write a message first."))
-    _check_text(text, MESSAGE_MAX, _("A message"))
+    text = check_message(text)
 
     def make():
         message = ReferralMessage.objects.create(
             referral=referral, author=user, text=text, submission_key=key
         )
-        record_event(referral, user, "message", referral.state, referral.state)
+        _record_event(referral, user, "message", referral.state, referral.state)
         transaction.on_commit(lambda: _notify(referral.pk, "message", user.pk))
         return message
 
@@ -450,7 +313,105 @@ def record_view(referral: Referral, user) -> None:
     log(instance=referral, action="brug.referral.viewed", user=user)
 
 
-def record_event(referral, user, action, from_state, to_state, detail=None) -> None:
+# Changes Brug makes by itself -----------------------------------------------------------
+# No person saw a version, so none is checked. Time stamps and timeline notes keep the
+# version (a worker's open page stays valid); a change to what the referral names or holds
+# bumps it, so a form opened before it is refused.
+
+
+def remind(referral: Referral, now) -> None:
+    """The receiving side was reminded of a referral waiting for an answer."""
+    _write(referral, None, "reminded", {"reminded_at": now}, bump=False)
+
+
+def escalate(referral: Referral, now) -> None:
+    """The network's curators were told that a referral has had no answer for too long."""
+    _write(referral, None, "escalated", {"escalated_at": now}, bump=False)
+
+
+def note_consent_expired(referral: Referral) -> None:
+    """The client's consent ran out while the referral was open (the date is in the detail,
+    so each consent is noted once)."""
+    until = referral.consent_valid_until.isoformat()
+    _write(referral, None, "consent_expired", {}, detail={"valid_until": until}, bump=False)
+
+
+ORGANISATION_COLUMNS = ("referring_organisation", "receiving_organisation", "consent_organisation")
+
+
+@transaction.atomic
+def follow_organisation_merge(old, new, user) -> int:
+    """Point every referral and client record of organisation `old` at `new`, which stays
+    after a merge of duplicates. Returns the referrals moved."""
+    touched = Q()
+    for column in ORGANISATION_COLUMNS:
+        touched |= Q(**{column: old})
+    moved = list(Referral.objects.filter(touched).only("pk", "state", *ORGANISATION_COLUMNS))
+    for referral in moved:
+        columns = {c: new for c in ORGANISATION_COLUMNS if getattr(referral, f"{c}_id") == old.pk}
+        _moved(referral, user, columns, "organisation", old, new)
+    ClientRecord.objects.filter(organisation=old).update(organisation=new)
+    return len(moved)
+
+
+@transaction.atomic
+def follow_service_merge(old, new, user) -> int:
+    """Point the referrals to service `old` at `new`, which stays after a merge of duplicates
+    (referrals.merging checks that both belong to one organisation). Returns the referrals
+    moved."""
+    moved = list(Referral.objects.filter(service=old).only("pk", "state"))
+    for referral in moved:
+        _moved(referral, user, {"service": new}, "service", old, new)
+    return len(moved)
+
+
+def _moved(referral, user, columns: dict, kind: str, old, new) -> None:
+    detail = {"kind": kind, "merged": old.title, "kept": new.title}
+    _write(referral, user, "listing_merged", columns, detail=detail)
+
+
+@transaction.atomic
+def erase_client(record: ClientRecord, user=None) -> None:
+    """Blank the client's data and what was written about them on every referral (after the
+    retention period, or on the client's request); keep the steps for the figures."""
+    ClientRecord.objects.filter(pk=record.pk).update(
+        reference=ERASED, name=ERASED, phone="", language=None, anonymised_at=timezone.now()
+    )
+    blank = {"handover_note": "", "decline_detail": "", "intake_place": "", "intake_with": ""}
+    for referral in Referral.objects.filter(client=record).only("pk", "state"):
+        ReferralMessage.objects.filter(referral=referral).update(text=ERASED)
+        _write(referral, user, "client_erased", blank)
+    log(instance=record, action="brug.client.erased", user=user)
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _write(
+    referral, user, action, fields, *, detail=None, target=None, version=None, bump=True, now=None
+) -> None:
+    """Write `fields` (and the `target` state) and the event with its audit entry, in one
+    transaction. With `version`, only while the referral is still at that version and state
+    (else StaleReferral). `referral` is read again afterwards."""
+    changes = dict(fields)
+    if target:
+        changes["state"] = target
+    if bump:
+        changes.update(version=F("version") + 1, updated_at=now or timezone.now())
+    rows = Referral.objects.filter(pk=referral.pk)
+    if version is not None:
+        rows = rows.filter(version=version, state=referral.state)
+    previous = referral.state
+    with transaction.atomic():
+        if changes and not rows.update(**changes):
+            referral.refresh_from_db()
+            raise _stale(referral)
+        if changes:
+            referral.refresh_from_db()
+        _record_event(referral, user, action, previous, target or previous, detail)
+
+
+def _record_event(referral, user, action, from_state, to_state, detail=None) -> None:
     """A line on the referral's timeline and the same in Wagtail's audit log."""
     ReferralEvent.objects.create(
         referral=referral,

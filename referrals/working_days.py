@@ -1,21 +1,14 @@
 """Working days in Belgium (Monday to Friday, not a public holiday), for "answered within
-three working days" and the reminders that follow from it."""
+three working days" and the reminders that follow from it. The public holidays are the
+directory's (directory.opening_hours), the same that close a place."""
 
 import datetime
-from functools import cache
 
-import holidays
-
-from directory.opening_hours import BRUSSELS
-
-
-@cache
-def _holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("BE", years=year))
+from directory.opening_hours import BRUSSELS, holiday_on
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    return day.weekday() < 5 and holiday_on(day) is None
 
 
 def working_days_before(moment: datetime.datetime, days: int) -> datetime.datetime:

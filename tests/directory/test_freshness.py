@@ -110,6 +110,13 @@ def test_report_is_for_curators(client, people, stale, role):
     client.force_login(people[role])
     assert client.get("/admin/reports/listings/").status_code in (302, 403)
     assert client.get("/admin/reports/listings/?export=csv").status_code in (302, 403)
+    for url in ("/admin/reports/listings/", "/admin/reports/listings/?export=csv"):
+        response = client.get(url, follow=True)
+        # Sent back to their dashboard, with nothing of the report: neither its column nor
+        # another organisation's problem.
+        assert response.redirect_chain == [("/admin/", 302)]
+        page = shown(response)
+        assert "What to check" not in page and "No point on the map" not in page
 
 
 def test_reminders_go_once_a_period_with_a_still_correct_link(client, people, stale):
@@ -181,7 +188,10 @@ def test_an_old_still_correct_link_is_refused(client, people, stale, settings):
     organisation = stale["own"]["organisation"]
     path = f"/en/verify/{verification.make_token(organisation, people['editor'])}/"
     settings.BRUG_VERIFICATION_LINK_DAYS = -1
-    assert client.post(path).status_code == 410
+    response = client.post(path)
+    assert response.status_code == 410
+    assert "This link does not work any more" in shown(response)
+    assert OrganisationPage.objects.get(pk=organisation.pk).last_verified == days_ago(200)
 
 
 def test_still_correct_from_the_dashboard(people, stale):

@@ -139,10 +139,16 @@ def test_suggestions_are_rate_limited(client, orgs, settings):
 
 
 def test_unknown_or_unpublished_services_have_no_form(client, orgs):
-    assert client.get(FORM.format(pk=999999)).status_code == 404
+    unknown = client.get(FORM.format(pk=999999))
+    assert unknown.status_code == 404
+    assert "Page not found" in shown(unknown) and "What is wrong?" not in shown(unknown)
     service = orgs["own"]["service"]
     ServicePage.objects.filter(translation_key=service.translation_key).update(live=False)
-    assert client.get(FORM.format(pk=service.pk)).status_code == 404
+    unpublished = client.get(FORM.format(pk=service.pk))
+    assert unpublished.status_code == 404
+    page = shown(unpublished)
+    assert "Page not found" in page
+    assert "What is wrong?" not in page and "Buddy Leuven housing help" not in page
 
 
 @pytest.mark.parametrize("role", ["editor", "coach"])

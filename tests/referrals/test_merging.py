@@ -74,11 +74,16 @@ def test_merging_services_moves_their_referrals(world, sent, as_user):
         accepts_referrals=True,
     )  # fmt: skip
     alias_everywhere(publish(twin))
+    seen = sent.version
     merging.merge_services(world["service"], twin, world["users"]["curator"])
     sent.refresh_from_db()
     assert sent.service == twin
     assert sent.receiving_organisation == world["cgg"]
     assert sent.events.filter(action="listing_merged").count() == 1
+    assert sent.version == seen + 1  # a form opened before the move is refused
+    assert ModelLogEntry.objects.filter(
+        object_id=str(sent.pk), action="brug.referral.listing_merged"
+    ).exists()
     page = as_user("intake").get(f"/admin/referrals/{sent.pk}/").content.decode()
     assert "Traumazorg" in page
 

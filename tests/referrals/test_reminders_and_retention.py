@@ -152,6 +152,86 @@ def test_exports_and_erasures_are_in_the_audit_log(world, as_user):
 
     referral = closed(world, at(2026, 5, 1, 12))
     retention.export_client(referral.client, world["users"]["administrator"])
-    retention.erase_client(referral.client, world["users"]["administrator"])
+    workflow.erase_client(referral.client, world["users"]["administrator"])
     actions = set(ModelLogEntry.objects.values_list("action", flat=True))
     assert {"brug.client.exported", "brug.client.erased"} <= actions
+
+
+def logged(referral, action) -> list:
+    """The audit log's entries of `action` on this referral, and who made them."""
+    from wagtail.models import ModelLogEntry
+
+    return list(
+        ModelLogEntry.objects.filter(
+            object_id=str(referral.pk), action=f"brug.referral.{action}"
+        ).values_list("user", flat=True)
+    )
+
+
+def test_reminders_and_escalations_write_their_event_and_audit_entry(world):
+    referral = sent_at(world, at(2026, 4, 2, 9))
+    seen = referral.version
+    assert reminders.send_reminders(at(2026, 4, 8, 10)) == (1, 0)
+    assert reminders.send_reminders(at(2026, 4, 13, 10)) == (0, 1)
+    referral.refresh_from_db()
+    assert (referral.reminded_at, referral.escalated_at) == (
+        at(2026, 4, 8, 10),
+        at(2026, 4, 13, 10),
+    )
+    for action in ("reminded", "escalated"):
+        event = referral.events.get(action=action)
+        assert (event.actor, event.from_state, event.to_state) == (None, "sent", "sent")
+        assert logged(referral, action) == [None]  # Brug itself, once
+    # Time stamps only: the page the intake worker has open stays valid.
+    assert referral.version == seen
+    accepted = workflow.perform(referral, world["users"]["intake"], "accept", seen)
+    assert accepted.state == State.ACCEPTED
+
+
+def test_an_expired_consent_writes_its_event_and_audit_entry_once(world):
+    referral = sent_at(world, at(2026, 4, 2, 9))
+    Referral.objects.filter(pk=referral.pk).update(consent_valid_until=datetime.date(2026, 5, 1))
+    assert reminders.tell_expired_consents(today=datetime.date(2026, 5, 2)) == 1
+    assert reminders.tell_expired_consents(today=datetime.date(2026, 5, 3)) == 0
+    event = referral.events.get(action="consent_expired")
+    assert event.detail == {"valid_until": "2026-05-01"}
+    assert logged(referral, "consent_expired") == [None]
+
+
+def test_anonymising_bumps_the_version_and_writes_an_event_and_audit_entry(
+    world, as_user, settings
+):
+    settings.BRUG_REFERRAL_RETENTION_DAYS = 365
+    old = closed(world, at(2024, 1, 10, 12))
+    seen = old.version
+    call_command("anonymise_referrals")
+    old.refresh_from_db()
+    assert old.version == seen + 1
+    event = old.events.last()
+    assert (event.action, event.actor, event.to_state) == ("client_erased", None, State.DECLINED)
+    assert logged(old, "client_erased") == [None]
+    # A form opened before the erasure is refused, not applied.
+    coach = as_user("coach")
+    response = coach.post(
+        f"/admin/referrals/{old.pk}/withdraw_consent/", {"version": seen}, follow=True
+    )
+    assert "Someone else changed this referral" in response.content.decode()
+    old.refresh_from_db()
+    assert old.consent_withdrawn_at is None
+    page = coach.get(f"/admin/referrals/{old.pk}/").content.decode()
+    assert "Client data erased" in page  # on the timeline
+
+
+def test_an_erasure_on_request_names_the_administrator(world):
+    referral = closed(world, at(2026, 5, 1, 12))
+    follow_up = sent_at(world, at(2026, 5, 2, 9))
+    Referral.objects.filter(pk=follow_up.pk).update(client=referral.client)
+    administrator = world["users"]["administrator"]
+    workflow.erase_client(referral.client, administrator)
+    for each in (referral, follow_up):
+        seen = each.version
+        each.refresh_from_db()
+        assert each.version == seen + 1
+        assert each.events.last().actor == administrator
+        assert logged(each, "client_erased") == [administrator.pk]
+    assert ReferralMessage.objects.get(referral=referral).text == "—"

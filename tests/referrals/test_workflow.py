@@ -73,7 +73,7 @@ def make(world, state) -> Referral:
 
 
 def test_every_transition_from_every_state(world):
-    """9 states × 10 transitions, in one network (the pages are the slow part to make)."""
+    """9 states × 11 transitions, in one network (the pages are the slow part to make)."""
     for state in STATES_BEFORE:
         for action, transition in workflow.TRANSITIONS.items():
             case = f"{action} from {state}"
@@ -98,7 +98,7 @@ def test_every_transition_from_every_state(world):
             done = workflow.perform(referral, user, action, referral.version, **data)
             assert done.state == (transition.target or state), case
             assert done.version == before[1] + 1, case
-            assert done.events.last().action == action, case
+            assert done.events.last().action == transition.event_name, case
 
 
 @pytest.mark.parametrize("action", ["accept", "decline", "plan_intake", "complete", "no_show"])
@@ -121,10 +121,38 @@ def test_only_the_referring_side_may_withdraw(world, who):
 
 def test_a_coordinator_acts_for_their_organisation(world):
     referral = make(world, State.SENT)
-    referral = workflow.perform(
-        referral, world["users"]["receiver_coordinator"], "accept", referral.version
+    receiver, sender = world["users"]["receiver_coordinator"], world["users"]["sender_coordinator"]
+    referral = workflow.perform(referral, receiver, "accept", referral.version)
+    assert (referral.state, referral.accepted_by) == (State.ACCEPTED, receiver)
+    referral = workflow.perform(referral, sender, "withdraw", referral.version)
+    assert referral.state == State.WITHDRAWN and referral.closed_at is not None
+    steps = [(e.action, e.actor) for e in referral.events.all()][-2:]
+    assert steps == [("accept", receiver), ("withdraw", sender)]
+
+
+def test_the_forms_and_the_workflow_apply_the_same_rules(world):
+    """Each transition's rule is written once (referrals.transitions): the form shows its
+    message at the field, the workflow refuses the same data with the same message."""
+    from referrals.forms import DeclineForm, IntakeForm
+
+    referral = make(world, State.SENT)
+    intake = world["users"]["intake"]
+    form = DeclineForm({"version": referral.version, "reason": "other", "explanation": " "})
+    assert form.errors["explanation"] == ["Explain the reason in a few words."]
+    with pytest.raises(workflow.TransitionError, match="Explain the reason in a few words."):
+        workflow.perform(referral, intake, "decline", referral.version, reason="other")
+    referral = workflow.perform(referral, intake, "accept", referral.version)
+    past = timezone.localtime() - datetime.timedelta(hours=1)
+    form = IntakeForm(
+        {"version": referral.version, "when": past.strftime("%Y-%m-%dT%H:%M"), "place": "Office"}
     )
-    workflow.perform(referral, world["users"]["sender_coordinator"], "withdraw", referral.version)
+    assert form.errors["when"] == ["The intake cannot be in the past."]
+    with pytest.raises(workflow.TransitionError, match="The intake cannot be in the past."):
+        workflow.perform(
+            referral, intake, "plan_intake", referral.version, when=past, place="Office"
+        )
+    referral.refresh_from_db()
+    assert (referral.state, referral.intake_at) == (State.ACCEPTED, None)
 
 
 def test_a_stale_action_is_refused_not_applied_twice(world, as_user):
