@@ -194,3 +194,11 @@ def test_the_string_scan_sees_each_kind_of_name():
         ("referrals/new.html", "referrals"),
         ("search", "search"),
     ]
+
+
+def test_the_organisation_list_goes_under_the_home_page_only():
+    # The directory takes its parent page type from the settings instead of naming it.
+    from directory.models import OrganisationIndexPage
+    from website.models import HomePage
+
+    assert OrganisationIndexPage.allowed_parent_page_models() == [HomePage]
