@@ -7,11 +7,9 @@
   their organisation's *team* group, which holds "add" and "change" (never "publish") on the
   organisation's page in every locale, so they see and edit exactly that subtree and every
   change they make goes through the curators' review.
-- *Coaches*, *intake workers*, *referral coordinators* (groups): the admin's referral screens
-  (referrals/), through `directory.see_referrals`, which organisation editors and curators do
-  not hold; which referrals each sees follows from their memberships (referrals/access.py).
-- *Managers* (group): admin access and `directory.see_referrals`, for the aggregated figures
-  of their organisations' referrals only (referrals/scope.py); they see no referral.
+- *Coaches*, *intake workers*, *referral coordinators*, *managers* (groups): admin access; the
+  referrals app adds its own permissions to them (referrals/roles.py, through
+  `directory.extension_points.ROLE_PERMISSIONS`).
 
 `ensure_roles()` creates all of it and is idempotent; `setup_site` (and so `make run`) runs it.
 """
@@ -30,6 +28,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from directory.extension_points import role_permissions
 from directory.models import Membership, OrganisationPage, OrganisationTeam, Role
 
 CURATORS = "Network curators"
@@ -50,7 +49,6 @@ ROLE_GROUPS = {
 WORKFLOW_NAME = "Curator review"
 TASK_NAME = "Curators approve"
 
-SEE_REFERRALS = "directory.see_referrals"
 MANAGE_PEOPLE = "directory.manage_people"
 REVIEW_LISTINGS = "directory.review_listings"
 
@@ -69,10 +67,10 @@ GROUP_PERMISSIONS = {
         "directory.delete_correctionsuggestion",
     ],
     EDITORS: ["wagtailadmin.access_admin", "simple_translation.submit_translation"],
-    COACHES: ["wagtailadmin.access_admin", SEE_REFERRALS],
-    INTAKE_WORKERS: ["wagtailadmin.access_admin", SEE_REFERRALS],
-    COORDINATORS: ["wagtailadmin.access_admin", SEE_REFERRALS],
-    MANAGERS: ["wagtailadmin.access_admin", SEE_REFERRALS],
+    COACHES: ["wagtailadmin.access_admin"],
+    INTAKE_WORKERS: ["wagtailadmin.access_admin"],
+    COORDINATORS: ["wagtailadmin.access_admin"],
+    MANAGERS: ["wagtailadmin.access_admin"],
 }
 
 CURATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
@@ -102,9 +100,10 @@ def ensure_roles() -> dict[str, Group]:
     """Create the role groups with their permissions, the curators' rights on the page tree
     and the moderation workflow. Safe to run any number of times."""
     groups = {}
+    added = role_permissions()
     for name, permissions in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(_permission(p) for p in permissions))
+        group.permissions.add(*(_permission(p) for p in [*permissions, *added.get(name, [])]))
         groups[name] = group
 
     collection = Collection.get_first_root_node()
@@ -144,11 +143,6 @@ def curators_group() -> Group:
 
 def is_curator(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(MANAGE_PEOPLE))
-
-
-def can_see_referrals(user) -> bool:
-    """Referral screens (the referrals issue) check this; organisation editors never pass."""
-    return user.is_active and user.has_perm(SEE_REFERRALS)
 
 
 def team_group(organisation: OrganisationPage) -> Group:

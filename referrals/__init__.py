@@ -1,1 +1,1 @@
-"""Warm hand-offs between services (closed-loop referrals). Built in the referrals issue."""
+"""Warm hand-offs between services (closed-loop referrals)."""

@@ -18,7 +18,14 @@ from django.db.models import Q
 from directory.models import Membership, Role
 from referrals.models import Referral, State
 
+SEE_REFERRALS = "referrals.see_referrals"
 ADMINISTER = "referrals.administer_referrals"
+
+
+def can_see_referrals(user) -> bool:
+    """The referral screens check this (referrals/roles.py gives it to the referral roles);
+    organisation editors and curators never pass."""
+    return user.is_active and user.has_perm(SEE_REFERRALS)
 
 
 def organisations_with_roles(user, *roles) -> list[int]:

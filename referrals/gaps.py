@@ -10,10 +10,9 @@ decline most because they are full, and the words people searched for that found
   "full or waiting list" (counts suppressed below 5, referrals.privacy); the services with
   suppressed counts come after the others, in alphabetical order, so the order does not
   tell their numbers.
-- *Searches that found nothing* (search.unmet keeps them, normalised and per day and
-  language, nothing about the searcher): summed over the period; a text seen fewer than
-  `BRUG_UNMET_QUERY_MIN_COUNT` times (2) is left out, so a one-off — which might be a
-  name — is never shown.
+- *Searches that found nothing* (read from search.models.UnmetQuery): summed over the
+  period; a text seen fewer than `BRUG_UNMET_QUERY_MIN_COUNT` times (2) is left out, so a
+  one-off — which might be a name — is never shown.
 """
 
 from dataclasses import dataclass

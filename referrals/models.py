@@ -276,6 +276,7 @@ class Referral(models.Model):
             )
         ]
         permissions = [
+            ("see_referrals", _("Can see referrals")),
             ("administer_referrals", _("Can see every referral (referral administrator)")),
             ("view_network_figures", _("Can see the whole network's referral figures")),
         ]

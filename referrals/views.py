@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import ServicePage
-from directory.roles import can_see_referrals
 from referrals import access, consent, lists, retention, workflow
 from referrals.forms import (
     DeclineForm,
@@ -39,7 +38,7 @@ PAGE_SIZE = 50
 
 
 def _require_referrals(request):
-    if not can_see_referrals(request.user) and not access.is_administrator(request.user):
+    if not access.can_see_referrals(request.user) and not access.is_administrator(request.user):
         raise PermissionDenied
 
 

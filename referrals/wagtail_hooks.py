@@ -1,6 +1,8 @@
 """Admin registration of the referral screens: URLs, the "Referrals" menu (shown to the
 people who work with referrals), the managers' "Referral figures" (shown to those who may
-see them, referrals.scope), a dashboard panel and the audit log's action names."""
+see them, referrals.scope), a dashboard panel and the audit log's action names; and what the
+referrals app adds to the directory (its extension points): the "Refer a client" address and
+the referral permissions of the role groups."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +10,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
-from directory.roles import can_see_referrals
-from referrals import access, figures_views, lists, scope, urls
+from directory import extension_points
+from referrals import access, figures_views, lists, roles, scope, urls
+from referrals.access import can_see_referrals
 from referrals.models import EVENT_LABELS
 
 
@@ -154,3 +157,13 @@ def register_referral_log_actions(actions):
     actions.register_action(
         "brug.figures.exported", _("Referral figures exported"), _("Referral figures exported")
     )
+
+
+@hooks.register(extension_points.REFER_URL)
+def refer_url(request):
+    return reverse("referrals:new") if access.can_refer(request.user) else None
+
+
+@hooks.register(extension_points.ROLE_PERMISSIONS)
+def role_permissions():
+    return roles.ROLE_PERMISSIONS

@@ -1,1 +1,2 @@
-"""Finding services: the search query API and its views (database backend for now)."""
+"""Finding services: the search query API with its two backends, the index, and the search
+and map pages and API."""

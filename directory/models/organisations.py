@@ -2,6 +2,7 @@
 services and locations (so that per-organisation permissions and moderation can follow the
 page tree)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -43,7 +44,9 @@ class OrganisationIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["website.HomePage"]
+    # The site's home page, named by the project's settings: the app that defines it sits
+    # above the directory, so the directory does not name it.
+    parent_page_types = settings.BRUG_ORGANISATION_INDEX_PARENT_PAGE_TYPES
     subpage_types = ["directory.OrganisationPage"]
     max_count_per_parent = 1
     template = "directory/organisation_index_page.html"

@@ -61,7 +61,6 @@ class Membership(models.Model):
         permissions = [
             ("manage_people", _("Can invite people to organisations and revoke their access")),
             ("review_listings", _("Can see the listings report and correction suggestions")),
-            ("see_referrals", _("Can see referrals")),
             (
                 "see_confidential_addresses",
                 _("Can see the street address of confidential locations on the public site"),

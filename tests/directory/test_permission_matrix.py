@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 from wagtail.models import Page, Revision
 
 from directory.models import Need, ServicePage
-from directory.roles import can_see_referrals
+from referrals.access import can_see_referrals
 
 from .conftest import service_form, shown
 
@@ -187,7 +187,7 @@ def referral_urls():
 def test_see_referrals(client, people, role):
     user = people[role]
     assert can_see_referrals(user) is ALLOWED[role]["referrals"]
-    assert user.has_perm("directory.see_referrals") is ALLOWED[role]["referrals"]
+    assert user.has_perm("referrals.see_referrals") is ALLOWED[role]["referrals"]
     if not ALLOWED[role]["referrals"]:
         client.force_login(user)
         for url in referral_urls():

@@ -203,6 +203,10 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "directory.accounts.PasswordResetForm"  
 BRUG_PASSWORD_RESET_RATE_PER_HOUR = 5
 BRUG_PASSWORD_RESET_ACCOUNT_RATE_PER_HOUR = 3
 
+# Where the directory's organisation list may be created: under the home page of each
+# language (website.HomePage). The directory reads it from here, so it names no app above it.
+BRUG_ORGANISATION_INDEX_PARENT_PAGE_TYPES = ["website.HomePage"]
+
 # Self-service (directory/invitations.py, directory/verification.py, directory/suggestions.py)
 BRUG_INVITATION_VALID_DAYS = 7
 BRUG_VERIFICATION_PERIOD_DAYS = int(os.environ.get("BRUG_VERIFICATION_PERIOD_DAYS", "182"))

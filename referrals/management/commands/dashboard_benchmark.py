@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from core.benchmarking import percentiles
 from directory.models import (
     Membership,
     Need,
@@ -33,7 +34,6 @@ from directory.models import (
 )
 from directory.roles import ROLE_GROUPS, curators_group, ensure_roles
 from referrals.models import ClientRecord, DeclineReason, Referral, ReferralEvent, State
-from website.benchmarking import percentiles
 
 PREFIX = "figures-"
 STATES = [

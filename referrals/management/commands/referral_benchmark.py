@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from core.benchmarking import percentiles
 from directory.models import (
     Membership,
     OrganisationIndexPage,
@@ -29,7 +30,6 @@ from directory.models import (
 )
 from directory.roles import ROLE_GROUPS, ensure_roles
 from referrals.models import ClientRecord, Referral, ReferralEvent, State
-from website.benchmarking import percentiles
 
 PREFIX = "bench-"
 STATES = [

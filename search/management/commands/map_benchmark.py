@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import override_settings
 
+from core.benchmarking import percentiles
 from search.management.commands.search_benchmark import Command as SearchBenchmark
-from website.benchmarking import percentiles
 
 # A phone-sized view (412 x 860 px) at each zoom; zoom 14 over Leuven.
 VIEWS = {

@@ -17,11 +17,11 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from wagtail.search.backends import get_search_backend
 
+from core.benchmarking import percentiles
 from search import analysis
 from search.backends.database import DatabaseBackend
 from search.models import SearchEntry, WagtailIndexedEntry
 from search.query import SearchQuery
-from website.benchmarking import percentiles
 
 WORDS = {
     "nl": "woning huur begeleiding gezin kinderen school taal cursus werk zoeken hulp "

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
-from directory import opening_hours
+from directory import extension_points, opening_hours
 from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
 
@@ -109,3 +109,11 @@ def field_checked(page, field):
         if not own:
             page = page.organisation
     return last_checked(page, field)
+
+
+@register.simple_tag(takes_context=True)
+def refer_url(context) -> str | None:
+    """Where the signed-in person starts a referral (an app above the directory provides it,
+    directory.extension_points), or None: then no "Refer" button is shown."""
+    request = context.get("request")
+    return extension_points.refer_url(request) if request is not None else None
