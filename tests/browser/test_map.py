@@ -34,14 +34,17 @@ def leaflet_map(page) -> str:
 
 def zoom_until_markers(page, attempts=6) -> None:
     """Open the biggest cluster until single markers show."""
+    pins = page.locator(".brug-pin")
     for _ in range(attempts):
-        if page.locator(".brug-pin").count():
+        try:
+            expect(pins.first).to_be_visible(timeout=1500)
             return
-        sizes = page.locator(".brug-cluster").all_inner_texts()
-        biggest = max(range(len(sizes)), key=lambda i: int(sizes[i]))
-        page.locator(".brug-cluster").nth(biggest).click()
-        page.wait_for_timeout(900)
-    assert page.locator(".brug-pin").count(), "no markers after zooming in"
+        except AssertionError:
+            pass  # still clusters: open one more
+        sizes = [int(size) for size in page.locator(".brug-cluster").all_inner_texts() if size]
+        if sizes:
+            page.locator(".brug-cluster").nth(sizes.index(max(sizes))).click()
+    expect(pins.first).to_be_visible()
 
 
 def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
@@ -51,20 +54,27 @@ def test_the_map_shows_clusters_then_markers_and_a_popup_leads_to_the_service(
     map_page.locator(".brug-cluster").first.wait_for()
     status = map_page.locator("[data-map-status]")
     expect(status).to_have_text(re.compile(r"^Diensten op de kaart:"))
-    assert map_page.locator(".brug-cluster").count() >= 2
+    expect(map_page.locator(".brug-cluster").nth(1)).to_be_visible()  # at least two
 
     zoom_until_markers(map_page)
     # The list beside the map follows the area shown.
     map_page.wait_for_function("location.search.includes('bbox=')")
-    listed = map_page.locator(".results__count").inner_text()
-    on_map = status.inner_text().split(":")[-1].strip()
-    assert listed.split()[0] == on_map
+    # Both counts change as the map moves: wait until the list and the map agree.
+    map_page.wait_for_function(
+        """() => {
+            const onMap = document.querySelector('[data-map-status]').textContent;
+            const listed = document.querySelector('.results__count');
+            return /: \\d+$/.test(onMap.trim()) && listed
+                && listed.textContent.trim().split(/\\s+/)[0] === onMap.split(':').pop().trim();
+        }"""
+    )
 
     pin = map_page.locator(".brug-pin").first
     pin.click()
     popup = map_page.locator(".map-popup")
-    popup.wait_for()
-    name = popup.locator(".map-popup__title a").inner_text()
+    title = popup.locator(".map-popup__title a")
+    expect(title).to_have_text(re.compile(r"\S"))
+    name = title.inner_text()  # a popup's content is fixed once it shows
     expect(popup.locator(".status")).to_have_text(re.compile(r"^(Nu open|Nu gesloten)$"))
     popup.locator(".map-popup__title a").click()
     # Wait for the service page itself, not the map page that is still showing.
@@ -92,9 +102,11 @@ def test_the_place_box_recentres_the_map_and_sorts_by_distance(site_server, demo
         f"(() => {{ const c = {leaflet_map(map_page)}.getCenter(); return [c.lat, c.lng]; }})()"
     )
     assert geodesic(center, (50.8899, 4.7308)).km < 1.5
+    facts = map_page.locator(".service-card .facts li").filter(has_text="km hiervandaan")
+    expect(facts.first).to_be_visible()
     distances = [
         float(text.split()[0].replace(",", "."))
-        for text in map_page.locator(".service-card .facts li").all_inner_texts()
+        for text in facts.all_inner_texts()
         if text.endswith("km hiervandaan")
     ]
     assert distances and distances == sorted(distances)
@@ -108,20 +120,19 @@ def test_nothing_leaves_this_server_but_tile_requests(site_server, demo, map_pag
     hosts = {urlparse(url).hostname for url in map_page.requested_urls}
     assert hosts - {TILE_HOST} <= {"localhost", "127.0.0.1"}
     assert TILE_HOST in hosts  # the tiles were asked for, failed, and the markers still show
-    assert map_page.evaluate("document.documentElement.dir") == "rtl"
+    expect(map_page.locator("html")).to_have_attribute("dir", "rtl")
 
 
 def test_without_javascript_the_list_has_distances_and_map_links(site_server, demo, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{site_server.url}/nl/map/?near=3000&radius_km=5")
-    cards = page.locator(".service-card")
-    assert cards.count() > 0
-    first = cards.first
+    first = page.locator(".service-card").first
     expect(first).to_contain_text("km hiervandaan")
-    link = first.locator(".card__place a")
-    assert "openstreetmap.org" in link.get_attribute("href")
-    assert page.locator("noscript").count() == 1
+    expect(first.locator(".card__place a")).to_have_attribute(
+        "href", re.compile(r"openstreetmap\.org")
+    )
+    expect(page.locator("noscript")).to_have_count(1)
     context.close()
 
 

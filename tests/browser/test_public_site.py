@@ -37,7 +37,7 @@ def test_search_from_the_home_page(site_server, network, phone_page):
     phone_page.fill("#q", "betaalbare woning")
     phone_page.keyboard.press("Enter")
     phone_page.wait_for_url("**/nl/search/?q=*")
-    assert phone_page.locator(".service-card h3 a").all_inner_texts() == ["Woonbegeleiding"]
+    expect(phone_page.locator(".service-card h3 a")).to_have_text(["Woonbegeleiding"])
     phone_page.locator(".service-card h3 a").click()
     expect(phone_page.locator("h1")).to_have_text("Woonbegeleiding")
 
@@ -69,14 +69,14 @@ def test_search_filters_fold_on_a_phone_and_work_without_javascript(
     page.goto(f"{site_server.url}/{language}/search/?q=woning")
     assert no_horizontal_scroll(page)
     housing = page.locator('input[name="need"][value="housing"]')
-    assert not housing.is_visible()  # folded under "Filter results"
+    expect(housing).to_be_hidden()  # folded under "Filter results"
     page.locator(".filters > summary").click()
     housing.check()
     page.locator(".filters__actions button").click()
     page.wait_for_url("**need=housing**")
-    assert page.locator(".service-card h3 a").count() == 1
-    assert page.locator('input[name="need"][value="housing"]').is_checked()
-    assert page.locator(".chips--active a").first.is_visible()
+    expect(page.locator(".service-card h3 a")).to_have_count(1)
+    expect(page.locator('input[name="need"][value="housing"]')).to_be_checked()
+    expect(page.locator(".chips--active a").first).to_be_visible()
     assert no_horizontal_scroll(page)
     assert hosts <= {"localhost", "127.0.0.1"}
     context.close()
@@ -87,7 +87,7 @@ def test_search_filters_stand_beside_the_results_on_a_wide_screen(site_server, n
     page = context.new_page()
     page.goto(f"{site_server.url}/ar/search/?q=woning")
     housing = page.locator('input[name="need"][value="housing"]')
-    assert housing.is_visible()
+    expect(housing).to_be_visible()
     filters = page.locator(".filters").bounding_box()
     results = page.locator(".results").bounding_box()
     # Right to left: the filters sit at the start of the line, which is the right.

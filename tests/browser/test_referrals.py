@@ -51,6 +51,7 @@ def test_a_coach_refers_and_the_intake_worker_answers(live_server, world, browse
     expect(intake.locator("main")).to_contain_text("Sarah")
 
     coach.reload()
-    timeline = coach.locator("#timeline").inner_text()
-    assert "Accepted" in timeline and "Intake planned" in timeline
+    timeline = coach.locator("#timeline")
+    expect(timeline).to_contain_text("Accepted")
+    expect(timeline).to_contain_text("Intake planned")
     expect(coach.locator("main")).to_contain_text("Sarah")
