@@ -73,7 +73,7 @@ FIELDS: tuple[Field, ...] = (
     Field("eligible_statuses", list[str], KEYWORD),
     Field("age_min", int | None, INTEGER),
     Field("age_max", int | None, INTEGER),
-    Field("gender", str, KEYWORD),
+    Field("gender", str | None, KEYWORD),
     Field("service_area", list[str], KEYWORD),
     Field("interpreter", bool, BOOLEAN),
     Field("free", bool, BOOLEAN),
