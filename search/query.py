@@ -30,6 +30,7 @@ FilterValues = make_dataclass(
         else (f.query_attribute, bool, field(default=False))
         for f in schema.FILTERS
     ],
+    namespace={"__doc__": "What a query asks of each filter of search.schema."},
 )
 
 

@@ -79,11 +79,12 @@ class _Index:
     settings = {"number_of_shards": 1, "number_of_replicas": 0}
 
 
-# One service at one location: the mapping of search.schema.
+# The mapping of search.schema, as an elasticsearch-dsl document.
 ServiceDocument = type(Document)(
     "ServiceDocument",
     (Document,),
     {
+        "__doc__": "One service at one location, as indexed.",
         **{
             key: construct_field(dict(field))
             for key, field in schema.mapping()["properties"].items()
