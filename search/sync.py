@@ -42,7 +42,7 @@ def replay_outbox() -> int:
 
 
 def rebuild_index() -> str:
-    """A new index of the preferred backend from every entry, behind the alias."""
+    """A new index of the preferred backend from every entry, swapped in whole."""
     return fallback.rebuild(refresh=_store_entries)
 
 
