@@ -178,3 +178,61 @@ def test_every_filter_filters_and_counts_as_its_predicate_on_each_backend(varied
         assert found == expected, (spec.param, value)
         tried += 1
     assert tried > len(schema.FILTERS)
+
+
+def test_the_outbox_and_fallback_know_no_engine():
+    import ast
+    from pathlib import Path
+
+    import search.backends.fallback as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {name for name in imported if "elasticsearch" in name}
+
+
+def test_an_unreachable_node_raises_the_backend_neutral_exception(settings, varied_network):
+    from search.backends import BackendUnavailable
+    from search.backends.elasticsearch import ElasticsearchBackend
+    from tests.conftest import free_port
+
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"
+    backend = ElasticsearchBackend()
+    key = str(varied_network["service"].translation_key)
+    for call in (
+        lambda: backend.add(key, []),
+        lambda: backend.search(SearchQuery(text="woning")),
+        lambda: backend.map(SearchQuery(bbox=(4.0, 50.0, 5.0, 51.0)), 10),
+        lambda: backend.suggest("wo"),
+        lambda: backend.indexed_count(),
+    ):
+        with pytest.raises(BackendUnavailable):
+            call()
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_writes_go_through_the_backend_interface(varied_network):
+    from search.backends import preferred_backend
+    from search.backends.database import DatabaseBackend
+
+    backend = preferred_backend() or DatabaseBackend()
+    key = str(varied_network["service"].translation_key)
+    documents = build_documents(key)
+    backend.delete(key)
+    backend.refresh_index()
+    assert key not in {h.service_key for h in backend.search(SearchQuery(text="woning")).hits}
+    backend.add_bulk(documents)
+    backend.refresh_index()
+    assert key in {h.service_key for h in backend.search(SearchQuery(text="woning")).hits}
+    backend.delete(key)
+    backend.add(key, documents)  # a replace: refreshed at once, without refresh_index
+    assert key in {h.service_key for h in backend.search(SearchQuery(text="woning")).hits}
+    everything = DatabaseBackend().documents()
+    backend.rebuild(everything)
+    backend.refresh_index()
+    assert backend.indexed_count() == len(everything) == 3
