@@ -4,10 +4,12 @@ from django.utils import translation
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
+from pydantic import create_model
 from wagtail.models import Locale
 
 from directory import eligibility
 from search import query as search_query
+from search import schema as search_schema
 from search import unmet
 from search.backends import get_backend
 from search.results import present
@@ -21,40 +23,33 @@ api = NinjaAPI(
 )
 
 
-class ServiceParameters(Schema):
-    """Parameters are validated by search.query (one set of rules for the page and the API)."""
+def _filter_parameter(spec: search_schema.Filter):
+    if spec.kind == search_schema.LIST:
+        return (list[str], Field([], description=spec.description))
+    return (str | None, Field(None, description=spec.description))
 
-    q: str | None = None
-    lang: str | None = None
-    need: list[str] = []
-    target_group: list[str] = []
-    language: list[str] = []
-    org_type: list[str] = []
-    tag: list[str] = []
-    interpreter: str | None = None
-    free: str | None = None
-    open_now: str | None = None
-    wheelchair: str | None = None
-    accepting: str | None = None
-    eligible_status: str | None = Field(
-        None,
-        description="The client's residence status: only services they can use "
-        "(recognised_refugee, subsidiary_protection, temporary_protection, asylum_seeker, "
-        "undocumented, other_residence, eu_citizen, national).",
-    )
-    eligible_age: str | None = Field(None, description="The client's age (0–120).")
-    eligible_municipality: str | None = Field(
-        None, description="Where the client lives: a postcode or a municipality."
-    )
-    eligible_gender: str | None = Field(None, description="women or men, when it matters.")
-    lat: str | None = None
-    lon: str | None = None
-    near: str | None = None
-    radius_km: str | None = None
-    bbox: str | None = None
-    sort: str | None = None
-    page: str | None = None
-    page_size: str | None = None
+
+# Parameters are validated by search.query (one set of rules for the page and the API); the
+# filters and the client's description come from search.schema.
+ServiceParameters = create_model(
+    "ServiceParameters",
+    __base__=Schema,
+    q=(str | None, None),
+    lang=(str | None, None),
+    **{spec.param: _filter_parameter(spec) for spec in search_schema.FILTERS},
+    **{
+        p.param: (str | None, Field(None, description=p.description))
+        for p in search_schema.CLIENT_PARAMETERS
+    },
+    lat=(str | None, None),
+    lon=(str | None, None),
+    near=(str | None, None),
+    radius_km=(str | None, None),
+    bbox=(str | None, None),
+    sort=(str | None, None),
+    page=(str | None, None),
+    page_size=(str | None, None),
+)
 
 
 class ServiceResult(Schema):

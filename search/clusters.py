@@ -136,7 +136,7 @@ def is_open(source: dict, moment: datetime) -> bool:
             datetime.fromisoformat(p["gte"]) <= now < datetime.fromisoformat(p["lt"])
             for p in source["open_periods"]
         )
-    from search.backends.base import open_now
+    from search.schema import open_now
 
     return open_now(source, moment)
 

@@ -1,9 +1,6 @@
-"""Search documents: what the index knows of a service at a location.
-
-Built from the service's source page and every translation, so that a query in any UI
-language reaches a service whose text exists only in Dutch: the document carries each
-translation analysed in its own language, and its needs' labels and synonyms in all languages.
-"""
+"""Search documents: what the index knows of a service at a location (the keys and their
+types: search.schema.FIELDS), built from the service's source page and every translation, each
+analysed in its own language, and its needs' labels and synonyms in all languages."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, time
@@ -19,7 +16,37 @@ from search import analysis
 
 def build_documents(service_key) -> list[dict]:
     """One document per location of the service (or one without a point)."""
-    versions = list(
+    versions = _service_versions(service_key)
+    if not versions:
+        return []
+    source = min(versions, key=lambda v: v.pk)  # the original is created first
+    organisation = source.get_parent().specific
+    org_versions = _organisation_versions(organisation)
+    # Three fields, one ranking: a word in a name (service or organisation) weighs most, then
+    # in a need or target-group label, then anywhere in the text. `terms` holds them all, so
+    # "every word must match" looks in one field.
+    names = _NameTerms.of(versions, org_versions)
+    needs, need_terms, need_phrases = _need_terms(source)
+    base = {
+        **_identity(service_key, source, versions, organisation, org_versions),
+        **_offer(source, organisation, needs),
+        **_eligibility(source),
+        "suggest": sorted(set(names.phrases + need_phrases)),
+        "name_terms": _unique(names.name_terms),
+        "need_terms": _unique(need_terms),
+    }
+    locations = list(source.locations.all()) or [None]
+    all_terms = _unique(names.name_terms + need_terms + names.terms + _place_terms(locations))
+    base.update(_any_location(locations))
+    return [
+        {**base, **_location(location, rank), "terms": all_terms}
+        for rank, location in enumerate(locations)
+    ]
+
+
+def _service_versions(service_key) -> list[ServicePage]:
+    """The service's live source page and real translations (not aliases)."""
+    return list(
         ServicePage.objects.live()
         .filter(translation_key=service_key, alias_of__isnull=True)
         .select_related("locale")
@@ -33,72 +60,92 @@ def build_documents(service_key) -> list[dict]:
             "tags",
         )
     )
-    if not versions:
-        return []
-    source = min(versions, key=lambda v: v.pk)  # the original is created first
-    organisation = source.get_parent().specific
-    org_versions = list(
+
+
+def _organisation_versions(organisation) -> list:
+    return list(
         type(organisation)
         .objects.live()
         .filter(translation_key=organisation.translation_key, alias_of__isnull=True)
         .select_related("locale")
     )
 
-    # Three fields, one ranking: a word in a name (service or organisation) weighs most, then
-    # in a need or target-group label, then anywhere in the text. `terms` holds them all, so
-    # "every word must match" looks in one field.
-    name_terms: list[str] = []
-    need_terms: list[str] = []
+
+@dataclass
+class _NameTerms:
+    """The names' terms, the other text's terms and the names as phrases for suggestions, from
+    every version of the service and its organisation, each analysed in its own language."""
+
+    name_terms: list[str]
+    terms: list[str]
+    phrases: list[str]  # what suggestions offer while typing, in their own spelling
+
+    @classmethod
+    def of(cls, versions, org_versions) -> "_NameTerms":
+        found = cls([], [], [])
+        for version in versions:
+            text = " ".join(
+                [
+                    version.summary,
+                    strip_tags(version.description or ""),
+                    version.eligibility,
+                    version.cost_details,
+                    version.access_details,
+                ]
+            )
+            found.add(version.title, text, version.locale.language_code)
+        for org in org_versions:
+            found.add(org.title, org.short_description, org.locale.language_code)
+        return found
+
+    def add(self, name: str, text: str, language: str) -> None:
+        self.name_terms += analysis.index_terms(analysis.expand_synonyms(name), language)
+        self.phrases.append(name)
+        self.terms += analysis.index_terms(analysis.expand_synonyms(text), language)
+
+
+def _need_terms(source) -> tuple[set[str], list[str], list[str]]:
+    """The service's needs with their parents (slugs), and the terms and phrases of their
+    labels and synonyms, of its target groups' labels and of the residence statuses it is
+    limited to, in every language."""
+    needs: set[str] = set()
     terms: list[str] = []
-    phrases: list[str] = []  # what suggestions offer while typing, in their own spelling
-    for version in versions:
-        language = version.locale.language_code
-        name_terms += analysis.index_terms(analysis.expand_synonyms(version.title), language)
-        phrases.append(version.title)
-        text = " ".join(
-            [
-                version.summary,
-                strip_tags(version.description or ""),
-                version.eligibility,
-                version.cost_details,
-                version.access_details,
-            ]
-        )
-        terms += analysis.index_terms(analysis.expand_synonyms(text), language)
-    for org in org_versions:
-        language = org.locale.language_code
-        name_terms += analysis.index_terms(analysis.expand_synonyms(org.title), language)
-        phrases.append(org.title)
-        terms += analysis.index_terms(analysis.expand_synonyms(org.short_description), language)
-    needs = set()
+    phrases: list[str] = []
     for need in source.needs.all():
-        needs.add(need.slug)
-        related = [need] + ([need.parent] if need.parent_id else [])
-        for term in related:
+        for term in [need] + ([need.parent] if need.parent_id else []):
             needs.add(term.slug)
             for label in term.labels.all():
                 words = f"{label.label} {' '.join(label.synonym_list())}"
-                need_terms += analysis.index_terms(words, label.language)
+                terms += analysis.index_terms(words, label.language)
                 phrases.append(label.label)
     for group in source.target_groups.all():
         for label in group.labels.all():
-            need_terms += analysis.index_terms(label.label, label.language)
-    rules = eligibility.rules(source)
-    # The residence statuses a service is limited to are found by their names in every
-    # language, like target groups.
+            terms += analysis.index_terms(label.label, label.language)
+    # Residence statuses are found by their names in every language, like target groups.
+    statuses = eligibility.rules(source)["statuses"]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for status in rules["statuses"]:
+            for status in statuses:
                 label = str(eligibility.ResidenceStatus(status).label)
-                need_terms += analysis.index_terms(label, code)
+                terms += analysis.index_terms(label, code)
+    return needs, terms, phrases
 
-    base = {
+
+def _identity(service_key, source, versions, organisation, org_versions) -> dict:
+    """Which service it is, and its names in every language it has."""
+    return {
         "service_key": str(service_key),
         "name": source.title,
         "names": {v.locale.language_code: v.title for v in versions},
         "organisation": organisation.title,
         "organisation_names": {o.locale.language_code: o.title for o in org_versions},
         "languages_available": sorted(v.locale.language_code for v in versions),
+    }
+
+
+def _offer(source, organisation, needs: set[str]) -> dict:
+    """What the service offers: the values its filters and facets test."""
+    return {
         "needs": sorted(needs),
         "target_groups": sorted(g.slug for g in source.target_groups.all()),
         "languages": sorted(lang.code for lang in source.languages.all()),
@@ -108,22 +155,27 @@ def build_documents(service_key) -> list[dict]:
         "referrable": source.accepts_referrals,
         "capacity": source.capacity_status,
         "org_type": organisation.organisation_type,
-        # Who can use it (directory.eligibility): empty means no limit.
+        "tags": sorted(t.name.lower() for t in source.tags.all()),
+    }
+
+
+def _eligibility(source) -> dict:
+    """Who can use it (directory.eligibility): empty means no limit."""
+    rules = eligibility.rules(source)
+    return {
         "eligible_statuses": rules["statuses"],
         "age_min": rules["age_min"],
         "age_max": rules["age_max"],
         "gender": rules["gender"],
         "service_area": rules["service_area"],
-        "tags": sorted(t.name.lower() for t in source.tags.all()),
-        "suggest": sorted(set(phrases)),
-        "name_terms": _unique(name_terms),
-        "need_terms": _unique(need_terms),
     }
-    locations = list(source.locations.all()) or [None]
-    # Where a service is belongs to the service: "Kessel-Lo" finds it at all its locations,
-    # so a service's documents match the same words (and one of them can count it).
-    # A confidential location is known by its municipality only (directory.confidentiality).
-    place_terms = analysis.index_terms(
+
+
+def _place_terms(locations: list) -> list[str]:
+    """Where a service is belongs to the service: "Kessel-Lo" finds it at all its locations,
+    so a service's documents match the same words (and one of them can count it). A
+    confidential location is known by its municipality only (directory.confidentiality)."""
+    return analysis.index_terms(
         " ".join(
             loc.municipality if loc.confidential else f"{loc.municipality} {loc.postcode}"
             for loc in locations
@@ -131,25 +183,29 @@ def build_documents(service_key) -> list[dict]:
         ),
         "nl",
     )
-    all_terms = _unique(name_terms + need_terms + terms + place_terms)
-    # What any of the service's locations offers, for counting services in one document.
-    base["wheelchair_any"] = any(loc and loc.wheelchair_access == "yes" for loc in locations)
-    # Each location's week, closures and holidays: "open now" counts any of them.
-    base["schedules_any"] = [_schedule(loc) for loc in locations if loc]
-    documents = []
-    for rank, location in enumerate(locations):
-        doc = dict(base)
-        doc["location_key"] = str(location.translation_key) if location else None
-        doc["location_rank"] = rank  # 0: the document that stands for the service in counts
-        doc["wheelchair"] = bool(location and location.wheelchair_access == "yes")
+
+
+def _any_location(locations: list) -> dict:
+    """What any of the service's locations offers, for counting services in one document;
+    each location's week, closures and holidays: "open now" counts any of them."""
+    return {
+        "wheelchair_any": any(loc and loc.wheelchair_access == "yes" for loc in locations),
+        "schedules_any": [_schedule(loc) for loc in locations if loc],
+    }
+
+
+def _location(location: LocationPage | None, rank: int) -> dict:
+    """The document's own location (None: a service without one)."""
+    return {
+        "location_key": str(location.translation_key) if location else None,
+        "location_rank": rank,  # 0: the document that stands for the service in counts
+        "wheelchair": bool(location and location.wheelchair_access == "yes"),
         # Never the building of a confidential location: its municipality's centre, an area.
-        doc["point"] = location.public_point if location is not None else None
-        doc["area"] = bool(location and location.confidential)
-        doc["municipality"] = location.municipality if location else ""
-        doc.update(_schedule(location))
-        doc["terms"] = all_terms
-        documents.append(doc)
-    return documents
+        "point": location.public_point if location is not None else None,
+        "area": bool(location and location.confidential),
+        "municipality": location.municipality if location else "",
+        **_schedule(location),
+    }
 
 
 def _unique(terms: list[str]) -> str:

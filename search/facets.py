@@ -18,16 +18,11 @@ from taggit.models import Tag
 from directory import eligibility
 from directory.models import Language, Need, TargetGroup
 from directory.models.organisations import OrganisationType
+from search import schema
 from search.query import ELIGIBILITY_PARAMETERS, FLAG_FILTERS, LIST_FILTERS, SORTS, SearchQuery
 
 # The SearchQuery attribute behind each list parameter.
-QUERY_ATTRIBUTES = {
-    "need": "need",
-    "target_group": "target_group",
-    "language": "spoken_language",
-    "org_type": "org_type",
-    "tag": "tag",
-}
+QUERY_ATTRIBUTES = {spec.param: spec.query_attribute for spec in schema.LIST_FILTERS}
 PLACE_PARAMETERS = ("near", "lat", "lon", "radius_km")
 # Parameters the form has no control for; kept as hidden inputs when the form is sent again.
 HIDDEN_PARAMETERS = ("lang", "page_size", "lat", "lon", "bbox")
@@ -37,21 +32,9 @@ RADIUS_CHOICES_KM = (2, 5, 10, 25, 50)
 # Longer groups show this many options and fold the rest under "show more".
 VISIBLE_OPTIONS = 8
 
-LEGENDS = {
-    "need": _("Topic"),
-    "target_group": _("For whom"),
-    "language": _("Staff speak"),
-    "org_type": _("Type of organisation"),
-    "tag": _("Keywords"),
-}
+LEGENDS = {spec.param: spec.label for spec in schema.LIST_FILTERS}
 FLAGS_LEGEND = _("Show only")
-FLAG_LABELS = {
-    "interpreter": _("Interpreter available"),
-    "free": _("Free of charge"),
-    "open_now": _("Open now"),
-    "wheelchair": _("Wheelchair accessible"),
-    "accepting": _("Accepting new clients"),
-}
+FLAG_LABELS = {spec.param: spec.label for spec in schema.FLAG_FILTERS}
 SORT_LABELS = {
     "relevance": _("Best match"),
     "distance": _("Nearest first"),
@@ -59,12 +42,7 @@ SORT_LABELS = {
 }
 # The client a coach describes (directory.eligibility), as the form asks.
 CLIENT_LEGEND = _("Your client can use it")
-CLIENT_LABELS = {
-    "eligible_status": _("Residence status"),
-    "eligible_age": _("Age"),
-    "eligible_municipality": _("Lives in (postcode or municipality)"),
-    "eligible_gender": _("Gender"),
-}
+CLIENT_LABELS = {p.param: p.label for p in schema.CLIENT_PARAMETERS}
 CLIENT_GENDERS = {"women": _("Woman or girl"), "men": _("Man or boy")}
 # Names of the parameters in error messages, with where the visitor can fix them.
 PARAMETER_LABELS = {

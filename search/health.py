@@ -1,4 +1,4 @@
-"""Is the Elasticsearch index whole, and healing it when it is not.
+"""Is the preferred backend's index whole, and healing it when it is not.
 
 A node can come back empty (its data wiped) or an alias can vanish; a write that then goes to
 the node would rebuild nothing. So the next write, replay or `search_index check` compares the
@@ -44,10 +44,10 @@ class IndexState:
 
 def index_state() -> IndexState:
     """The index compared with the entries (raises when the node is unreachable)."""
-    from search.backends import elasticsearch as es_backend
+    from search.backends import preferred_backend
 
     expected = SearchEntry.objects.count()
-    indexed = es_backend.indexed_count()
+    indexed = preferred_backend().indexed_count()
     if indexed is None:
         return IndexState(MISSING, None, expected)
     if indexed < expected * MIN_SHARE:
@@ -81,12 +81,12 @@ def check_and_heal() -> IndexState:
 
 @task()
 def rebuild_index_task() -> None:
-    from search.sync import rebuild_elasticsearch
+    from search.sync import rebuild_index
 
     try:
-        rebuild_elasticsearch()
+        rebuild_index()
     except Exception:
         # The outbox keeps the mark: search stays on the database, the next replay retries.
         logger.exception("Rebuilding the search index failed; the database answers meanwhile")
         return
-    logger.warning("Search index rebuilt; Elasticsearch answers again")
+    logger.warning("Search index rebuilt; the preferred backend answers again")

@@ -1,7 +1,7 @@
 """The one search query every view and the API use: parsed and validated from request
 parameters, answered by whichever backend is configured (search.backends)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from django import forms
 from django.conf import settings
@@ -9,39 +9,38 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import eligibility
 from directory.geocoding import PlaceError, resolve_place
-from directory.models import Language, Need, TargetGroup
-from directory.models.organisations import OrganisationType
-from search import analysis
+from directory.models import Need
+from search import analysis, schema
 from search.clusters import MAX_ZOOM
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "distance", "name")
-LIST_FILTERS = ("need", "target_group", "language", "org_type", "tag")
-FLAG_FILTERS = ("interpreter", "free", "open_now", "wheelchair", "accepting")
+LIST_FILTERS = tuple(f.param for f in schema.LIST_FILTERS)
+FLAG_FILTERS = tuple(f.param for f in schema.FLAG_FILTERS)
 # The client a coach describes once: only services they can use (directory.eligibility).
-ELIGIBILITY_PARAMETERS = (
-    "eligible_status",
-    "eligible_age",
-    "eligible_municipality",
-    "eligible_gender",
+ELIGIBILITY_PARAMETERS = tuple(p.param for p in schema.CLIENT_PARAMETERS)
+
+# One attribute per filter of the schema: a list of values, or a flag.
+FilterValues = make_dataclass(
+    "FilterValues",
+    [
+        (f.query_attribute, list[str], field(default_factory=list))
+        if f.kind == schema.LIST
+        else (f.query_attribute, bool, field(default=False))
+        for f in schema.FILTERS
+    ],
+    namespace={"__doc__": "What a query asks of each filter of search.schema."},
 )
 
 
 @dataclass
-class SearchQuery:
+class SearchQuery(FilterValues):
+    """What to search: the words, the schema's filters (FilterValues), the client, the place
+    or area, the order and the page."""
+
     text: str = ""
     language: str = settings.LANGUAGE_CODE
-    need: list[str] = field(default_factory=list)
-    target_group: list[str] = field(default_factory=list)
-    spoken_language: list[str] = field(default_factory=list)
-    org_type: list[str] = field(default_factory=list)
-    tag: list[str] = field(default_factory=list)
-    interpreter: bool = False
-    free: bool = False
-    open_now: bool = False
-    wheelchair: bool = False
-    accepting: bool = False
     eligible_status: str = ""
     eligible_age: int | None = None
     eligible_postcodes: frozenset[str] = frozenset()
@@ -91,21 +90,18 @@ class _Flag(forms.TypedChoiceField):
         )
 
 
+def _filter_field(spec: schema.Filter) -> forms.Field:
+    if spec.kind == schema.FLAG:
+        return _Flag()
+    return forms.MultipleChoiceField(required=False)
+
+
 class SearchParameters(forms.Form):
-    """Validation of the public parameters; errors come out in the visitor's language."""
+    """Validation of the public parameters; errors come out in the visitor's language. The
+    filters' fields come from the schema (search.schema.FILTERS)."""
 
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
     lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
-    need = forms.MultipleChoiceField(required=False)
-    target_group = forms.MultipleChoiceField(required=False)
-    language = forms.MultipleChoiceField(required=False)
-    org_type = forms.MultipleChoiceField(required=False, choices=OrganisationType.choices)
-    tag = forms.MultipleChoiceField(required=False)
-    interpreter = _Flag()
-    free = _Flag()
-    open_now = _Flag()
-    wheelchair = _Flag()
-    accepting = _Flag()
     eligible_status = forms.ChoiceField(
         required=False, choices=[("", "")] + eligibility.ResidenceStatus.choices
     )
@@ -122,19 +118,16 @@ class SearchParameters(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    # Validated in this order (so errors are listed in it): words, filters, the rest.
+    field_order = ["q", "lang", *(f.param for f in schema.FILTERS)]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = [(s, s) for s in Need.objects.values_list("slug", flat=True)]
-        self.fields["target_group"].choices = [
-            (s, s) for s in TargetGroup.objects.values_list("slug", flat=True)
-        ]
-        self.fields["language"].choices = [
-            (c, c) for c in Language.objects.values_list("code", flat=True)
-        ]
-        from taggit.models import Tag
-
-        self.fields["tag"].choices = [(t, t) for t in Tag.objects.values_list("name", flat=True)]
+        for spec in schema.FILTERS:
+            self.fields[spec.param] = _filter_field(spec)
+            if spec.choices is not None:
+                self.fields[spec.param].choices = [(v, v) for v in spec.choices()]
+        self.order_fields(self.field_order)
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
@@ -195,16 +188,7 @@ class SearchParameters(forms.Form):
         return SearchQuery(
             text=d["q"],
             language=d.get("lang") or default_language,
-            need=d["need"],
-            target_group=d["target_group"],
-            spoken_language=d["language"],
-            org_type=d["org_type"],
-            tag=d["tag"],
-            interpreter=d["interpreter"],
-            free=d["free"],
-            open_now=d["open_now"],
-            wheelchair=d["wheelchair"],
-            accepting=d["accepting"],
+            **{f.query_attribute: d[f.param] for f in schema.FILTERS},
             eligible_status=d.get("eligible_status") or "",
             eligible_age=d.get("eligible_age"),
             eligible_postcodes=d.get("eligible_postcodes") or frozenset(),

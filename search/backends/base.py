@@ -5,17 +5,12 @@ from datetime import datetime
 
 from geopy.distance import geodesic
 
-from directory import eligibility, opening_hours
-from search.documents import schedule
-from search.query import FLAG_FILTERS, SearchQuery
+from directory import eligibility
+from search import schema
+from search.query import SearchQuery
 
-FACET_FIELDS = {
-    "need": "needs",
-    "target_group": "target_groups",
-    "language": "languages",
-    "org_type": "org_type",
-    "tag": "tags",
-}
+# The list filters' facets: parameter -> document key (search.schema).
+FACET_FIELDS = {f.param: f.key for f in schema.LIST_FILTERS}
 
 
 # How much a query word weighs where it is found: in a name (service or organisation), in a
@@ -25,6 +20,8 @@ FACET_FIELDS = {
 NAME_WEIGHT = 6.0
 NEED_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0
+# A service with a version in the visitor's language ranks a little higher.
+LANGUAGE_PREFERENCE = 1.2
 
 
 def text_score(alternatives: list[set[str]], name_terms: str, need_terms: str, terms: str) -> float:
@@ -66,8 +63,30 @@ class SearchResponse:
     suggestions: list[str] = field(default_factory=list)  # "did you mean"
 
 
+class BackendUnavailable(Exception):
+    """The backend cannot answer or take a write now (a node down, a timeout): the database
+    answers meanwhile, and writes wait in the outbox (search.backends.fallback)."""
+
+
+class IndexMissing(Exception):
+    """The index is gone (a node that came back empty): only a full rebuild helps."""
+
+
+class RebuildFailed(Exception):
+    """A rebuild stopped; what it had built is deleted and the old index still serves."""
+
+
 class SearchBackend:
+    """Searching, and keeping the backend's index, as Wagtail's search backends do.
+
+    Writes take a service's documents (search.documents): `add` replaces them, `delete`
+    removes them, `add_bulk` and `refresh_index` serve a full `rebuild`. A backend that cannot
+    be reached raises BackendUnavailable, one whose index is gone IndexMissing."""
+
     name = "base"
+    # Whether the index is the search entries themselves (else a copy of them, kept by
+    # search.backends.fallback).
+    durable = False
 
     def search(self, query: SearchQuery) -> SearchResponse:
         """Answer a query; when it finds nothing (or only some words), offer corrections."""
@@ -96,35 +115,51 @@ class SearchBackend:
 
         return vocabulary().complete(prefix, limit)
 
+    def add(self, service_key: str, documents: list[dict]) -> None:  # pragma: no cover
+        """Replace the service's documents in the index (none: the service is gone)."""
+        raise NotImplementedError
 
-def open_now(doc: dict, moment: datetime) -> bool:
-    """Walk-in open at a moment: the weekly hours, closures, special hours and holidays of the
-    document's location (the rules of directory.opening_hours)."""
-    status = opening_hours.opening_status(moment=moment, **schedule(doc))
-    return status == opening_hours.OpenStatus.OPEN
+    def delete(self, service_key: str) -> None:
+        self.add(service_key, [])
+
+    def add_bulk(self, documents: list[dict]) -> None:  # pragma: no cover - interface
+        """Add many services' documents at once (a rebuild)."""
+        raise NotImplementedError
+
+    def refresh_index(self) -> None:
+        """Make what was written visible to searches."""
+
+    def rebuild(self, documents: list[dict]) -> str:  # pragma: no cover - interface
+        """A new index holding exactly these documents, swapped in whole (RebuildFailed
+        leaves the old one serving); returns the new index's name."""
+        raise NotImplementedError
+
+    def indexed_count(self) -> int | None:  # pragma: no cover - interface
+        """How many documents the index holds; None when it is missing."""
+        raise NotImplementedError
 
 
-def matches_filters(doc: dict, query: SearchQuery, needs: set[str], moment: datetime) -> bool:
-    """The filter rules, shared by the database backend and the tests of both backends."""
-    if needs and not needs & set(doc["needs"]):
-        return False
-    if query.target_group and not set(query.target_group) & set(doc["target_groups"]):
-        return False
-    if query.spoken_language and not set(query.spoken_language) & set(doc["languages"]):
-        return False
-    if query.org_type and doc["org_type"] not in query.org_type:
-        return False
-    if query.tag and not {t.lower() for t in query.tag} & set(doc["tags"]):
-        return False
-    for flag in FLAG_FILTERS:
-        if flag != "open_now" and getattr(query, flag) and not doc.get(flag):
+def wanted_filters(query: SearchQuery) -> list[tuple[schema.Filter, object]]:
+    """The schema's filters the query uses, with what it asks of each (computed once per
+    query: a need brings its sub-needs from the database)."""
+    wanted = [(spec, spec.wanted(query)) for spec in schema.FILTERS]
+    return [(spec, values) for spec, values in wanted if values]
+
+
+def matches_filters(
+    doc: dict, query: SearchQuery, wanted: list[tuple[schema.Filter, object]], moment: datetime
+) -> bool:
+    """The filter rules, shared by the database backend and the tests of both backends:
+    every filter in use (`wanted_filters`), then the area."""
+    for spec, values in wanted:
+        if not spec.matches(doc, values, moment):
             return False
     if query.bbox:
         point = doc.get("point")
         west, south, east, north = query.bbox
         if not point or not (west <= point["lon"] <= east and south <= point["lat"] <= north):
             return False
-    return not query.open_now or open_now(doc, moment)
+    return True
 
 
 def not_eligible(doc: dict, client: eligibility.Client) -> list[str]:
@@ -171,10 +206,7 @@ def facet_counts(services: list[list[dict]], moment: datetime) -> dict[str, dict
             values = doc[key] if isinstance(doc[key], list) else [doc[key]]
             for value in values:
                 facets[name][value] = facets[name].get(value, 0) + 1
-    for flag in FLAG_FILTERS:
-        if flag == "open_now":
-            count = sum(1 for docs in services if any(open_now(d, moment) for d in docs))
-        else:
-            count = sum(1 for docs in services if any(d.get(flag) for d in docs))
-        facets[flag] = {"true": count}
+    for spec in schema.FLAG_FILTERS:
+        count = sum(1 for docs in services if spec.any_matches(docs, moment))
+        facets[spec.param] = {"true": count}
     return facets

@@ -5,9 +5,12 @@ thousand services, with no server to run."""
 
 import math
 
+from django.db import transaction
+
 from directory import opening_hours
-from search import analysis, clusters, fulltext
+from search import analysis, clusters, fulltext, schema
 from search.backends.base import (
+    LANGUAGE_PREFERENCE,
     Hit,
     SearchBackend,
     SearchResponse,
@@ -17,18 +20,49 @@ from search.backends.base import (
     matches_filters,
     not_eligible,
     text_score,
+    wanted_filters,
 )
 from search.clusters import MapResponse
 from search.models import TEXT_FIELDS, SearchEntry
 from search.query import SearchQuery
 
 MAX_TEXT_MATCHES = 5000
-# A service with a version in the visitor's language ranks a little higher.
-LANGUAGE_PREFERENCE = 1.2
 
 
 class DatabaseBackend(SearchBackend):
+    """Searches the search entries, and keeps them: its index is the entries table."""
+
     name = "database"
+    durable = True
+
+    @transaction.atomic
+    def add(self, service_key: str, documents: list[dict]) -> None:
+        SearchEntry.objects.filter(service_key=service_key).delete()
+        self.add_bulk(documents)
+
+    def add_bulk(self, documents: list[dict]) -> None:
+        SearchEntry.objects.bulk_create(
+            (SearchEntry.from_document(doc) for doc in documents), batch_size=500
+        )
+        # Now for this transaction's own requests, and after commit for everyone else's.
+        clusters.forget_network_extent()
+        transaction.on_commit(clusters.forget_network_extent)
+
+    @transaction.atomic
+    def rebuild(self, documents: list[dict]) -> str:
+        SearchEntry.objects.all().delete()
+        self.add_bulk(documents)
+        return SearchEntry._meta.db_table
+
+    def indexed_count(self) -> int:
+        return SearchEntry.objects.count()
+
+    def documents(self, service_key=None) -> list[dict]:
+        """The documents as stored (what another backend's index is built from)."""
+        entries = SearchEntry.objects.all()
+        if service_key is not None:
+            entries = entries.filter(service_key=service_key)
+        return [entry.to_document() for entry in entries.iterator()]
 
     def run(self, query: SearchQuery) -> SearchResponse:
         matching, scores, relaxed, hidden = self._matching(query)
@@ -113,14 +147,14 @@ class DatabaseBackend(SearchBackend):
         else:
             entries = SearchEntry.objects.all()
         moment = opening_hours.now_in_brussels()
-        needs = query.needs_with_children()
+        wanted = wanted_filters(query)
         matching: dict[str, list[tuple[dict, float | None, int]]] = {}
         hidden: dict[str, set[str]] = {}
         client = query.client
         fields = ("pk", "data", *TEXT_FIELDS) if alternatives else ("pk", "data")
         for entry in prefilter(entries, query).only(*fields):
             doc = entry.data
-            if not matches_filters(doc, query, needs, moment):
+            if not matches_filters(doc, query, wanted, moment):
                 continue
             distance = distance_km(doc, query)
             if query.radius_km is not None and (distance is None or distance > query.radius_km):
@@ -139,7 +173,7 @@ class DatabaseBackend(SearchBackend):
 
 def prefilter(entries, query: SearchQuery):
     """What SQL can narrow cheaply before the documents are read: the area and the flags
-    that belong to the service or location row."""
+    stored in the entry's document."""
     if query.bbox:
         west, south, east, north = query.bbox
         entries = entries.filter(
@@ -153,9 +187,9 @@ def prefilter(entries, query: SearchQuery):
         entries = entries.filter(
             latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)
         )
-    for flag in ("interpreter", "free", "accepting", "wheelchair"):
-        if getattr(query, flag):
-            entries = entries.filter(**{f"data__{flag}": True})
+    for spec in schema.FLAG_FILTERS:
+        if spec.rule == schema.TRUE and spec.wanted(query):
+            entries = entries.filter(**{f"data__{spec.key}": True})
     return entries
 
 

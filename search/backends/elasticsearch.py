@@ -1,52 +1,45 @@
 """The Elasticsearch backend (elasticsearch-dsl, Elasticsearch 8).
 
-Documents are the same as the database backend's (search.documents), already analysed in
-Python (search.analysis), so the index needs only the analysers every distribution has
-(whitespace) and both backends match the same words. Versioned indices sit behind an alias;
-`rebuild` fills a new index and switches the alias in one atomic call, so searches never see
-a half-built index (a rebuild that fails deletes its half-built index and leaves the old one
-serving). Writes never create an index in place of a missing alias (IndexMissing: search.health
-schedules a rebuild). Every call has its own timeout (BRUG_ELASTICSEARCH_TIMEOUTS). "Open now"
-is a range query on concrete opening periods (date_range).
+The documents come analysed (search.analysis), so the index needs only the whitespace analyser
+every distribution has. Versioned indices sit behind an alias; `rebuild` fills a new index and
+switches the alias in one atomic call, and deletes its half-built index when it fails. Writes
+never create an index in place of a missing alias (IndexMissing). Every call has its own
+timeout (BRUG_ELASTICSEARCH_TIMEOUTS); an unreachable node raises BackendUnavailable.
 """
 
 import logging
 import uuid
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk
-from elasticsearch_dsl import (
-    Boolean,
-    Completion,
-    DateRange,
-    Document,
-    GeoPoint,
-    Integer,
-    Keyword,
-    Long,
-    Object,
-    Text,
-)
+from elasticsearch_dsl import Document
+from elasticsearch_dsl.field import construct_field
 
 from directory import eligibility, opening_hours
-from search import analysis, clusters, suggestions
+from search import analysis, clusters, schema, suggestions
 from search.backends.base import (
-    FACET_FIELDS,
+    LANGUAGE_PREFERENCE,
     NAME_WEIGHT,
     NEED_WEIGHT,
     TEXT_WEIGHT,
+    BackendUnavailable,
     Hit,
+    IndexMissing,
+    RebuildFailed,
     SearchBackend,
     SearchResponse,
     distance_km,
 )
-from search.backends.database import LANGUAGE_PREFERENCE
 from search.clusters import MapResponse
 from search.documents import any_open_periods, open_periods
-from search.query import FLAG_FILTERS, SearchQuery
+from search.query import SearchQuery
+
+__all__ = ["ElasticsearchBackend", "IndexMissing", "RebuildFailed"]
 
 UNAVAILABLE = (TransportError, ApiError, ConnectionError)
 logger = logging.getLogger(__name__)
@@ -56,15 +49,6 @@ logger = logging.getLogger(__name__)
 TIMEOUTS = {"search": 5, "write": 10, "bulk": 120, "refresh": 120, "alias": 30}
 
 
-class IndexMissing(Exception):
-    """The alias points at no index (a node that came back empty): only a full rebuild helps."""
-
-
-class RebuildFailed(Exception):
-    """A rebuild stopped; its half-built index is deleted and the old alias still serves."""
-
-
-LOCATION_FLAGS = ("wheelchair", "open_now")
 # What a marker's popup needs (search.clusters.point_feature).
 MAP_SOURCE = [
     "service_key",
@@ -79,7 +63,7 @@ MAP_SOURCE = [
     "point",
     "area",
     "open_periods",
-]  # filters that keep some locations, not others
+]
 
 
 def location_filtered(query: SearchQuery) -> bool:
@@ -87,56 +71,36 @@ def location_filtered(query: SearchQuery) -> bool:
     return bool(
         query.bbox
         or (query.point and query.radius_km is not None)
-        or any(getattr(query, flag) for flag in LOCATION_FLAGS)
+        or any(spec.location and spec.wanted(query) for spec in schema.FILTERS)
     )
 
 
-class ServiceDocument(Document):
-    """One service at one location. The mapping lives here, in code."""
+class _Index:
+    settings = {"number_of_shards": 1, "number_of_replicas": 0}
 
-    service_key = Keyword()
-    # The key as a number: counting distinct numbers is far cheaper than distinct strings.
-    service_number = Long()
-    location_key = Keyword()
-    # Analysed in Python (search.analysis): names weigh most, then need labels, then all text.
-    name_terms = Text(analyzer="whitespace")
-    need_terms = Text(analyzer="whitespace")
-    terms = Text(analyzer="whitespace")
-    # Search as you type: folded phrase starts (search.suggestions.inputs).
-    suggest_inputs = Completion(analyzer="whitespace", max_input_length=100)
-    suggest = Keyword(index=False)
-    location_rank = Integer()
-    name = Keyword()
-    names = Object(enabled=False)
-    languages_available = Keyword()
-    organisation = Keyword(index=False)
-    organisation_names = Object(enabled=False)
-    needs = Keyword()
-    target_groups = Keyword()
-    languages = Keyword()
-    org_type = Keyword()
-    tags = Keyword()
-    # Who can use it (directory.eligibility); a missing value means no limit.
-    eligible_statuses = Keyword()
-    age_min = Integer()
-    age_max = Integer()
-    gender = Keyword()
-    service_area = Keyword()
-    interpreter = Boolean()
-    free = Boolean()
-    accepting = Boolean()
-    referrable = Boolean()
-    wheelchair = Boolean()
-    point = GeoPoint()
-    area = Boolean()
-    open_periods = DateRange()
-    # On a service's first document: what any of its locations offers (facet counts).
-    wheelchair_any = Boolean()
-    open_periods_any = DateRange()
-    sort_names = Object(properties={code: Keyword() for code, _n in settings.LANGUAGES})
 
-    class Index:
-        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+# The mapping of search.schema, as an elasticsearch-dsl document.
+ServiceDocument = type(Document)(
+    "ServiceDocument",
+    (Document,),
+    {
+        "__doc__": "One service at one location, as indexed.",
+        **{
+            key: construct_field(dict(field))
+            for key, field in schema.mapping()["properties"].items()
+        },
+        "Index": _Index,
+    },
+)
+
+
+def filter_clause(spec: schema.Filter, wanted, now: str) -> dict:
+    """A filter of the schema as a query clause (its rule, on its key)."""
+    if spec.rule == schema.ANY_OF:
+        return {"terms": {spec.key: sorted(wanted)}}
+    if spec.rule == schema.OPEN_AT:
+        return {"term": {spec.key: now}}
+    return {"term": {spec.key: True}}
 
 
 def _now() -> str:
@@ -165,15 +129,9 @@ def alias_name() -> str:
 
 
 def to_source(doc: dict) -> dict:
-    skip = (
-        "hours",
-        "exceptions",
-        "holidays_open",
-        "hours_any",
-        "schedules_any",
-        "municipality",
-        "capacity",
-    )
+    # What the index has no field for (the schedules become opening periods below).
+    # (and "hours_any": entries built before schedules were per location).
+    skip = {f.key for f in schema.FIELDS if f.mapping is None} | {"hours_any"}
     source = {k: v for k, v in doc.items() if k not in skip}
     today = opening_hours.now_in_brussels().date()
     source["open_periods"] = open_periods(doc, today)
@@ -219,12 +177,7 @@ def rebuild(documents: list[dict]) -> str:
             settings={**ServiceDocument.Index.settings, "refresh_interval": "-1"},
         )
         step = "bulk"
-        actions = (
-            {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
-        )
-        for ok, item in parallel_bulk(client("bulk"), actions, chunk_size=1000, thread_count=2):
-            if not ok:  # pragma: no cover - parallel_bulk raises on errors by default
-                raise RuntimeError(f"Indexing failed: {item}")
+        _fill(index, documents)
         step = "refresh"
         client("alias").indices.put_settings(
             index=index, settings={"index": {"refresh_interval": None}}
@@ -246,6 +199,17 @@ def rebuild(documents: list[dict]) -> str:
     for name in old:
         client("alias").indices.delete(index=name, ignore_unavailable=True)
     return index
+
+
+def _fill(index: str, documents: list[dict], **options) -> None:
+    actions = (
+        {"_index": index, "_id": _doc_id(doc), "_source": to_source(doc)} for doc in documents
+    )
+    for ok, item in parallel_bulk(
+        client("bulk"), actions, chunk_size=1000, thread_count=2, **options
+    ):
+        if not ok:  # pragma: no cover - parallel_bulk raises on errors by default
+            raise RuntimeError(f"Indexing failed: {item}")
 
 
 def _drop_half_built(index: str) -> None:
@@ -343,8 +307,41 @@ def eligibility_filters(query: SearchQuery) -> dict[str, dict]:
     return checks
 
 
+@contextmanager
+def _reachable():
+    """The client's errors of an unreachable or failing node, as the backend interface's."""
+    try:
+        yield
+    except UNAVAILABLE as error:
+        raise BackendUnavailable(str(error)) from error
+
+
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
+
+    def search(self, query: SearchQuery) -> SearchResponse:
+        with _reachable():
+            return super().search(query)
+
+    def add(self, service_key: str, documents: list[dict]) -> None:
+        with _reachable():
+            replace_service(str(service_key), documents)
+
+    def add_bulk(self, documents: list[dict]) -> None:
+        with _reachable():
+            _fill(alias_name(), documents, require_alias=True)
+
+    def refresh_index(self) -> None:
+        with _reachable():
+            client("refresh").indices.refresh(index=alias_name())
+
+    def rebuild(self, documents: list[dict]) -> str:
+        with _reachable():
+            return rebuild(documents)
+
+    def indexed_count(self) -> int | None:
+        with _reachable():
+            return indexed_count()
 
     def run(self, query: SearchQuery) -> SearchResponse:
         es = client()
@@ -401,23 +398,11 @@ class ElasticsearchBackend(SearchBackend):
 
     def _filters(self, query: SearchQuery, eligibility: bool = True) -> list[dict]:
         filters = list(eligibility_filters(query).values()) if eligibility else []
-        needs = query.needs_with_children()
-        if needs:
-            filters.append({"terms": {"needs": sorted(needs)}})
-        for param, field in (
-            ("target_group", "target_groups"),
-            ("spoken_language", "languages"),
-            ("org_type", "org_type"),
-        ):
-            if getattr(query, param):
-                filters.append({"terms": {field: getattr(query, param)}})
-        if query.tag:
-            filters.append({"terms": {"tags": [t.lower() for t in query.tag]}})
-        for flag in FLAG_FILTERS:
-            if flag != "open_now" and getattr(query, flag):
-                filters.append({"term": {flag: True}})
-        if query.open_now:
-            filters.append({"term": {"open_periods": _now()}})
+        now = _now()
+        for spec in schema.FILTERS:
+            wanted = spec.wanted(query)
+            if wanted:
+                filters.append(filter_clause(spec, wanted, now))
         if query.bbox:
             west, south, east, north = query.bbox
             filters.append(
@@ -528,28 +513,32 @@ class ElasticsearchBackend(SearchBackend):
         now), a cardinality of service numbers per bucket: exact up to 3,000 services, within
         a few per cent beyond."""
         now = _now()
-        conditions = {flag: {"term": {flag: True}} for flag in FLAG_FILTERS}
-        conditions["open_now"] = {"term": {"open_periods": now}}
+        flags = schema.FLAG_FILTERS
+        terms = {
+            f"facet_{spec.param}": {"terms": {"field": spec.key, "size": 200}}
+            for spec in schema.LIST_FILTERS
+        }
         if location_filtered(query):
             services = {"services": {"cardinality": {"field": "service_number"}}}
             aggs = dict(services)
-            for name, field in FACET_FIELDS.items():
-                aggs[f"facet_{name}"] = {"terms": {"field": field, "size": 200}, "aggs": services}
-            for flag, condition in conditions.items():
-                aggs[f"flag_{flag}"] = {"filter": condition, "aggs": services}
+            for name, terms_agg in terms.items():
+                aggs[name] = {**terms_agg, "aggs": services}
+            for spec in flags:
+                condition = filter_clause(spec, True, now)
+                aggs[f"flag_{spec.param}"] = {"filter": condition, "aggs": services}
             return aggs
         # Location flags count when any location has them (fields of the first document).
-        conditions["wheelchair"] = {"term": {"wheelchair_any": True}}
-        conditions["open_now"] = {"term": {"open_periods_any": now}}
-        primary = {
-            f"facet_{name}": {"terms": {"field": field, "size": 200}}
-            for name, field in FACET_FIELDS.items()
-        }
-        for flag, condition in conditions.items():
-            primary[f"flag_{flag}"] = {"filter": condition}
+        primary = dict(terms)
+        for spec in flags:
+            any_spec = replace(spec, key=spec.any_key) if spec.any_key else spec
+            primary[f"flag_{spec.param}"] = {"filter": filter_clause(any_spec, True, now)}
         return {"primary": {"filter": {"term": {"location_rank": 0}}, "aggs": primary}}
 
     def map(self, query: SearchQuery, zoom: int) -> MapResponse:
+        with _reachable():
+            return self._map_both(query, zoom)
+
+    def _map_both(self, query: SearchQuery, zoom: int) -> MapResponse:
         es = client()
         filters = [*self._filters(query), {"exists": {"field": "point"}}]
         relaxed = False
@@ -625,6 +614,10 @@ class ElasticsearchBackend(SearchBackend):
         )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        with _reachable():
+            return self._suggest(prefix, limit)
+
+    def _suggest(self, prefix: str, limit: int) -> list[str]:
         text = suggestions.fold_text(prefix)
         if not text:
             return []
@@ -675,11 +668,13 @@ class ElasticsearchBackend(SearchBackend):
             return aggregations[name] if name in aggregations else primary[name]
 
         facets = {
-            name: {bucket["key"]: count(bucket) for bucket in agg(f"facet_{name}")["buckets"]}
-            for name in FACET_FIELDS
+            spec.param: {
+                bucket["key"]: count(bucket) for bucket in agg(f"facet_{spec.param}")["buckets"]
+            }
+            for spec in schema.LIST_FILTERS
         }
-        for flag in FLAG_FILTERS:
-            facets[flag] = {"true": count(agg(f"flag_{flag}"))}
+        for spec in schema.FLAG_FILTERS:
+            facets[spec.param] = {"true": count(agg(f"flag_{spec.param}"))}
         return SearchResponse(
             backend=self.name,
             count=self._count(answer),

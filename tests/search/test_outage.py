@@ -18,9 +18,9 @@ def search(client, q):
 
 
 def test_outage_edit_fallback_replay(client, settings, network, django_capture_on_commit_callbacks):
-    from search.sync import rebuild_elasticsearch
+    from search.sync import rebuild_index
 
-    rebuild_elasticsearch()
+    rebuild_index()
     node = settings.ELASTICSEARCH_URL
     assert search(client, "woning")["backend"] == "elasticsearch"
 
@@ -54,9 +54,9 @@ def test_a_passing_failure_is_retried_not_queued(
 ):
     """A node that drops one request (a restart, a timeout) does not leave work behind."""
     from search.backends import elasticsearch as es_backend
-    from search.sync import rebuild_elasticsearch
+    from search.sync import rebuild_index
 
-    rebuild_elasticsearch()
+    rebuild_index()
     real = es_backend.replace_service
     calls = []
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action, **options):
-        from search.backends.elasticsearch import RebuildFailed
+        from search.backends import RebuildFailed
 
         if action == "check":
             return self.check()
@@ -33,9 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} service locations."))
 
     def replay(self):
-        from django.conf import settings
-
         from search import health
+        from search.backends import preferred_backend
         from search.sync import replay_outbox
 
         try:
@@ -45,7 +44,7 @@ class Command(BaseCommand):
                 f"Replay stopped, the outbox is kept (Elasticsearch unavailable?): {error}"
             ) from error
         self.stdout.write(self.style.SUCCESS(f"Replayed {done} services."))
-        if not settings.ELASTICSEARCH_URL:
+        if preferred_backend() is None:
             return
         if health.needs_rebuild():
             raise CommandError(
@@ -55,17 +54,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Search index {health.index_state()}")
 
     def check(self):
-        from django.conf import settings
-
         from search import health
+        from search.backends import preferred_backend
 
-        if not settings.ELASTICSEARCH_URL:
+        if preferred_backend() is None:
             self.stdout.write("Search: the database backend (no Elasticsearch configured).")
             return
         try:
             state = health.index_state()
         except Exception as error:  # noqa: BLE001 - an unreachable node is unhealthy
-            raise CommandError(f"Elasticsearch unavailable: {error}") from error
+            raise CommandError(
+                f"Search backend {preferred_backend().name} unavailable: {error}"
+            ) from error
         pending = health.needs_rebuild()
         self.stdout.write(
             f"Search index {state}" + ("; a full rebuild is pending" if pending else "")
