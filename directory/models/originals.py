@@ -7,14 +7,16 @@ from django.db import models
 
 def originals(queryset):
     """Only the original page of each translation key in `queryset`."""
-    first = (
-        queryset.model.objects.filter(
-            alias_of__isnull=True, translation_key=models.OuterRef("translation_key")
-        )
-        .order_by("pk")
-        .values("pk")[:1]
+    # One aggregate over the originals, not a subquery per row: a correlated `ORDER BY pk
+    # LIMIT 1` is only fast with fresh statistics, and PostgreSQL then nests scans per row.
+    firsts = (
+        queryset.model.objects.filter(alias_of__isnull=True)
+        .order_by()
+        .values("translation_key")
+        .annotate(first=models.Min("pk"))
+        .values("first")
     )
-    return queryset.filter(alias_of__isnull=True, pk=models.Subquery(first))
+    return queryset.filter(alias_of__isnull=True, pk__in=firsts)
 
 
 def original_of(page):
