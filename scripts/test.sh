@@ -7,7 +7,9 @@
 # the SQLite pass prints as it goes, the PostgreSQL pass is printed when it ends. The
 # PostgreSQL pass leaves out the cases run against the Elasticsearch node (what they test is
 # the node, the same whichever database fed it) and the browser tests, which check what a page
-# shows and run last, alone, so that no other pass slows the browser down.
+# shows; they start when the SQLite pass ends, beside the rest of the PostgreSQL pass (they
+# wait for what changes with Playwright's expect(), so a busy machine does not fail them), and
+# are printed last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -16,12 +18,14 @@ export ES_RUN_DIR=${ES_RUN_DIR:-$(pwd)/.cache/elasticsearch/run-test}
 PG_DIR=$(mktemp -d -t brug-pg-XXXXXX)
 PG_LOG="$PG_DIR.log"
 pg_pid=""
+browser_pid=""
 
 cleanup() {
   if [ -n "$pg_pid" ]; then kill "$pg_pid" 2>/dev/null || true; fi
+  if [ -n "$browser_pid" ]; then kill "$browser_pid" 2>/dev/null || true; fi
   scripts/postgres.sh stop "$PG_DIR" || true
   scripts/elasticsearch.sh stop "$ES_PORT" || true
-  rm -f "$PG_LOG"
+  rm -f "$PG_LOG" "$PG_DIR.browser.log"
 }
 trap cleanup EXIT
 
@@ -46,6 +50,11 @@ sqlite_status=0
 $PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" -m "not browser" "$@" || sqlite_status=$?
 passed "$sqlite_status" || status=$sqlite_status
 
+echo "== Browser (Chromium) starts; the PostgreSQL pass may still be running =="
+BROWSER_LOG="$PG_DIR.browser.log"
+$PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" -m browser "$@" >"$BROWSER_LOG" 2>&1 &
+browser_pid=$!
+
 pg_status=0
 wait "$pg_pid" || pg_status=$?
 pg_pid=""
@@ -53,8 +62,10 @@ echo "== PostgreSQL =="
 cat "$PG_LOG"
 passed "$pg_status" || status=$pg_status
 
-echo "== Browser (Chromium) =="
 browser_status=0
-$PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" -m browser "$@" || browser_status=$?
+wait "$browser_pid" || browser_status=$?
+echo "== Browser (Chromium) =="
+cat "$BROWSER_LOG"
+rm -f "$BROWSER_LOG"
 passed "$browser_status" || status=$browser_status
 passed "$status" || exit "$status"
