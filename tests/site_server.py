@@ -3,10 +3,11 @@ transaction (and so on the shared data layers of tests/layers.py).
 
 pytest-django's `live_server` makes every test transactional: its data is committed, and the
 whole database is flushed afterwards, which costs seconds per test and, with requests still in
-flight, fails ("database table is locked"). On the in-memory SQLite database the server thread
-shares the test's connection anyway, so it sees the test's uncommitted data. This server
-handles one request at a time (Django's non-threaded server, which closes each connection), so
-the connection is never used by two requests at once, and it stops taking requests before the
+flight, fails ("database table is locked"). On the in-memory SQLite database the server's
+threads share the test's connection anyway, so they see the test's uncommitted data. Here the
+server reads requests in threads as usual (a browser keeps idle connections open), but runs
+the application for one request at a time, body and `request_finished` included, so the
+connection is never used by two requests at once; and it stops taking requests before the
 test's transaction is rolled back. Tests that need a real commit (on_commit work such as
 e-mails, or PostgreSQL) keep `live_server`.
 """
@@ -14,32 +15,41 @@ e-mails, or PostgreSQL) keep `live_server`.
 import threading
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+from django.test.testcases import LiveServerThread
 
 
-class GatedWSGIServer(WSGIServer):
-    """Serves requests only while a test is running; `lock` is held during each request."""
+class OneAtATime:
+    """A WSGI application that runs the wrapped one for one request at a time, and only while
+    a test is running (`open`)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, application):
+        self.application = application
         self.lock = threading.Lock()
         self.open = False
 
-    def process_request(self, request, client_address):
+    def __call__(self, environ, start_response):
         with self.lock:
-            if not self.open:
-                self.shutdown_request(request)  # between tests: no database to serve from
-                return
-            super().process_request(request, client_address)
+            if not self.open:  # between tests: there is no transaction to serve from
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"No test is running."]
+            result = self.application(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()  # request_finished, still under the lock
+
+
+class SerialWSGIServer(ThreadedWSGIServer):
+    def set_app(self, application):
+        self.gate = OneAtATime(application)
+        super().set_app(self.gate)
 
 
 class SerialLiveServerThread(LiveServerThread):
-    def _create_server(self, connections_override=None):
-        return GatedWSGIServer(
-            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
-        )
+    server_class = SerialWSGIServer
 
 
 class SiteServer:
@@ -80,14 +90,14 @@ def _site_server_thread(django_db_setup, django_db_blocker):
 @pytest.fixture
 def site_server(_site_server_thread, db, request):
     """The running product at `site_server.url`, serving this test's data."""
-    server = _site_server_thread.httpd
-    with server.lock:
-        server.open = True
+    gate = _site_server_thread.httpd.gate
+    with gate.lock:
+        gate.open = True
     yield SiteServer(_site_server_thread)
-    # The browser's pages go first, then the server finishes the request it is serving (the
+    # The browser's pages go first, then the server finishes the request it is running (the
     # lock) and takes no more, all before the test's transaction is rolled back.
     if "browser" in request.fixturenames:
         for context in list(request.getfixturevalue("browser").contexts):
             context.close()
-    with server.lock:
-        server.open = False
+    with gate.lock:
+        gate.open = False
