@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import views as directory_views
+from website import health
 from search import views as search_views
 from search.api import api
 
@@ -23,6 +24,9 @@ admin_urlpatterns = [
 ]
 
 urlpatterns = [
+    # The probes: no language prefix, so no redirect whatever the Accept-Language.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", include(admin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
