@@ -54,10 +54,8 @@ def check_elasticsearch() -> dict:
     # A node that came back empty is caught here too: search answers from the database
     # meanwhile and a full rebuild is scheduled (search.health), so the worker stays ready.
     if search_health.needs_rebuild():
-        index = "rebuilding"
-    else:
-        index = search_health.check_and_heal().status
-    return {"health": health, "index": index}
+        return {"health": health, "index": "rebuilding"}
+    return {"health": health, "index": search_health.check_and_heal().status}
 
 
 def task_result_model():

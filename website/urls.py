@@ -10,9 +10,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import views as directory_views
-from website import health
 from search import views as search_views
 from search.api import api
+from website import health
 
 # Wagtail's admin has a "failwhale/" URL that raises on purpose (to try error reporting): any
 # signed-in person could fill the error log with it. Without it, the admin's catch-all
