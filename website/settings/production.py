@@ -37,7 +37,7 @@ if not SECURE_HSTS_PRELOAD:
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_URL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
