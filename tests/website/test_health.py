@@ -2,6 +2,8 @@
 
 import pytest
 
+from search.backends.base import SearchBackend
+from search.models import SearchEntry
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +63,32 @@ def test_probes_are_not_rate_limited_or_redirected(client):
     for _ in range(30):
         assert client.get("/healthz").status_code == 200
     assert client.get("/readyz", follow=False).status_code == 200
+
+
+class ClusterStub(SearchBackend):
+    """A preferred backend whose cluster reports HEALTH and whose index is whole."""
+
+    name = "stub"
+    health = "green"
+
+    def cluster_health(self):
+        return ClusterStub.health
+
+    def indexed_count(self):
+        return SearchEntry.objects.count()
+
+
+@pytest.mark.parametrize(("health", "status"), [("green", 200), ("yellow", 200), ("red", 503)])
+def test_readiness_says_the_cluster_health(client, settings, monkeypatch, health, status):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # never called: the stub answers
+    settings.BRUG_SEARCH_BACKEND = f"{__name__}.ClusterStub"
+    monkeypatch.setattr(ClusterStub, "health", health)
+    response = client.get("/readyz")
+    assert response.status_code == status
+    check = response.json()["checks"]["elasticsearch"]
+    assert check["health"] == health
+    assert check["status"] == ("ok" if status == 200 else "failing")
+    if status == 200:
+        assert check["index"] == "ok"
+    else:
+        assert response.json()["failing"] == ["elasticsearch"]
