@@ -43,7 +43,7 @@ ENVIRONMENT_VARIABLES = {
     "EMAIL_PORT": "production: SMTP port (587)",
     "EMAIL_HOST_USER": "production: SMTP user name (none when empty)",
     "EMAIL_HOST_PASSWORD": "production: SMTP password",
-    "EMAIL_USE_TLS": "production: 1 for STARTTLS on the SMTP connection (1)",
+    "EMAIL_USE_TLS": "production: 1 for STARTTLS on the SMTP connection (1 unless SSL)",
     "EMAIL_USE_SSL": "production: 1 for implicit TLS, e.g. port 465 (0; not with EMAIL_USE_TLS)",
     "DEFAULT_FROM_EMAIL": "production: sender of the site's e-mails (Brug <noreply@brug.invalid>)",
     "SERVER_EMAIL": "production: sender of error reports to the admins (DEFAULT_FROM_EMAIL)",
@@ -122,7 +122,7 @@ AXES_VERBOSE = False
 # The client's address behind BRUG_TRUSTED_PROXIES reverse proxies (core/client_address.py):
 # axes and every rate limit count the same address. Axes' own ipware settings say the same,
 # for the day the callable goes (ipware is not installed, so axes uses the callable).
-BRUG_TRUSTED_PROXIES = int(os.environ.get("BRUG_TRUSTED_PROXIES", "0"))
+BRUG_TRUSTED_PROXIES = int(os.environ.get("BRUG_TRUSTED_PROXIES") or "0")
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_IPWARE_PROXY_COUNT = BRUG_TRUSTED_PROXIES or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -40,9 +40,9 @@ if EMAIL_HOST:
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+    EMAIL_USE_SSL = (os.environ.get("EMAIL_USE_SSL") or "0") == "1"
     # STARTTLS by default; implicit TLS (EMAIL_USE_SSL) switches it off unless both are asked.
-    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0" if EMAIL_USE_SSL else "1") == "1"
+    EMAIL_USE_TLS = (os.environ.get("EMAIL_USE_TLS") or ("0" if EMAIL_USE_SSL else "1")) == "1"
     if EMAIL_USE_TLS and EMAIL_USE_SSL:
         raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
     EMAIL_TIMEOUT = 10
@@ -65,5 +65,5 @@ LOGGING = {
             "formatter": "json",
         }
     },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("BRUG_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": (os.environ.get("BRUG_LOG_LEVEL") or "INFO").upper()},
 }
