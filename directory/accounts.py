@@ -12,6 +12,7 @@ WAGTAILADMIN_USER_LOGIN_FORM and WAGTAILADMIN_USER_PASSWORD_RESET_FORM).
 from django.conf import settings
 from wagtail.admin.forms import auth
 
+from core.client_address import client_address
 from directory import ratelimit
 
 
@@ -36,7 +37,7 @@ def allow_reset(address: str, email: str) -> bool:
 class PasswordResetForm(auth.PasswordResetForm):
     def save(self, *args, request=None, **kwargs):
         # The view redirects to the same "done" page whatever happens here.
-        address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        address = client_address(request) if request is not None else ""
         if allow_reset(address, self.cleaned_data["email"]):
             super().save(*args, request=request, **kwargs)
 

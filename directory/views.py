@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
+from core.client_address import client_address
 from directory import feedback, invitations, submissions, suggestions, verification
 from directory.models import ServicePage
 
@@ -140,7 +141,7 @@ def suggest_correction(request, service_id):
     context = {"service": service, "organisation": service.organisation}
     if request.method == "POST":
         form = suggestions.SuggestionForm(request.POST)
-        if not suggestions.allow(request.META.get("REMOTE_ADDR", "")):
+        if not suggestions.allow(client_address(request)):
             context["form"] = form
             context["limited"] = True
             return render(request, "directory/suggest_correction.html", context, status=429)
@@ -179,7 +180,7 @@ def service_feedback(request, service_id):
     if request.method == "POST":
         form = feedback.FeedbackForm(request.POST)
         if form.is_valid():
-            if not feedback.allow(request.META.get("REMOTE_ADDR", ""), service):
+            if not feedback.allow(client_address(request), service):
                 return _feedback_form(request, context, form, status=429, limited=True)
             try:
                 feedback.submit(service, form)

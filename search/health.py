@@ -55,6 +55,15 @@ def index_state() -> IndexState:
     return IndexState(OK, indexed, expected)
 
 
+def cluster_health() -> str | None:
+    """The preferred backend's cluster health ("green", "yellow", "red"); None when the
+    database serves alone (raises BackendUnavailable when the node is unreachable)."""
+    from search.backends import preferred_backend
+
+    backend = preferred_backend()
+    return None if backend is None else backend.cluster_health()
+
+
 def needs_rebuild() -> bool:
     return SearchOutbox.objects.filter(service_key=REBUILD_KEY).exists()
 

@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from directory import views as directory_views
 from search import views as search_views
 from search.api import api
+from website import health
 
 # Wagtail's admin has a "failwhale/" URL that raises on purpose (to try error reporting): any
 # signed-in person could fill the error log with it. Without it, the admin's catch-all
@@ -23,6 +24,9 @@ admin_urlpatterns = [
 ]
 
 urlpatterns = [
+    # The probes: no language prefix, so no redirect whatever the Accept-Language.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", include(admin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),

@@ -138,6 +138,11 @@ class SearchBackend:
         """How many documents the index holds; None when it is missing."""
         raise NotImplementedError
 
+    def cluster_health(self) -> str | None:
+        """The search cluster's health ("green", "yellow", "red"); None when the backend has
+        no cluster of its own."""
+        return None
+
 
 def wanted_filters(query: SearchQuery) -> list[tuple[schema.Filter, object]]:
     """The schema's filters the query uses, with what it asks of each (computed once per

@@ -343,6 +343,10 @@ class ElasticsearchBackend(SearchBackend):
         with _reachable():
             return indexed_count()
 
+    def cluster_health(self) -> str | None:
+        with _reachable():
+            return str(client("search").cluster.health()["status"])
+
     def run(self, query: SearchQuery) -> SearchResponse:
         es = client()
         filters = self._filters(query)

@@ -255,6 +255,29 @@ def test_sign_in_is_rate_limited(client, people):
     assert user.is_active
 
 
+def test_sign_in_lockout_tells_clients_behind_a_trusted_proxy_apart(people, settings):
+    settings.BRUG_TRUSTED_PROXIES = 1
+    make_user("guessme")
+
+    def behind_proxy(address):
+        return Client(
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    guesser = behind_proxy("198.51.100.1")
+    wrong = {"username": "guessme", "password": "wrong"}
+    for _attempt in range(4):
+        assert guesser.post("/admin/login/", wrong).status_code == 200
+    assert guesser.post("/admin/login/", wrong).status_code == 429
+    # The account's owner, behind the same proxy, is not locked out with the guesser.
+    owner = behind_proxy("198.51.100.2")
+    response = owner.post(
+        "/admin/login/", {"username": "guessme", "password": "a-Long-pass-phrase-42"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
 def test_the_right_password_signs_in(client, people):
     response = client.post(
         "/admin/login/", {"username": "editor", "password": "a-Long-pass-phrase-42"}

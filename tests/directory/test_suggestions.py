@@ -138,6 +138,31 @@ def test_suggestions_are_rate_limited(client, orgs, settings):
     assert suggest(other, service).status_code == 200
 
 
+def test_clients_behind_a_trusted_proxy_are_limited_separately(orgs, settings):
+    settings.BRUG_SUGGESTION_RATE_PER_HOUR = 1
+    settings.BRUG_TRUSTED_PROXIES = 1
+    service = orgs["own"]["service"]
+    proxy = "10.0.0.2"  # the one address every request comes from
+
+    def behind_proxy(client_address):
+        return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.9, {client_address}")
+
+    first, second = behind_proxy("198.51.100.1"), behind_proxy("198.51.100.2")
+    assert suggest(first, service).status_code == 200
+    assert suggest(first, service).status_code == 429
+    # Another client behind the same proxy: its own allowance (the left entry is forged).
+    assert suggest(second, service).status_code == 200
+
+
+def test_a_forged_forwarded_for_is_ignored_without_trusted_proxies(orgs, settings):
+    settings.BRUG_SUGGESTION_RATE_PER_HOUR = 1
+    settings.BRUG_TRUSTED_PROXIES = 0
+    service = orgs["own"]["service"]
+    assert suggest(Client(HTTP_X_FORWARDED_FOR="198.51.100.1"), service).status_code == 200
+    # Same REMOTE_ADDR, a new forged header every time: still one client.
+    assert suggest(Client(HTTP_X_FORWARDED_FOR="198.51.100.2"), service).status_code == 429
+
+
 def test_unknown_or_unpublished_services_have_no_form(client, orgs):
     unknown = client.get(FORM.format(pk=999999))
     assert unknown.status_code == 404

@@ -128,7 +128,7 @@ def test_a_password_change_signs_out_the_other_sessions(world, sent):  # noqa: F
     assert sent_to_login(elsewhere.get(screen))
 
 
-def run_production(*args: str) -> subprocess.CompletedProcess:
+def run_production(*args: str, **variables: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "website.settings.production",
@@ -139,6 +139,7 @@ def run_production(*args: str) -> subprocess.CompletedProcess:
     # As a deployment has it: none of the test run's own variables (tests/conftest.py).
     for name in ("BRUG_SSL_REDIRECT", "BRUG_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
+    env.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -23,7 +23,8 @@ ENVIRONMENT_VARIABLES = {
     "DATABASE_URL": "database URL, e.g. postgres://user:pass@host/db; SQLite file by default",
     "ALLOWED_HOSTS": "comma-separated host names served in production",
     "ELASTICSEARCH_URL": "Elasticsearch 8 node; the database search backend when empty",
-    "EMAIL_URL_HOST": "SMTP host; mail goes to the console when empty",
+    "EMAIL_HOST": "production: SMTP host; mail goes to the console when empty",
+    "EMAIL_URL_HOST": "older name of EMAIL_HOST, read when EMAIL_HOST is empty",
     "BRUG_BASE_URL": "public base URL used in e-mails and the admin",
     "MAP_TILE_URL": "map tile URL template (its host is allowed in the CSP's img-src)",
     "MAP_TILE_ATTRIBUTION": "attribution shown on the map",
@@ -38,6 +39,15 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_CASELOAD_THRESHOLD": "open referrals from which a caseload is flagged (20)",
     "BRUG_SSL_REDIRECT": "production: 0 when the proxy itself redirects HTTP to HTTPS (1)",
     "BRUG_HSTS_PRELOAD": "production: 1 to ask browsers' HSTS preload list (0)",
+    "BRUG_TRUSTED_PROXIES": "reverse proxies in front that append X-Forwarded-For (0: none)",
+    "EMAIL_PORT": "production: SMTP port (587)",
+    "EMAIL_HOST_USER": "production: SMTP user name (none when empty)",
+    "EMAIL_HOST_PASSWORD": "production: SMTP password",
+    "EMAIL_USE_TLS": "production: 1 for STARTTLS on the SMTP connection (1 unless SSL)",
+    "EMAIL_USE_SSL": "production: 1 for implicit TLS, e.g. port 465 (0; not with EMAIL_USE_TLS)",
+    "DEFAULT_FROM_EMAIL": "production: sender of the site's e-mails (Brug <noreply@brug.invalid>)",
+    "SERVER_EMAIL": "production: sender of error reports to the admins (DEFAULT_FROM_EMAIL)",
+    "BRUG_LOG_LEVEL": "production: level of the JSON log lines on stdout (INFO)",
 }
 
 DEBUG = False
@@ -78,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (website/request_id.py).
+    "website.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every response (website/content_security.py).
     "csp.middleware.CSPMiddleware",
@@ -107,6 +119,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "directory.views.locked_out"
 AXES_VERBOSE = False
+# The client's address behind BRUG_TRUSTED_PROXIES reverse proxies (core/client_address.py):
+# axes and every rate limit count the same address. Axes' own ipware settings say the same,
+# for the day the callable goes (ipware is not installed, so axes uses the callable).
+BRUG_TRUSTED_PROXIES = int(os.environ.get("BRUG_TRUSTED_PROXIES") or "0")
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_IPWARE_PROXY_COUNT = BRUG_TRUSTED_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BRUG_TRUSTED_PROXIES else ("REMOTE_ADDR",)
+)
 
 ROOT_URLCONF = "website.urls"
 

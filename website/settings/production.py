@@ -3,7 +3,12 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS, os
+from .base import (
+    DEFAULT_FROM_EMAIL,
+    SECRET_KEY,
+    SILENCED_SYSTEM_CHECKS,
+    os,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
@@ -12,6 +17,8 @@ if not SECRET_KEY:
 # plain-HTTP requests are redirected to HTTPS unless BRUG_SSL_REDIRECT=0 (the proxy does it).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("BRUG_SSL_REDIRECT", "1") != "0"
+# The probes answer over plain HTTP too: a load balancer checks the workers directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # HSTS for a year, subdomains included. "preload" only on request (BRUG_HSTS_PRELOAD=1): the
@@ -26,7 +33,37 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
-if os.environ.get("EMAIL_URL_HOST"):
+# Mail over SMTP when a host is set (EMAIL_URL_HOST is the older name of EMAIL_HOST).
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_URL_HOST", "")
+if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_URL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = (os.environ.get("EMAIL_USE_SSL") or "0") == "1"
+    # STARTTLS by default; implicit TLS (EMAIL_USE_SSL) switches it off unless both are asked.
+    EMAIL_USE_TLS = (os.environ.get("EMAIL_USE_TLS") or ("0" if EMAIL_USE_SSL else "1")) == "1"
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
     EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or DEFAULT_FROM_EMAIL
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
+# One JSON object a line on stdout, each with the request's id (website/request_id.py): the
+# process manager or journald collects stdout; nothing is written to files.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "website.request_id.RequestIdFilter"}},
+    "formatters": {"json": {"()": "website.request_id.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": (os.environ.get("BRUG_LOG_LEVEL") or "INFO").upper()},
+}
