@@ -216,7 +216,14 @@ def postcode_label(postcode: str) -> str:
 
 
 def gazetteer() -> Gazetteer:
-    return Gazetteer(tuple(settings.BRUG_GEOCODER_COUNTRIES))
+    return _gazetteer(tuple(settings.BRUG_GEOCODER_COUNTRIES))
+
+
+@cache
+def _gazetteer(countries: tuple[str, ...]) -> Gazetteer:
+    # One per country list: a geopy geocoder builds an SSL context (33 ms) when it is made,
+    # which every search near a place and every duplicate check paid.
+    return Gazetteer(countries)
 
 
 class PlaceError(ValueError):

@@ -46,8 +46,9 @@ def rebuild_index() -> str:
     return fallback.rebuild(refresh=_store_entries)
 
 
-def rebuild_all() -> int:
-    """Rebuild every entry; then, with a preferred backend, a new index of it."""
+def rebuild_entries() -> int:
+    """Rebuild every service's entries from the live pages (and drop those of services that
+    are gone). Returns the number of entries."""
     keys = (
         ServicePage.objects.live()
         .filter(alias_of__isnull=True)
@@ -56,7 +57,12 @@ def rebuild_all() -> int:
     )
     stale = SearchEntry.objects.exclude(service_key__in=list(keys))
     stale.delete()
-    count = sum(len(_store_entries(key)) for key in set(keys))
+    return sum(len(_store_entries(key)) for key in set(keys))
+
+
+def rebuild_all() -> int:
+    """Rebuild every entry; then, with a preferred backend, a new index of it."""
+    count = rebuild_entries()
     if preferred_backend() is not None:
         rebuild_index()
     return count

@@ -49,6 +49,12 @@ def pytest_collection_modifyitems(config, items):
     order_by_layer(items)
 
 
+def pytest_sessionfinish(session):
+    from tests.shared_index import drop_all
+
+    drop_all()  # the search tests' shared indices (tests/shared_index.py)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
@@ -171,15 +177,27 @@ def housing():
     return housing
 
 
-def index_for_search(_network) -> None:
-    # Index sync runs on commit, which tests in a rolled-back transaction never reach; each
-    # test has its own search backend (a fresh Elasticsearch index).
+def index_entries() -> None:
+    # Index sync runs on commit, which tests in a rolled-back transaction never reach: the
+    # layer's search entries are built once, with its data.
+    from search.sync import rebuild_entries
+
+    rebuild_entries()
+
+
+def index_for_search(_value, layer) -> None:
+    """The test's search index: the layer's own (tests/shared_index.py), or built afresh when
+    the test made the data alone."""
     from search.sync import rebuild_all
+    from tests.shared_index import index_layer
 
-    rebuild_all()
+    if layer is None:
+        rebuild_all()
+    else:
+        index_layer(layer)
 
 
-@layered("organisation_index", "housing", each_test=index_for_search)
+@layered("organisation_index", "housing", each_layer=index_entries, each_test=index_for_search)
 def network(organisation_index, housing):
     """OCMW Leuven (translated into French) with one Dutch-only housing service."""
     from wagtail.models import Locale

@@ -38,21 +38,30 @@ class Layer:
     build: Callable
     needs: tuple[str, ...]
     language: str | None  # the language active while building (None: the default language)
+    each_layer: Callable | None  # run once on the whole layer, when it is built
 
 
 LAYERS: dict[str, Layer] = {}
 
 
-def layered(*needs: str, language: str | None = None, each_test: Callable | None = None):
+def layered(
+    *needs: str,
+    language: str | None = None,
+    each_layer: Callable | None = None,
+    each_test: Callable | None = None,
+):
     """Make the decorated builder `name(*needs)` the layered fixture `name`: written like a
-    fixture whose arguments are the layered fixtures it builds on. `each_test(value)` runs for
-    every test on top of the shared data (e.g. filling the test's own search index)."""
+    fixture whose arguments are the layered fixtures it builds on. `each_layer()` runs once
+    when a layer holding the fixture is built, after all its data (e.g. the search entries);
+    `each_test(value, layer)` runs for every test on top of the shared data (e.g. giving the
+    test a search index), with `layer` naming the shared layer, or None when the test built
+    the data alone (then each_layer has not run)."""
 
     def register(build):
         name = build.__name__
         if name in LAYERS and LAYERS[name].build.__qualname__ != build.__qualname__:
             raise ValueError(f"two layered fixtures are named {name!r}")
-        LAYERS[name] = Layer(build, needs, language)
+        LAYERS[name] = Layer(build, needs, language, each_layer)
 
         def fixture(request, _brug_layers, db, **_needs):
             value = _brug_layers.value(request, name)
@@ -114,6 +123,7 @@ class Layers:
         self.atomics: dict = {}
         self.values: dict = {}
         self.ran: set = set()  # the per-test hooks run for the current test
+        self.built = 0  # layers built so far: the current one's number names it
 
     def enter(self, key: tuple[str, ...] | None) -> None:
         if key == self.key:
@@ -126,8 +136,12 @@ class Layers:
             for atomic in self.atomics.values():
                 atomic.__enter__()
             self.key = key
-            for name in self._in_build_order(key):
+            self.built += 1
+            order = self._in_build_order(key)
+            for name in order:
                 self.values[name] = self._build(name, [self.values[n] for n in LAYERS[name].needs])
+            for hook in dict.fromkeys(LAYERS[n].each_layer for n in order if LAYERS[n].each_layer):
+                hook()
 
     def leave(self) -> None:
         if self.atomics:
@@ -146,11 +160,13 @@ class Layers:
     def each_test(self, node, name: str, hook: Callable, value) -> None:
         """Run a fixture's per-test hook. In a layer all its data is in place before the first
         fixture, so a hook shared by several fixtures (indexing for search) runs once."""
-        if name in self.values:
-            if (node.nodeid, hook) in self.ran:
-                return
-            self.ran = {item for item in self.ran if item[0] == node.nodeid} | {(node.nodeid, hook)}
-        hook(value)
+        if name not in self.values:
+            hook(value, None)
+            return
+        if (node.nodeid, hook) in self.ran:
+            return
+        self.ran = {item for item in self.ran if item[0] == node.nodeid} | {(node.nodeid, hook)}
+        hook(value, self.built)
 
     @staticmethod
     def _build(name: str, needs: list):

@@ -1,6 +1,5 @@
 """The demo activity (a year of referrals, unmet searches) and the gap report on demo data."""
 
-import pytest
 from django.core.management import call_command
 
 from directory.models import Membership, OrganisationPage, Role
@@ -8,15 +7,17 @@ from directory.roles import add_member
 from referrals.models import Referral, State
 from search.models import UnmetQuery
 from tests.directory.conftest import make_user
+from tests.layers import layered
 
 
-@pytest.fixture
-def demo(db):
+@layered()
+def demo_activity():
+    """Six demo organisations and a year of their activity, built once for this module."""
     call_command("load_demo", limit=6)
     call_command("load_demo_activity")
 
 
-def test_demo_activity_is_plausible_and_idempotent(demo):
+def test_demo_activity_is_plausible_and_idempotent(demo_activity):
     referrals = Referral.objects.all()
     assert referrals.count() == 1200
     states = set(referrals.values_list("state", flat=True))
@@ -35,7 +36,7 @@ def models_f(name):
     return F(name)
 
 
-def test_gap_report_on_demo_data(demo, client):
+def test_gap_report_on_demo_data(demo_activity, client):
     curator = make_user("demo_curator")
     from directory.roles import curators_group
 

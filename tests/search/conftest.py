@@ -33,5 +33,7 @@ def _use_elasticsearch(request, settings):
     settings.BRUG_SEARCH_INDEX = f"brug-test-{uuid.uuid4().hex[:12]}"
     yield "elasticsearch"
     from search.backends.elasticsearch import client
+    from tests.shared_index import release
 
+    release(settings.BRUG_SEARCH_INDEX)
     client().indices.delete(index=f"{settings.BRUG_SEARCH_INDEX}-*", ignore_unavailable=True)

@@ -13,13 +13,13 @@ from directory.factories import (
     publish,
 )
 from search.sync import rebuild_all
-from tests.conftest import index_for_search
+from tests.conftest import index_entries, index_for_search
 from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
-@layered("network", "organisation_index", each_test=index_for_search)
+@layered("network", "organisation_index", each_layer=index_entries, each_test=index_for_search)
 def bigger_network(network, organisation_index):
     """Adds a mental-health centre in Kessel-Lo with a Dari-speaking trauma service."""
     mental = NeedFactory(

@@ -23,8 +23,9 @@ from directory.factories import (
 from directory.models import LocationPage, Role
 from directory.roles import add_member
 from search.models import SearchEntry
-from search.sync import rebuild_all
+from tests.conftest import index_entries, index_for_search
 from tests.directory.conftest import make_user
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
@@ -34,7 +35,7 @@ SECRETS = (STREET, "verborgen", "50.8934", "4.7412")
 LANGUAGES = ("nl", "fr", "en", "ar")
 
 
-@pytest.fixture
+@layered("network", "organisation_index", each_layer=index_entries, each_test=index_for_search)
 def shelter(network, organisation_index):
     org = publish(
         OrganisationPageFactory(
@@ -85,7 +86,6 @@ def shelter(network, organisation_index):
     service.locations.set([house])
     publish(service)
     alias_everywhere(service)
-    rebuild_all()
     return {"organisation": org, "house": house, "intake": intake, "service": service}
 
 

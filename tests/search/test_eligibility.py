@@ -12,7 +12,8 @@ from directory.factories import (
     alias_everywhere,
     publish,
 )
-from search.sync import rebuild_all
+from tests.conftest import index_entries, index_for_search
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
@@ -35,7 +36,7 @@ REFUGEE_34_KESSEL_LO = {
 }
 
 
-@pytest.fixture
+@layered("organisation_index", "housing", each_layer=index_entries, each_test=index_for_search)
 def rules_network(organisation_index, housing):
     org = alias_everywhere(
         publish(OrganisationPageFactory(parent=organisation_index, slug="regels", title="Regels"))
@@ -47,7 +48,6 @@ def rules_network(organisation_index, housing):
         )
         service.locations.set([place])
         alias_everywhere(publish(service))
-    rebuild_all()
     return org
 
 

@@ -12,7 +12,7 @@ from directory.factories import (
     publish,
 )
 from search import clusters
-from tests.conftest import index_for_search
+from tests.conftest import index_entries, index_for_search
 from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
@@ -31,7 +31,7 @@ PLACES = [
 ]
 
 
-@layered("network", "organisation_index", each_test=index_for_search)
+@layered("network", "organisation_index", each_layer=index_entries, each_test=index_for_search)
 def spread_network(network, organisation_index):
     """24 more services at 7 places; every third one about mental health, one at two places."""
     mental = NeedFactory(

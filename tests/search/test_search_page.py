@@ -19,7 +19,7 @@ from directory.factories import (
     alias_everywhere,
     publish,
 )
-from tests.conftest import index_for_search
+from tests.conftest import index_entries, index_for_search
 from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
@@ -41,7 +41,9 @@ def legal():
     )
 
 
-@layered("network", "organisation_index", "legal", each_test=index_for_search)
+@layered(
+    "network", "organisation_index", "legal", each_layer=index_entries, each_test=index_for_search
+)
 def directory(network, organisation_index, legal):
     """The network's housing service in Leuven, plus three Arabic-speaking legal services of
     a CAW in Kessel-Lo (3010) that accept new clients; one is tagged "verblijf"."""
