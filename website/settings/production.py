@@ -78,4 +78,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": (os.environ.get("BRUG_LOG_LEVEL") or "INFO").upper()},
+    # The Elasticsearch client logs every request at INFO: its failures are what matters.
+    "loggers": {"elastic_transport": {"level": "WARNING"}},
 }
