@@ -25,31 +25,43 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["woning", "taal", "logement", "housing", "juridisch", "werk", "gezondheid", "école"]
+# Live services (one per translation key, aliases aside), their search entries (one per
+# service location), and what the index holds: documents and distinct services.
 COUNT_CODE = (
     "import json; from directory.models import ServicePage; from search.models import "
     "SearchEntry; from search.backends import elasticsearch as es; "
-    "print(json.dumps({'live_services': ServicePage.objects.live().count(), "
-    "'search_entries': SearchEntry.objects.count(), 'indexed': es.indexed_count()}))"
+    "live = ServicePage.objects.live().filter(alias_of__isnull=True); "
+    "agg = es.client().search(index=es.alias_name(), size=0, aggs={'s': {'cardinality': "
+    "{'field': 'service_key', 'precision_threshold': 40000}}}); "
+    "print(json.dumps({'live_services': live.values('translation_key').distinct().count(), "
+    "'search_entries': SearchEntry.objects.count(), 'indexed_documents': es.indexed_count(), "
+    "'indexed_services': agg['aggregations']['s']['value']}))"
 )
 
 
-def fetch(url: str, timeout: float = 10.0) -> tuple[int, float]:
-    """The status (0 for no answer) and the time taken, in ms."""
+def fetch(url: str, timeout: float = 10.0) -> tuple[int, float, str]:
+    """The status (0 for no answer), the time taken in ms, and the backend that answered a
+    search API request ("elasticsearch", or "database" when the product fell back)."""
     started = time.monotonic()
+    backend = ""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback
-            response.read()
+            body = response.read()
             status = response.status
+        if "/api/v1/services" in url:
+            answer = json.loads(body)
+            backend = "database" if answer.get("fallback") else answer.get("backend", "")
     except urllib.error.HTTPError as error:
         status = error.code
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, ValueError):  # no answer, or a broken one
         status = 0
-    return status, (time.monotonic() - started) * 1000
+    return status, (time.monotonic() - started) * 1000, backend
 
 
 def get_json(url: str):
@@ -61,7 +73,7 @@ def service_pages(base: str) -> list[str]:
     """Service page URLs from the search API (the public pages a visitor opens)."""
     found = []
     for q in QUERIES[:4]:
-        answer = get_json(f"{base}/api/v1/services?q={q}&limit=20")
+        answer = get_json(f"{base}/api/v1/services?q={urllib.parse.quote(q)}&limit=20")
         for item in answer.get("results", []):
             url = item.get("url") or ""
             if url:
@@ -74,7 +86,7 @@ def traffic(base: str, pages: list[str]):
     i = 0
     bbox = "4.2,50.7,4.9,51.0"
     while True:
-        q = QUERIES[i % len(QUERIES)]
+        q = urllib.parse.quote(QUERIES[i % len(QUERIES)])
         yield "search page", f"{base}/nl/search/?q={q}"
         yield "api search", f"{base}/api/v1/services?q={q}"
         yield "map api", f"{base}/api/v1/map?bbox={bbox}&zoom={8 + i % 6}"
@@ -98,6 +110,14 @@ class Cluster:
         except (urllib.error.URLError, OSError, ValueError):
             return {"status": "unreachable", "number_of_nodes": 0}
 
+    def primary_node(self) -> int:
+        """The node that holds the search index's primary shard (the hardest one to lose)."""
+        with urllib.request.urlopen(  # noqa: S310 - loopback
+            f"{self.es}/_cat/shards/brug-services?h=prirep,node", timeout=10
+        ) as response:
+            rows = [line.split() for line in response.read().decode().splitlines()]
+        return next(int(node.rsplit("-", 1)[1]) for kind, node in rows if kind == "p")
+
     def kill(self):
         (self.run_dir / "hold").touch()
         pid = int((self.run_dir / "es.pid").read_text().strip())
@@ -120,7 +140,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--es", default="http://127.0.0.1:9421", help="a node that stays up")
-    parser.add_argument("--node", type=int, default=2, help="the node to kill (1-3)")
+    parser.add_argument(
+        "--node", default="primary", help="the node to kill: 1-3, or the primary shard's"
+    )
     parser.add_argument("--cluster-dir", default=str(ROOT / ".cache/prod/elasticsearch"))
     parser.add_argument("--duration", type=float, default=240)
     parser.add_argument("--kill-at", type=float, default=60)
@@ -133,7 +155,9 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    cluster = Cluster(args.es, Path(args.cluster_dir), args.node)
+    cluster = Cluster(args.es, Path(args.cluster_dir), 0)
+    node = cluster.primary_node() if args.node == "primary" else int(args.node)
+    cluster = Cluster(args.es, Path(args.cluster_dir), node)
     before = cluster.health()
     if before.get("status") != "green":
         print(f"The cluster is not green: {before}", file=sys.stderr)
@@ -150,36 +174,33 @@ def main() -> int:
             next(mix)
         while not stop.is_set():
             kind, url = next(mix)
-            status, ms = fetch(url)
+            status, ms, backend = fetch(url)
             with lock:
-                results.append((time.monotonic() - started, kind, status, ms))
+                results.append((time.monotonic() - started, kind, status, ms, backend))
 
     threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(args.threads)]
     for thread in threads:
         thread.start()
     killed_at = restarted_at = None
+    last_seen = None
     while (elapsed := time.monotonic() - started) < args.duration:
         if killed_at is None and elapsed >= args.kill_at:
             pid = cluster.kill()
             killed_at = elapsed
-            cluster.log.append(f"{elapsed:6.1f}s SIGKILL node {args.node} (pid {pid})")
+            cluster.log.append(f"{elapsed:6.1f}s SIGKILL node {node} (pid {pid})")
         if killed_at is not None and restarted_at is None and elapsed >= args.restart_at:
             cluster.release()
             restarted_at = elapsed
-            cluster.log.append(f"{elapsed:6.1f}s node {args.node} allowed to start again")
-        if restarted_at is not None and cluster.healthy_again_at is None:
+            cluster.log.append(f"{elapsed:6.1f}s node {node} allowed to start again")
+        if killed_at is not None:
             health = cluster.health()
-            if (
-                health["status"] == "green"
-                and health["number_of_nodes"] == before["number_of_nodes"]
-            ):
+            seen = (health["status"], health["number_of_nodes"])
+            if seen != last_seen:
+                last_seen = seen
+                cluster.log.append(f"{elapsed:6.1f}s cluster {seen[0]}, {seen[1]} nodes")
+            back = seen == ("green", before["number_of_nodes"])
+            if restarted_at is not None and cluster.healthy_again_at is None and back:
                 cluster.healthy_again_at = elapsed
-                cluster.log.append(f"{elapsed:6.1f}s cluster green with every node again")
-        elif killed_at is not None and restarted_at is None and len(cluster.log) == 1:
-            health = cluster.health()
-            cluster.log.append(
-                f"{elapsed:6.1f}s cluster {health['status']}, {health['number_of_nodes']} nodes"
-            )
         time.sleep(1)
     stop.set()
     for thread in threads:
@@ -194,16 +215,21 @@ def main() -> int:
     }
     print("\n".join(cluster.log))
     print(f"\n{args.threads} threads, {len(pages)} service pages, {args.duration:.0f} s\n")
-    print("| phase | requests | errors | 5xx | p50 ms | p95 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| phase | requests | errors | 5xx | p50 ms | p95 ms | p99 ms | API answered by |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for name, inside in phases.items():
         rows = [r for r in results if inside(r[0])]
         times = [r[3] for r in rows]
         errors = sum(1 for r in rows if not 200 <= r[2] < 400)
         server = sum(1 for r in rows if r[2] >= 500)
+        backends = {}
+        for r in rows:
+            if r[4]:
+                backends[r[4]] = backends.get(r[4], 0) + 1
+        answered = ", ".join(f"{b} {n}" for b, n in sorted(backends.items())) or "-"
         print(
             f"| {name} | {len(rows)} | {errors} | {server} | {percentile(times, 0.50):.0f} | "
-            f"{percentile(times, 0.95):.0f} | {percentile(times, 0.99):.0f} |"
+            f"{percentile(times, 0.95):.0f} | {percentile(times, 0.99):.0f} | {answered} |"
         )
     statuses = {}
     for r in results:
