@@ -99,21 +99,24 @@ class Cluster:
     """Watches the cluster's health and kills/restarts one node."""
 
     def __init__(self, es: str, cluster_dir: Path, node: int):
-        self.es, self.node = es, node
+        self.nodes, self.node = [u.strip() for u in es.split(",") if u.strip()], node
         self.run_dir = cluster_dir / f"node-{node}"
         self.healthy_again_at = None
         self.log = []
 
     def health(self) -> dict:
-        try:
-            return get_json(f"{self.es}/_cluster/health")
-        except (urllib.error.URLError, OSError, ValueError):
-            return {"status": "unreachable", "number_of_nodes": 0}
+        """The cluster's health as any node that answers sees it."""
+        for url in self.nodes:
+            try:
+                return get_json(f"{url}/_cluster/health")
+            except (urllib.error.URLError, OSError, ValueError):
+                continue
+        return {"status": "unreachable", "number_of_nodes": 0}
 
     def primary_node(self) -> int:
         """The node that holds the search index's primary shard (the hardest one to lose)."""
         with urllib.request.urlopen(  # noqa: S310 - loopback
-            f"{self.es}/_cat/shards/brug-services?h=prirep,node", timeout=10
+            f"{self.nodes[0]}/_cat/shards/brug-services?h=prirep,node", timeout=10
         ) as response:
             rows = [line.split() for line in response.read().decode().splitlines()]
         return next(int(node.rsplit("-", 1)[1]) for kind, node in rows if kind == "p")
@@ -139,7 +142,11 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--es", default="http://127.0.0.1:9421", help="a node that stays up")
+    parser.add_argument(
+        "--es",
+        default="http://127.0.0.1:9421,http://127.0.0.1:9422,http://127.0.0.1:9423",
+        help="the cluster's nodes (the health is asked of any that answers)",
+    )
     parser.add_argument(
         "--node", default="primary", help="the node to kill: 1-3, or the primary shard's"
     )
