@@ -166,6 +166,16 @@ YML
   echo "Elasticsearch node brug-$NODE on http://127.0.0.1:$port${bootstrap:+ (bootstrapping the cluster)}" >&2
 }
 
+stop() {
+  if [ -f "$RUN_DIR/es.pid" ]; then
+    pid=$(cat "$RUN_DIR/es.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$RUN_DIR/es.pid"
+  fi
+}
+
 case "$ACTION" in
   fetch) fetch ;;
   start) start ;;
