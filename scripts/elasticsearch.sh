@@ -8,7 +8,7 @@
 #   scripts/elasticsearch.sh stop             stop it
 #   scripts/elasticsearch.sh status
 #   scripts/elasticsearch.sh node N [--fresh]  node N of a cluster, in the foreground (for a process
-#                                             manager: honcho's Procfile.prod); see "Cluster" below
+#                                             manager: deploy/Procfile); see "Cluster" below
 # Elasticsearch refuses to run as root; as root the node runs as the system user `brug-es`.
 set -euo pipefail
 

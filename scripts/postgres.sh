@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL from Debian's postgresql package: a throw-away cluster for the tests, or a kept one
-# in the foreground for a process manager (honcho's Procfile.prod).
+# in the foreground for a process manager (deploy/Procfile).
 #   scripts/postgres.sh start DIR PORT   initdb in DIR, start on 127.0.0.1:PORT, wait until ready
 #   scripts/postgres.sh stop DIR         stop it and delete DIR
 #   scripts/postgres.sh run DIR PORT [DB]
