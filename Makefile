@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint check messages system-deps elasticsearch clean
+.PHONY: run prod prod-demo prod-deps test test-fast lint check messages system-deps elasticsearch clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,34 @@ run: $(STAMP)  ## The product on SQLite with demo data at http://127.0.0.1:8000
 	$(MANAGE) load_demo_activity
 	$(MANAGE) ensure_demo_admin
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production stack on loopback, supervised by honcho (deploy/Procfile): PostgreSQL on 55440,
+# three Elasticsearch nodes on 9421-9423, gunicorn on 127.0.0.1:8000 (WEB_CONCURRENCY workers,
+# 3), the task worker and the scheduler; data kept in .cache/prod. Ctrl-C stops it all.
+# Settings: deploy/loopback.env, then .cache/prod/secret.env (a key made on the first start),
+# then an untracked .env.prod of your own. `make prod-demo` loads the demo data first.
+PROD_ENV := deploy/loopback.env,.cache/prod/secret.env,.env.prod
+prod: $(STAMP) prod-deps
+	mkdir -p .cache/prod
+	rm -f .cache/prod/released
+	test -s .cache/prod/secret.env || $(PY) -c "import secrets; print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" >.cache/prod/secret.env
+	scripts/elasticsearch.sh fetch
+	BRUG_PYTHON=$(abspath $(PY)) $(VENV)/bin/honcho -f deploy/Procfile -e $(PROD_ENV) start
+
+prod-demo:
+	BRUG_LOAD_DEMO=1 $(MAKE) prod
+
+prod-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 # Debian packages the tests need: a PostgreSQL server and Chromium for the browser tests.
 system-deps:

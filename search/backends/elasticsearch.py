@@ -117,11 +117,24 @@ def timeout(kind: str) -> float:
     return {**TIMEOUTS, **getattr(settings, "BRUG_ELASTICSEARCH_TIMEOUTS", {})}[kind]
 
 
+def node_urls(url: str) -> list[str]:
+    """The nodes of ELASTICSEARCH_URL: one URL, or several separated by commas (a cluster)."""
+    return [node.strip() for node in url.split(",") if node.strip()]
+
+
 @cache
 def _client(url: str) -> Elasticsearch:
-    """One client (and connection pool) per node URL, not one per request.
-    No retries here: search.sync retries writes, and a search falls back to the database."""
-    return Elasticsearch(url, request_timeout=TIMEOUTS["search"], max_retries=0)
+    """One client (and connection pool) per ELASTICSEARCH_URL, not one per request.
+    A request that cannot reach a node goes on to the next one (at most once to each);
+    otherwise no retries here: search.sync retries writes, and a search falls back to the
+    database."""
+    nodes = node_urls(url)
+    return Elasticsearch(
+        nodes,
+        request_timeout=TIMEOUTS["search"],
+        max_retries=len(nodes) - 1,
+        retry_on_timeout=False,
+    )
 
 
 def alias_name() -> str:
@@ -174,7 +187,11 @@ def rebuild(documents: list[dict]) -> str:
         client("alias").indices.create(
             index=index,
             mappings=mapping,
-            settings={**ServiceDocument.Index.settings, "refresh_interval": "-1"},
+            settings={
+                **ServiceDocument.Index.settings,
+                "number_of_replicas": settings.BRUG_SEARCH_REPLICAS,
+                "refresh_interval": "-1",
+            },
         )
         step = "bulk"
         _fill(index, documents)

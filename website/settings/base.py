@@ -48,6 +48,9 @@ ENVIRONMENT_VARIABLES = {
     "DEFAULT_FROM_EMAIL": "production: sender of the site's e-mails (Brug <noreply@brug.invalid>)",
     "SERVER_EMAIL": "production: sender of error reports to the admins (DEFAULT_FROM_EMAIL)",
     "BRUG_LOG_LEVEL": "production: level of the JSON log lines on stdout (INFO)",
+    "REDIS_URL": "production: Redis for the shared cache, e.g. redis://127.0.0.1:6379/0 "
+    "(the database's cache table when empty)",
+    "BRUG_SEARCH_REPLICAS": "replicas of each shard of a new search index (0; 1 on a cluster)",
 }
 
 DEBUG = False
@@ -119,6 +122,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "directory.views.locked_out"
 AXES_VERBOSE = False
+# Failed attempts are rows in the database (axes' own default, said here because it matters):
+# every gunicorn worker and every machine counts the same five.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The client's address behind BRUG_TRUSTED_PROXIES reverse proxies (core/client_address.py):
 # axes and every rate limit count the same address. Axes' own ipware settings say the same,
 # for the day the callable goes (ipware is not installed, so axes uses the callable).
@@ -306,6 +312,9 @@ BRUG_SEARCH_INDEX = os.environ.get("BRUG_SEARCH_INDEX", "brug-services")
 BRUG_SEARCH_RETRY_DELAYS = (0.5, 2.0)
 # Seconds each kind of Elasticsearch request may take: a search fails fast (the database
 # answers), one service's write a little slower, a whole index's bulk fill or refresh minutes.
+# Copies of each shard on other nodes: 0 for one node (a replica could never be placed, and
+# the cluster would stay yellow), 1 on a cluster so that losing a node loses no document.
+BRUG_SEARCH_REPLICAS = int(os.environ.get("BRUG_SEARCH_REPLICAS") or "0")
 BRUG_ELASTICSEARCH_TIMEOUTS = {"search": 5, "write": 10, "bulk": 120, "refresh": 120, "alias": 30}
 if ELASTICSEARCH_URL:
     BRUG_SEARCH_BACKEND = "search.backends.elasticsearch.ElasticsearchBackend"

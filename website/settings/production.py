@@ -33,6 +33,18 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# One cache for every worker and machine: the rate limits, the figures and the map's extent
+# must count and hold the same everywhere (a per-process memory cache gave each gunicorn
+# worker its own limit). Redis when REDIS_URL is set, else a table in the database
+# (`manage.py createcachetable`, run by every deploy before the workers start).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "brug_cache"}}
+
 # Mail over SMTP when a host is set (EMAIL_URL_HOST is the older name of EMAIL_HOST).
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_URL_HOST", "")
 if EMAIL_HOST:
@@ -66,4 +78,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": (os.environ.get("BRUG_LOG_LEVEL") or "INFO").upper()},
+    # The Elasticsearch client logs every request at INFO: its failures are what matters.
+    "loggers": {"elastic_transport": {"level": "WARNING"}},
 }
