@@ -46,8 +46,16 @@ def index_state() -> IndexState:
     """The index compared with the entries (raises when the node is unreachable)."""
     from search.backends import preferred_backend
 
+    backend = preferred_backend()
     expected = SearchEntry.objects.count()
-    indexed = preferred_backend().indexed_count()
+    indexed = backend.indexed_count()
+    if indexed is None:
+        return IndexState(MISSING, None, expected)
+    if indexed < expected * MIN_SHARE:
+        # Counts see only what a refresh has made searchable: the services written just now
+        # (a demo load, say) are not counted yet. Count again before calling the index behind.
+        backend.refresh_index()
+        indexed = backend.indexed_count()
     if indexed is None:
         return IndexState(MISSING, None, expected)
     if indexed < expected * MIN_SHARE:

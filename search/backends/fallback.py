@@ -79,8 +79,11 @@ def copy(service_key, documents: list[dict], refresh: Refresh) -> bool:
         return True
     for delay in [*settings.BRUG_SEARCH_RETRY_DELAYS, None]:
         try:
-            replay(refresh)
+            replay(refresh, check=False)
             backend.add(str(service_key), documents)
+            # Checked after the write: before it, this service's new entries are counted
+            # and its documents not yet, which in a small directory looks "far behind".
+            health.check_and_heal()
             return True
         except IndexMissing as error:
             health.heal(str(error))  # the rebuild reads this service's new entries too
@@ -102,10 +105,11 @@ def keep(service_key, error: Exception) -> None:
     row.save()
 
 
-def replay(refresh: Refresh) -> int:
+def replay(refresh: Refresh, check: bool = True) -> int:
     """Bring every pending service up to date (its entries refreshed, then copied to the
-    preferred backend); stops at the first failure (raises). Then make sure the index is whole
-    (search.health): a missing or far-behind index is rebuilt, never patched."""
+    preferred backend); stops at the first failure (raises). Then (unless the caller checks
+    later) make sure the index is whole (search.health): a missing or far-behind index is
+    rebuilt, never patched."""
     backend = preferred_backend()
     if backend is not None and health.needs_rebuild():
         rebuild(refresh)  # an earlier rebuild failed or waits: do it now
@@ -120,7 +124,7 @@ def replay(refresh: Refresh) -> int:
                 return done
         row.delete()
         done += 1
-    if backend is not None:
+    if backend is not None and check:
         health.check_and_heal()
     return done
 

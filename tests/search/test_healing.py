@@ -260,3 +260,17 @@ def test_a_failing_rebuild_leaves_the_old_index_serving(settings, network):
     assert list(es.indices.get(index=f"{alias}-*")) == [before]  # the half-built one is gone
     assert es.count(index=alias)["count"] == SearchEntry.objects.count()
     assert_elasticsearch_equals_database()
+
+
+@pytest.mark.usefixtures("elasticsearch_backend")
+def test_services_published_just_now_do_not_make_the_index_look_behind(network, caplog):
+    """Counts see only refreshed documents: right after a publish the new service is not
+    counted yet, which must not pass for an index far behind (a rebuild on every publish)."""
+    from search.health import needs_rebuild
+
+    call_command("search_index", "rebuild")
+    with caplog.at_level(logging.WARNING, logger="search"):
+        more_services(network)  # each publish writes its service, then checks the index
+    assert not needs_rebuild()
+    assert [r.getMessage() for r in caplog.records if "full rebuild" in r.getMessage()] == []
+    assert_elasticsearch_equals_database()
