@@ -69,8 +69,9 @@ def task_result_model():
 def check_tasks(model) -> dict:
     """How long the oldest waiting task has waited (reported, not judged: a stopped worker
     is the worker's alarm, and taking the web workers out of service would not start it)."""
+    # ready(): READY and due, so a retry deferred to later (run_after) is not "waiting".
     oldest = (
-        model.objects.filter(status="READY")
+        model.objects.ready()
         .order_by("enqueued_at")
         .values_list("enqueued_at", flat=True)
         .first()
