@@ -8,7 +8,8 @@ from tests.security.test_sessions import run_production
 SHOW = (
     "from django.conf import settings as s; import json, logging; "
     "logging.getLogger('brug.check').warning('hello'); print(json.dumps({n: getattr(s, n) "
-    "for n in ['EMAIL_BACKEND', 'BRUG_EMAIL_DELIVERY_BACKEND', 'TASKS', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', "
+    "for n in ['EMAIL_BACKEND', 'BRUG_EMAIL_DELIVERY_BACKEND', 'TASKS', 'EMAIL_HOST', "
+    "'EMAIL_PORT', 'EMAIL_HOST_USER', "
     "'EMAIL_HOST_PASSWORD', 'EMAIL_USE_TLS', 'EMAIL_USE_SSL', 'DEFAULT_FROM_EMAIL', "
     "'SERVER_EMAIL', 'BRUG_TRUSTED_PROXIES', 'AXES_CLIENT_IP_CALLABLE']}))"
 )
