@@ -17,8 +17,6 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
-PRODUCTION_SETTINGS = "website.settings.production"
-
 
 def refuse_debug(command: str, allowed: bool) -> None:
     if not settings.DEBUG or allowed or os.environ.get("BRUG_ALLOW_DEBUG_JOBS") == "1":
@@ -26,9 +24,10 @@ def refuse_debug(command: str, allowed: bool) -> None:
     current = os.environ.get("DJANGO_SETTINGS_MODULE", "?")
     raise CommandError(
         f"Refusing to run `{command}` with DEBUG on (DJANGO_SETTINGS_MODULE={current}): "
-        f"periodic jobs must run with the production settings, "
-        f"DJANGO_SETTINGS_MODULE={PRODUCTION_SETTINGS} and its environment. To run it on "
-        "development data anyway, pass --allow-debug (or set BRUG_ALLOW_DEBUG_JOBS=1)."
+        "periodic jobs must run with the production settings, "
+        f"DJANGO_SETTINGS_MODULE={settings.BRUG_PRODUCTION_SETTINGS} and its environment. "
+        "To run it on development data anyway, pass --allow-debug (or set "
+        "BRUG_ALLOW_DEBUG_JOBS=1)."
     )
 
 

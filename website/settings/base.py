@@ -217,6 +217,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # A task row RUNNING for longer than this is taken as abandoned by a worker that died and is
 # run again (website/management/commands/db_worker.py; every task is safe to repeat).
+# The settings the periodic commands ask for when they refuse DEBUG (core/periodic.py).
+BRUG_PRODUCTION_SETTINGS = "website.settings.production"
 BRUG_TASK_LEASE_SECONDS = int(os.environ.get("BRUG_TASK_LEASE_SECONDS") or "3600")
 
 # Every e-mail is queued as a task (core/mail_queue.py), which hands it to the delivery
