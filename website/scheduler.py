@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -98,6 +99,15 @@ class Runner:
     last: dict = field(default_factory=dict)  # job id -> its latest TaskResult
 
     def __call__(self, job: Job) -> None:
+        # A long-running process: drop connections the database closed meanwhile (as the
+        # worker and Django's request cycle do).
+        close_old_connections()
+        try:
+            self._run(job)
+        finally:
+            close_old_connections()
+
+    def _run(self, job: Job) -> None:
         if not job.command:
             count = requeue_abandoned(settings.BRUG_TASK_LEASE_SECONDS)
             logger.info("Job %s: %d task(s) queued again", job.id, count)

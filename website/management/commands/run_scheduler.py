@@ -36,7 +36,7 @@ class Command(PeriodicCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        logger.warning("Scheduler started: %d jobs (%s)", len(JOBS), TIMEZONE)
+        logger.info("Scheduler started: %d jobs (%s)", len(JOBS), TIMEZONE)
         self.stdout.write(f"Scheduler started with {len(JOBS)} jobs; --list shows them.")
         self.stdout.flush()
         running.start()
