@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -99,13 +99,11 @@ class Runner:
     last: dict = field(default_factory=dict)  # job id -> its latest TaskResult
 
     def __call__(self, job: Job) -> None:
-        # A long-running process: drop connections the database closed meanwhile (as the
-        # worker and Django's request cycle do).
-        close_old_connections()
+        _fresh_connections()
         try:
             self._run(job)
         finally:
-            close_old_connections()
+            _fresh_connections()
 
     def _run(self, job: Job) -> None:
         if not job.command:
@@ -131,6 +129,15 @@ class Runner:
         except TaskResultDoesNotExist:  # pruned or never stored
             return False
         return not previous.is_finished
+
+
+def _fresh_connections() -> None:
+    """A long-running process drops the connections the database closed meanwhile or that
+    outlived CONN_MAX_AGE, as Django's request cycle and the worker do (never one inside a
+    transaction: a test's, or a caller's)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def scheduler(runner: Runner) -> BlockingScheduler:
