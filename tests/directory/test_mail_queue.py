@@ -165,3 +165,18 @@ def test_a_refusal_for_every_recipient_is_not_retried():
     assert not permanent(smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"later")}))
     assert not permanent(smtplib.SMTPServerDisconnected("gone"))
     assert not permanent(ConnectionRefusedError())
+
+
+def test_the_password_reset_mail_goes_through_a_task(client, queued_mail):
+    from django.core.cache import cache
+
+    from tests.directory.conftest import make_user
+
+    cache.clear()  # the reset's rate limits
+    user = make_user("forgetful")
+    response = client.post("/admin/password_reset/", {"email": user.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == [user.email] and "/admin/password_reset/" in message.body
+    assert [r.task.module_path for r in queued_mail] == [DELIVER]
+    cache.clear()
