@@ -22,7 +22,9 @@ def user_language(user) -> str:
 
 def send(to: str, template: str, context: dict, language: str) -> bool:
     """Send `<template>_subject.txt` / `<template>.txt` rendered in `language`. Returns False
-    (and logs) when the mail server refuses or cannot be reached; never raises for that."""
+    (and logs) when the mail server refuses or cannot be reached; never raises for that.
+    (With the product's EMAIL_BACKEND the message is only queued here: a task delivers it
+    and retries a refusal later, see core/mail_queue.py.)"""
     with translation.override(language):
         context = {"base_url": settings.WAGTAILADMIN_BASE_URL, **context}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

@@ -68,11 +68,6 @@ wait_for_release() {
 
 run_command() {  # a long-running management command, once the release is done
   wait_for_release
-  if ! manage help "$1" >/dev/null 2>&1; then
-    # Not in this version yet: say so on every start, keep the rest of the stack up.
-    say "manage.py $1 does not exist in this version; the $2 is not running"
-    exec sleep infinity
-  fi
   exec "$PY" manage.py "$@"
 }
 
@@ -86,7 +81,7 @@ case "${1:-}" in
       --timeout 30 --graceful-timeout 4 --access-logfile - \
       --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
     ;;
-  worker) run_command db_worker "task worker" ;;
-  scheduler) run_command run_scheduler "scheduler" ;;
+  worker) run_command db_worker ;;
+  scheduler) run_command run_scheduler ;;
   *) echo "usage: $0 release|web|worker|scheduler" >&2; exit 2 ;;
 esac

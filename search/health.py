@@ -12,8 +12,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django_tasks import task
 
+from core.task_retry import retry_later
 from search.models import SearchEntry, SearchOutbox
 
 logger = logging.getLogger(__name__)
@@ -97,13 +99,17 @@ def check_and_heal() -> IndexState:
 
 
 @task()
-def rebuild_index_task() -> None:
+def rebuild_index_task(attempt: int = 1) -> None:
     from search.sync import rebuild_index
 
     try:
         rebuild_index()
-    except Exception:
-        # The outbox keeps the mark: search stays on the database, the next replay retries.
+    except Exception as error:
+        # The outbox keeps the mark: search stays on the database; the worker tries again
+        # later (BRUG_SEARCH_RETRY_DELAYS), and every replay retries the rebuild itself.
+        if retry_later(rebuild_index_task, attempt, settings.BRUG_SEARCH_RETRY_DELAYS):
+            logger.warning("Rebuilding the search index failed (%s); retrying later", error)
+            return
         logger.exception("Rebuilding the search index failed; the database answers meanwhile")
         return
     logger.warning("Search index rebuilt; the preferred backend answers again")

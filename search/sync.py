@@ -5,9 +5,11 @@ after the transaction commits, through a task."""
 import logging
 import threading
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from core.task_retry import retry_later
 from directory.models import LocationPage, OrganisationPage, ServicePage
 from search.backends import fallback, preferred_backend
 from search.backends.database import DatabaseBackend
@@ -90,9 +92,36 @@ def reindex_services_task(service_keys: list[str]) -> None:
             reindex_service(key)
         except Exception as error:
             # The edit is saved already; never fail the editor's request over the index.
-            # The outbox keeps the service until `search_index replay` succeeds.
+            # The outbox keeps the service until a replay succeeds.
             logger.exception("Re-indexing %s failed; kept in the outbox", key)
             fallback.keep(key, error)
+    if fallback.pending():
+        _replay_later(attempt=1)
+
+
+@task()
+def replay_outbox_task(attempt: int = 2) -> int | None:
+    """A later try at what waits in the outbox (the preferred backend was unreachable), run
+    by the worker with backoff (BRUG_SEARCH_RETRY_DELAYS) — never by sleeping in a request.
+    After the last attempt the outbox still holds it: the scheduler's `search_index replay`
+    (every few minutes) and every later write carry on."""
+    try:
+        return replay_outbox()
+    except Exception as error:
+        if _replay_later(attempt):
+            logger.warning("Search replay failed (attempt %d: %s); retrying later", attempt, error)
+        else:
+            logger.warning(
+                "Search replay failed (attempt %d: %s); the outbox keeps the changes for the "
+                "next `search_index replay`",
+                attempt,
+                error,
+            )
+        return None
+
+
+def _replay_later(attempt: int) -> bool:
+    return retry_later(replay_outbox_task, attempt, settings.BRUG_SEARCH_RETRY_DELAYS)
 
 
 _pending = threading.local()

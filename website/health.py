@@ -69,11 +69,9 @@ def task_result_model():
 def check_tasks(model) -> dict:
     """How long the oldest waiting task has waited (reported, not judged: a stopped worker
     is the worker's alarm, and taking the web workers out of service would not start it)."""
+    # ready(): READY and due, so a retry deferred to later (run_after) is not "waiting".
     oldest = (
-        model.objects.filter(status="READY")
-        .order_by("enqueued_at")
-        .values_list("enqueued_at", flat=True)
-        .first()
+        model.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     )
     age = 0 if oldest is None else max(0, round((timezone.now() - oldest).total_seconds()))
     return {"oldest_waiting_seconds": age}

@@ -2,14 +2,12 @@
 
 Knows no engine: a backend signals an unreachable node with BackendUnavailable and a lost
 index with IndexMissing (search.backends.base). The search entries are written first (the
-durable truth, by the caller); copying a service to the preferred backend is retried, then left
-in the SearchOutbox. While the outbox is not empty, searches answer from the database."""
+durable truth, by the caller); a service whose copy to the preferred backend fails is left in
+the SearchOutbox, which the worker's retries and `search_index replay` empty. While the outbox is
+not empty, searches answer from the database."""
 
 import logging
-import time
 from collections.abc import Callable
-
-from django.conf import settings
 
 from search import health
 from search.backends import preferred_backend
@@ -71,30 +69,33 @@ def _database() -> SearchBackend:
 
 
 def copy(service_key, documents: list[dict], refresh: Refresh) -> bool:
-    """Copy a service's documents to the preferred backend, retrying a few times (a node
-    restarting, a timeout); when it stays unreachable, remember the service in the outbox.
-    Each attempt first replays what is pending, so changes arrive in order."""
+    """Copy a service's documents to the preferred backend, once: nothing here waits or
+    retries, as this may run inside a request (the immediate tasks backend). When the backend
+    is unreachable the service goes into the outbox, and the caller's task retries later, in
+    the worker (search.sync.replay_outbox_task). Replays what is pending first, so changes
+    arrive in order."""
     backend = preferred_backend()
     if backend is None:
         return True
-    for delay in [*settings.BRUG_SEARCH_RETRY_DELAYS, None]:
-        try:
-            replay(refresh, check=False)
-            backend.add(str(service_key), documents)
-            # Checked after the write: before it, this service's new entries are counted
-            # and its documents not yet, which in a small directory looks "far behind".
-            health.check_and_heal()
-            return True
-        except IndexMissing as error:
-            health.heal(str(error))  # the rebuild reads this service's new entries too
-            return False
-        except BackendUnavailable as error:
-            if delay is None:
-                keep(service_key, error)
-                logger.warning("%s unavailable; %s kept in the outbox", backend.name, service_key)
-                return False
-            time.sleep(delay)
-    return False  # pragma: no cover - the loop always returns
+    try:
+        replay(refresh, check=False)
+        backend.add(str(service_key), documents)
+        # Checked after the write: before it, this service's new entries are counted and its
+        # documents not yet, which in a small directory looks "far behind".
+        health.check_and_heal()
+        return True
+    except IndexMissing as error:
+        health.heal(str(error))  # the rebuild reads this service's new entries too
+        return False
+    except BackendUnavailable as error:
+        keep(service_key, error)
+        logger.warning("%s unavailable; %s kept in the outbox", backend.name, service_key)
+        return False
+
+
+def pending() -> bool:
+    """Services wait in the outbox for their copy (a rebuild mark alone is not one)."""
+    return SearchOutbox.objects.exclude(service_key=health.REBUILD_KEY).exists()
 
 
 def keep(service_key, error: Exception) -> None:

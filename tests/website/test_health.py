@@ -92,3 +92,23 @@ def test_readiness_says_the_cluster_health(client, settings, monkeypatch, health
         assert check["index"] == "ok"
     else:
         assert response.json()["failing"] == ["elasticsearch"]
+
+
+def test_readiness_reports_the_oldest_due_task_with_the_database_tasks_backend(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from core.periodic import run_command_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    due = run_command_task.enqueue("prune_feedback", [])
+    later = timezone.now() + timedelta(hours=1)
+    run_command_task.using(run_after=later).enqueue("prune_feedback", [])  # a retry, not due
+    DBTaskResult.objects.filter(pk=due.id).update(enqueued_at=timezone.now() - timedelta(days=60))
+    DBTaskResult.objects.exclude(pk=due.id).update(enqueued_at=timezone.now() - timedelta(days=90))
+    body = client.get("/readyz").json()
+    assert body["status"] == "ready"  # reported, never failing
+    waited = body["checks"]["tasks"]["oldest_waiting_seconds"]
+    assert 60 * 86400 <= waited < 61 * 86400  # the due task's age, not the deferred one's

@@ -1,4 +1,5 @@
-"""Production settings from the environment: SMTP, and JSON log lines on stdout."""
+"""Production settings from the environment: SMTP (behind the mail queue), the database tasks
+backend, and JSON log lines on stdout."""
 
 import json
 
@@ -7,7 +8,8 @@ from tests.security.test_sessions import run_production
 SHOW = (
     "from django.conf import settings as s; import json, logging; "
     "logging.getLogger('brug.check').warning('hello'); print(json.dumps({n: getattr(s, n) "
-    "for n in ['EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', "
+    "for n in ['EMAIL_BACKEND', 'BRUG_EMAIL_DELIVERY_BACKEND', 'TASKS', 'EMAIL_HOST', "
+    "'EMAIL_PORT', 'EMAIL_HOST_USER', "
     "'EMAIL_HOST_PASSWORD', 'EMAIL_USE_TLS', 'EMAIL_USE_SSL', 'DEFAULT_FROM_EMAIL', "
     "'SERVER_EMAIL', 'BRUG_TRUSTED_PROXIES', 'AXES_CLIENT_IP_CALLABLE']}))"
 )
@@ -30,7 +32,10 @@ def test_smtp_and_proxies_come_from_the_environment_and_logs_are_json_lines():
     # (The shell's own greeting is not a log line.)
     lines = [json.loads(line) for line in shown.stdout.splitlines() if line.startswith("{")]
     assert lines[-1] == {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        # Every message is queued as a task; the worker delivers it over SMTP.
+        "EMAIL_BACKEND": "core.mail_queue.QueueingEmailBackend",
+        "BRUG_EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "EMAIL_HOST": "smtp.example.org",
         "EMAIL_PORT": 465,
         "EMAIL_HOST_USER": "brug",

@@ -51,6 +51,8 @@ ENVIRONMENT_VARIABLES = {
     "REDIS_URL": "production: Redis for the shared cache, e.g. redis://127.0.0.1:6379/0 "
     "(the database's cache table when empty)",
     "BRUG_SEARCH_REPLICAS": "replicas of each shard of a new search index (0; 1 on a cluster)",
+    "BRUG_TASK_LEASE_SECONDS": "seconds after which a RUNNING task counts as abandoned (3600)",
+    "BRUG_ALLOW_DEBUG_JOBS": "1 lets the periodic commands run with DEBUG on (not in production)",
 }
 
 DEBUG = False
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",  # the API docs' Swagger UI from our static files (a CDN page breaks under CSP)
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the database tasks backend's table and `manage.py db_worker`
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -213,9 +217,22 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# Background work (index updates, e-mail, the periodic jobs) goes through django-tasks. Here
+# and in the tests a task runs at once, inside the request that enqueued it; production
+# queues it in the database for `manage.py db_worker` (docs/architecture.md, "Background work").
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A task row RUNNING for longer than this is taken as abandoned by a worker that died and is
+# run again (website/management/commands/db_worker.py; every task is safe to repeat).
+# The settings the periodic commands ask for when they refuse DEBUG (core/periodic.py).
+BRUG_PRODUCTION_SETTINGS = "website.settings.production"
+BRUG_TASK_LEASE_SECONDS = int(os.environ.get("BRUG_TASK_LEASE_SECONDS") or "3600")
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every e-mail is queued as a task (core/mail_queue.py), which hands it to the delivery
+# backend: the console here, SMTP in production. Failed deliveries are tried again after
+# these many seconds (then the task fails, logged).
+EMAIL_BACKEND = "core.mail_queue.QueueingEmailBackend"
+BRUG_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+BRUG_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 DEFAULT_FROM_EMAIL = "Brug <noreply@brug.invalid>"
 # Moderation notices (submitted, approved, changes requested) come from Wagtail, in each
 # recipient's admin language.
@@ -308,8 +325,10 @@ BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
 # whenever the node is unreachable).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 BRUG_SEARCH_INDEX = os.environ.get("BRUG_SEARCH_INDEX", "brug-services")
-# Seconds to wait before each retry of an Elasticsearch write; then the outbox keeps it.
-BRUG_SEARCH_RETRY_DELAYS = (0.5, 2.0)
+# Seconds after which the worker tries again an Elasticsearch write (or rebuild) that failed;
+# the outbox keeps the change meanwhile and after the last try (`search_index replay` runs
+# every few minutes). Never a wait inside a request.
+BRUG_SEARCH_RETRY_DELAYS = (5, 30, 120, 600)
 # Seconds each kind of Elasticsearch request may take: a search fails fast (the database
 # answers), one service's write a little slower, a whole index's bulk fill or refresh minutes.
 # Copies of each shard on other nodes: 0 for one node (a replica could never be placed, and

@@ -45,10 +45,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "brug_cache"}}
 
-# Mail over SMTP when a host is set (EMAIL_URL_HOST is the older name of EMAIL_HOST).
+# Background work in the database, run by `manage.py db_worker` (a process of its own); the
+# scheduler (`manage.py run_scheduler`) enqueues the periodic jobs there too.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail over SMTP when a host is set (EMAIL_URL_HOST is the older name of EMAIL_HOST). Every
+# message is queued as a task (EMAIL_BACKEND, base.py) and the worker delivers it over SMTP.
 EMAIL_HOST = os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_URL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    BRUG_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

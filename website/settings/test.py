@@ -13,7 +13,11 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's test runner sets the locmem EMAIL_BACKEND itself; the tests of the mail queue set
+# core.mail_queue's, which delivers here.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+BRUG_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+BRUG_EMAIL_RETRY_DELAYS = (0.0, 0.0)
 if os.environ.get("BRUG_TEST_DATABASE_URL"):
     DATABASES = {
         "default": {
@@ -28,6 +32,10 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 WAGTAILADMIN_BASE_URL = "http://testserver"
 BRUG_SEARCH_RETRY_DELAYS = (0.0, 0.0)  # the retries still happen, without the waiting
+# The worker tests (tests/website/test_worker.py) run a real `db_worker` process on the test
+# database: this switch gives it, and the test that starts it, the database tasks backend.
+if os.environ.get("BRUG_TEST_TASKS") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BRUG_SUGGESTION_MIN_SECONDS = 0  # tests that check the timing set it themselves
 BRUG_FIGURES_CACHE_SECONDS = 0  # figures computed afresh; the caching test turns it on
 BRUG_FEEDBACK_MIN_SECONDS = 0

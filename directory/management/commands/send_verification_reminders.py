@@ -2,12 +2,11 @@
 correct' link. Safe to run daily (cron, a systemd timer or a task scheduler): an organisation
 gets at most one reminder per verification period."""
 
-from django.core.management.base import BaseCommand
-
+from core.periodic import PeriodicCommand
 from directory.verification import send_reminders
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Remind the editors of listings not verified for a period (at most once a period)."
 
     def add_arguments(self, parser):

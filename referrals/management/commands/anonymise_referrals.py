@@ -1,11 +1,10 @@
 """`manage.py anonymise_referrals`: run daily; anonymises client data past its retention."""
 
-from django.core.management.base import BaseCommand
-
+from core.periodic import PeriodicCommand
 from referrals.retention import anonymise_due
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Anonymise the client data of referrals closed longer ago than the retention period."
 
     def handle(self, *args, **options):

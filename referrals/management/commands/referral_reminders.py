@@ -1,11 +1,10 @@
 """`manage.py referral_reminders`: remind and escalate unanswered referrals (run daily)."""
 
-from django.core.management.base import BaseCommand
-
+from core.periodic import PeriodicCommand
 from referrals.reminders import send_reminders, tell_expired_consents
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = (
         "Remind receiving organisations of unanswered referrals; escalate to curators; tell "
         "both sides when the client's consent of an open referral has expired."

@@ -1,11 +1,12 @@
 """`manage.py search_index rebuild|replay|check`: search index maintenance."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.periodic import PeriodicCommand
 from search.sync import rebuild_all
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Search index maintenance."
 
     def add_arguments(self, parser):
