@@ -23,7 +23,8 @@ COMMANDS = {
     ("anonymise_referrals",),
     ("send_verification_reminders",),
     ("prune_feedback",),
-    ("prune_db_task_results",),
+    # A delivered e-mail's row holds the message: a day, not the package's two weeks.
+    ("prune_db_task_results", "--min-age-days", "1", "--failed-min-age-days", "14"),
 }
 PERIODIC = sorted({c[0] for c in COMMANDS} - {"prune_db_task_results"})
 
