@@ -39,31 +39,30 @@ prod: $(STAMP) prod-deps
 prod-demo:
 	BRUG_LOAD_DEMO=1 $(MAKE) prod
 
-prod-deps:
+# Installs those of the Debian packages $(1) that are missing (with apt-get; sudo when not root).
+define debian_packages
 	@missing=""; \
-	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
-	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
-	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
+	for package in $(1); do \
+	  case $$package in \
+	    postgresql) ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing $$package" ;; \
+	    maven) command -v mvn >/dev/null 2>&1 || missing="$$missing $$package" ;; \
+	    *) command -v $$package >/dev/null 2>&1 || missing="$$missing $$package" ;; \
+	  esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
 
-# Debian packages the tests need: a PostgreSQL server and Chromium for the browser tests.
+# Debian packages the production stack needs: PostgreSQL, and what fetches Elasticsearch.
+prod-deps:
+	$(call debian_packages,postgresql unzip curl maven)
+
+# Debian packages the tests need: the same, and Chromium for the browser tests.
 system-deps:
-	@missing=""; \
-	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
-	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
-	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	$(call debian_packages,postgresql chromium unzip curl maven)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
