@@ -75,7 +75,7 @@ check: $(STAMP)
 test-fast: $(STAMP)  ## SQLite only; tests needing Elasticsearch or Chromium are skipped (never in CI)
 	BRUG_TEST_ALLOW_SKIP=1 $(PY) -m pytest -p no:cacheprovider
 
-test: $(STAMP) system-deps  ## Whole suite: lint and checks, SQLite and PostgreSQL side by side, then Chromium
+test: system-deps  ## Whole suite: install, lint and checks, SQLite and PostgreSQL side by side, then Chromium
 	scripts/test.sh
 
 elasticsearch: ## A local node for trying the Elasticsearch backend (ELASTICSEARCH_URL=http://127.0.0.1:9201)

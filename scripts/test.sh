@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: starts a throw-away Elasticsearch node and a throw-away PostgreSQL cluster,
 # runs pytest on SQLite and on PostgreSQL side by side, then the browser tests, and stops both.
-# `make test` calls it (after the lint and the checks, which run while the node starts). Extra
+# `make test` calls it; the install, the lint and the checks run while the node starts. Extra
 # arguments go to every pytest run.
 #
 # The two database passes run at the same time (each waits on its database half of the time):
@@ -35,12 +35,13 @@ trap cleanup EXIT
 scripts/elasticsearch.sh start --fresh "$ES_PORT" &  # tests get a clean node
 es_start=$!
 ES_URL="http://127.0.0.1:$ES_PORT"
+# While the node is fetched and starts: the install, the lint and the checks (a failure
+# stops here, before any test).
+make --no-print-directory .venv/.installed lint check
 # PostgreSQL must be known before Django starts (apps pick column types at import time), so
 # the cluster is started here and named to the test settings by BRUG_TEST_DATABASE_URL.
 PG_PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 scripts/postgres.sh start "$PG_DIR" "$PG_PORT"
-# While the node starts: the lint and the checks (a failure stops here, as before any test).
-make --no-print-directory lint check
 wait "$es_start"
 es_start=""
 

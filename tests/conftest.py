@@ -55,6 +55,31 @@ def pytest_sessionfinish(session):
     drop_all()  # the search tests' shared indices (tests/shared_index.py)
 
 
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request):
+    """Migrate, unless a migrated SQLite database is saved (tests/migrated_template.py)."""
+    from tests import migrated_template
+
+    if request.config.getvalue("nomigrations"):
+        return False
+    return not (migrated_template.applies() and migrated_template.path().exists())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_use_migrations, django_db_blocker):
+    """pytest-django's set-up, then the saved migrated database copied in (or saved)."""
+    from tests import migrated_template
+
+    if migrated_template.applies():
+        saved = migrated_template.path()
+        with django_db_blocker.unblock():
+            if not django_db_use_migrations and saved.exists():
+                migrated_template.restore(saved)
+            elif django_db_use_migrations:
+                migrated_template.save(saved)
+    return django_db_setup
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
