@@ -76,12 +76,14 @@ supervise() {  # NAME COMMAND...: run a management command, and again whenever i
   # out-of-memory killer (or scripts/failover.py --scenario worker) would take the web down
   # with it. This restarts it as systemd's Restart= would (deploy it with Restart=always
   # anyway): after BRUG_RESTART_DELAY seconds (5), and not while BRUG_PROD_DIR/NAME.hold
-  # exists (failover.py holds it to keep the worker down for a while). The process manager's
-  # TERM/INT is passed on and ends the loop.
+  # exists (failover.py holds it to keep the worker down for a while). The process manager
+  # signals the whole process group (honcho, systemd), so the command has its TERM already:
+  # passing on a second one would make db_worker abandon the task it is finishing. The loop
+  # ends when the command does.
   local name=$1 pid="" stopping="" status hold=${BRUG_PROD_DIR:-.cache/prod}/$1.hold
   shift
   wait_for_release
-  trap 'stopping=1; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' TERM INT
+  trap 'stopping=1' TERM INT
   while [ -z "$stopping" ]; do
     "$PY" manage.py "$@" &
     pid=$!
