@@ -112,7 +112,7 @@ for line in sys.stdin:
             answer = None
     except Exception as error:
         answer = {"error": repr(error)}
-    print(json.dumps(answer), flush=True)
+    print("ANSWER " + json.dumps(answer), flush=True)
 """
 
 
@@ -221,7 +221,12 @@ class Editor:
         with self.lock:
             self.process.stdin.write(json.dumps(command) + "\n")
             self.process.stdin.flush()
-            return json.loads(self.process.stdout.readline())
+            while True:  # the stack logs to stdout too
+                line = self.process.stdout.readline()
+                if not line:
+                    raise RuntimeError("the editor process ended")
+                if line.startswith("ANSWER "):
+                    return json.loads(line[len("ANSWER ") :])
 
     def close(self):
         self.process.stdin.close()
