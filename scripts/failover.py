@@ -494,11 +494,15 @@ def worker_scenario(args, load: Load) -> int:
     editor.close()
 
     all_found = max(found_at.values()) if len(found_at) == len(markers) else None
+    # The backlog: the edits made before the worker was back (queued or in flight when it died,
+    # or made while it was down); "caught up" once the last of them is searchable.
+    backlog = [m for m, t in edited_at.items() if t < (worker_back_at or float("inf"))]
+    caught_up = max(found_at[m] for m in backlog) if all(m in found_at for m in backlog) else None
     phases = {
         "before": lambda t: t < killed_at,
         "worker down": lambda t: killed_at <= t < (worker_back_at or float("inf")),
-        "catching up": lambda t: (worker_back_at or float("inf")) <= t < (all_found or 0),
-        "after": lambda t: t >= max(all_found or load.elapsed(), worker_back_at or 0),
+        "catching up": lambda t: (worker_back_at or float("inf")) <= t < (caught_up or 0),
+        "after": lambda t: t >= max(caught_up or load.elapsed(), worker_back_at or 0),
     }
     print("\n".join(log))
     print(f"\n{args.threads} threads, {len(load.pages)} service pages, {args.edits} edits\n")
@@ -510,11 +514,20 @@ def worker_scenario(args, load: Load) -> int:
     print("answered by:", {b: list(backends.values()).count(b) for b in set(backends.values())})
     if pending:
         print("NOT FOUND:", ", ".join(f"{m} (page {p['id']})" for m, p in pending.items()))
+    if caught_up is not None and worker_back_at is not None:
+        print(
+            f"worker restart -> the last edit made before it was back searchable: "
+            f"{caught_up - worker_back_at:.1f} s"
+        )
     if all_found is not None and worker_back_at is not None:
-        print(f"worker restart -> last edit searchable: {all_found - worker_back_at:.1f} s")
+        print(
+            f"worker restart -> the last edit of all searchable: {all_found - worker_back_at:.1f} s"
+        )
     print(
-        "edit -> searchable, s: "
-        + ", ".join(f"{m[-2:]} {late[m]:.1f}" for m in sorted(late, key=lambda m: edited_at[m]))
+        "edit at s -> searchable after s: "
+        + ", ".join(
+            f"{edited_at[m]:.1f} {late[m]:.1f}" for m in sorted(late, key=lambda m: edited_at[m])
+        )
     )
     print("queue after:", queue_after)
     time.sleep(2)
