@@ -6,8 +6,8 @@
 #                              Once per deploy, before the web and worker processes restart.
 #   scripts/prod.sh web        (the release first when BRUG_RELEASE_ON_START=1) gunicorn on
 #                              BRUG_BIND (127.0.0.1:8000) with WEB_CONCURRENCY workers (3)
-#   scripts/prod.sh worker     the task worker: manage.py db_worker
-#   scripts/prod.sh scheduler  the periodic jobs: manage.py run_scheduler
+#   scripts/prod.sh worker     the task worker: manage.py db_worker, started again when it dies
+#   scripts/prod.sh scheduler  the periodic jobs: manage.py run_scheduler, likewise
 # With BRUG_RELEASE_STAMP set (make prod), worker and scheduler wait until the release of this
 # start has written that file, so they never run against an unmigrated database.
 set -euo pipefail
@@ -71,6 +71,32 @@ run_command() {  # a long-running management command, once the release is done
   exec "$PY" manage.py "$@"
 }
 
+supervise() {  # NAME COMMAND...: run a management command, and again whenever it dies
+  # honcho stops the whole stack when one process exits, so a worker killed by the
+  # out-of-memory killer (or scripts/failover.py --scenario worker) would take the web down
+  # with it. This restarts it as systemd's Restart= would (deploy it with Restart=always
+  # anyway): after BRUG_RESTART_DELAY seconds (5), and not while BRUG_PROD_DIR/NAME.hold
+  # exists (failover.py holds it to keep the worker down for a while). The process manager
+  # signals the whole process group (honcho, systemd), so the command has its TERM already:
+  # passing on a second one would make db_worker abandon the task it is finishing. The loop
+  # ends when the command does.
+  local name=$1 pid="" stopping="" status hold=${BRUG_PROD_DIR:-.cache/prod}/$1.hold
+  shift
+  wait_for_release
+  trap 'stopping=1' TERM INT
+  while [ -z "$stopping" ]; do
+    "$PY" manage.py "$@" &
+    pid=$!
+    status=0
+    while kill -0 "$pid" 2>/dev/null; do wait "$pid" || status=$?; done
+    pid=""
+    if [ -n "$stopping" ]; then break; fi
+    say "$name (manage.py $*) exited with status $status; starting it again"
+    sleep "${BRUG_RESTART_DELAY:-5}" & wait $! || true
+    while [ -e "$hold" ] && [ -z "$stopping" ]; do sleep 1 & wait $! || true; done
+  done
+}
+
 case "${1:-}" in
   release) release ;;
   web)
@@ -81,7 +107,7 @@ case "${1:-}" in
       --timeout 30 --graceful-timeout 4 --access-logfile - \
       --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
     ;;
-  worker) run_command db_worker ;;
-  scheduler) run_command run_scheduler ;;
+  worker) supervise worker db_worker ;;
+  scheduler) supervise scheduler run_scheduler ;;
   *) echo "usage: $0 release|web|worker|scheduler" >&2; exit 2 ;;
 esac

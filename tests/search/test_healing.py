@@ -274,3 +274,21 @@ def test_services_published_just_now_do_not_make_the_index_look_behind(network, 
     assert not needs_rebuild()
     assert [r.getMessage() for r in caplog.records if "full rebuild" in r.getMessage()] == []
     assert_elasticsearch_equals_database()
+
+
+@pytest.mark.usefixtures("elasticsearch_backend")
+def test_the_command_line_rebuild_runs_when_the_index_is_missing(settings, network, capsys):
+    """`manage.py search_index rebuild` runs Django's system checks first (call_command skips
+    them unless asked): the index check must not stand in for them, or the rebuild an operator
+    (or `scripts/prod.sh release`) runs for a missing index would stop at "missing"."""
+    from search.backends.elasticsearch import client as es_client
+
+    more_services(network)
+    call_command("search_index", "rebuild")
+    es = es_client()
+    (index,) = es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX)
+    es.indices.delete(index=index)  # the alias goes with it
+
+    call_command("search_index", "rebuild", skip_checks=False)
+    assert "Indexed 5 service locations." in capsys.readouterr().out
+    assert_elasticsearch_equals_database()

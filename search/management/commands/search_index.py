@@ -24,7 +24,7 @@ class Command(PeriodicCommand):
         from search.backends import RebuildFailed
 
         if action == "check":
-            return self.check()
+            return self.check_index()
         if action == "replay":
             return self.replay()
         try:
@@ -54,7 +54,7 @@ class Command(PeriodicCommand):
             )
         self.stdout.write(f"Search index {health.index_state()}")
 
-    def check(self):
+    def check_index(self):
         from search import health
         from search.backends import preferred_backend
 
