@@ -11,6 +11,7 @@ from django_tasks import task
 
 from core.task_retry import retry_later
 from directory.models import LocationPage, OrganisationPage, ServicePage
+from search import synthetic
 from search.backends import fallback, preferred_backend
 from search.backends.database import DatabaseBackend
 from search.documents import build_documents
@@ -50,14 +51,17 @@ def rebuild_index() -> str:
 
 def rebuild_entries() -> int:
     """Rebuild every service's entries from the live pages (and drop those of services that
-    are gone). Returns the number of entries."""
+    are gone, but not the synthetic ones of a load run: search.synthetic). Returns the number
+    of entries rebuilt from pages."""
     keys = (
         ServicePage.objects.live()
         .filter(alias_of__isnull=True)
         .values_list("translation_key", flat=True)
         .distinct()
     )
-    stale = SearchEntry.objects.exclude(service_key__in=list(keys))
+    stale = SearchEntry.objects.exclude(service_key__in=list(keys)).exclude(
+        data__has_key=synthetic.MARK
+    )
     stale.delete()
     return sum(len(_store_entries(key)) for key in set(keys))
 
