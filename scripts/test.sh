@@ -5,12 +5,12 @@
 # arguments go to every pytest run.
 #
 # The two database passes run at the same time (each waits on its database half of the time):
-# the SQLite pass prints as it goes, the PostgreSQL pass is printed when it ends. The cases run
-# against the Elasticsearch node run once, in the PostgreSQL pass (what they test is the node,
-# the same whichever database fed it; PostgreSQL is what production feeds it from), which
-# evens out the two passes. The browser tests check what a page shows; they start when the
-# SQLite pass ends, beside the rest of the PostgreSQL pass (they wait for what changes with
-# Playwright's expect(), so a busy machine does not fail them), and are printed last.
+# the SQLite pass prints as it goes, the PostgreSQL pass is printed when it ends. The
+# PostgreSQL pass leaves out the cases run against the Elasticsearch node (what they test is
+# the node, the same whichever database fed it) and the browser tests, which check what a page
+# shows; they start when the SQLite pass ends, beside the rest of the PostgreSQL pass (they
+# wait for what changes with Playwright's expect(), so a busy machine does not fail them), and
+# are printed last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -47,7 +47,7 @@ es_start=""
 
 BRUG_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" \
   $PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" \
-  -m "not browser" "$@" >"$PG_LOG" 2>&1 &
+  -m "not browser and not elasticsearch" "$@" >"$PG_LOG" 2>&1 &
 pg_pid=$!
 
 # pytest's 5 is "no test selected" (arguments that pick no browser test, say): not a failure.
@@ -56,7 +56,7 @@ passed() { [ "$1" = 0 ] || [ "$1" = 5 ]; }
 status=0
 echo "== SQLite (the PostgreSQL pass runs beside it; its report follows) =="
 sqlite_status=0
-$PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" -m "not browser and not elasticsearch" "$@" || sqlite_status=$?
+$PY -m pytest -p no:cacheprovider --elasticsearch "$ES_URL" -m "not browser" "$@" || sqlite_status=$?
 passed "$sqlite_status" || status=$sqlite_status
 
 # Not from the start: with three passes on two cores the browser tests' pages took so long
