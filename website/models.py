@@ -8,10 +8,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
+from core.languages import InterfaceLanguageUrlMixin
 from directory.models import Need, OrganisationIndexPage, ServicePage
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(RoutablePageMixin, InterfaceLanguageUrlMixin, Page):
     """The root of each locale's tree; also serves /<lang>/needs/<code>/."""
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)

@@ -1,4 +1,4 @@
-"""Creates the skeleton every installation needs: one locale per UI language, a home page and
+"""Creates the skeleton every installation needs: one locale per content language, a home page and
 an organisation list in each, the default Site, and the roles (groups, permissions, the
 moderation workflow). Idempotent: safe to run on every start."""
 
@@ -21,7 +21,8 @@ INDEX_SLUG = "organisations"
 @transaction.atomic
 def ensure_site() -> HomePage:
     locales = {
-        code: Locale.objects.get_or_create(language_code=code)[0] for code, _n in settings.LANGUAGES
+        code: Locale.objects.get_or_create(language_code=code)[0]
+        for code, _n in settings.WAGTAIL_CONTENT_LANGUAGES
     }
     default = locales[settings.LANGUAGE_CODE]
     # The tree root comes from Wagtail's migrations; a flushed database needs a new one.

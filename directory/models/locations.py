@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.languages import InterfaceLanguageUrlMixin
 from directory import confidentiality, opening_hours
 from directory.forms import LocationPageForm
 from directory.models.originals import original_of
@@ -67,7 +68,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class LocationPage(Page):
+class LocationPage(InterfaceLanguageUrlMixin, Page):
     """A place where an organisation receives people; services are offered at locations."""
 
     street = models.CharField(_("street"), max_length=120)

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.languages import InterfaceLanguageUrlMixin
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.validators import validate_enterprise_number, validate_phone
@@ -38,7 +39,7 @@ class OrganisationType(models.TextChoices):
     COMMUNITY = "community", _("Community centre")
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(InterfaceLanguageUrlMixin, Page):
     """The list of all organisations of the network."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -82,7 +83,7 @@ class OrganisationQuerySet(PageQuerySet):
         return originals(self)
 
 
-class OrganisationPage(LiveFactsMixin, Page):
+class OrganisationPage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     """An organisation of the network (OCMW Leuven, CAW Oost-Brabant …)."""
 
     short_description = models.CharField(

@@ -16,6 +16,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
 from directory import opening_hours
 from directory.fields import DocumentListField, PostcodeListField, ResidenceStatusListField
@@ -124,7 +125,7 @@ class ServiceForm(WagtailAdminPageForm):
             self.fields["locations"].queryset = choices.order_by("title")
 
 
-class ServicePage(LiveFactsMixin, Page):
+class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     """A service of an organisation: what, for whom, cost, access, languages and capacity."""
 
     summary = models.CharField(

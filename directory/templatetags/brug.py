@@ -3,10 +3,12 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
+from core import languages
 from directory import extension_points, opening_hours
 from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
@@ -22,8 +24,15 @@ def language_links(context):
     current = context.get("LANGUAGE_CODE")
     urls = {}
     if isinstance(page, Page) and page.pk:
-        for version in page.get_translations(inclusive=True).live().select_related("locale"):
-            urls[version.locale.language_code] = version.get_url(request)
+        versions = page.get_translations(inclusive=True).live().select_related("locale")
+        by_code = {version.locale.language_code: version for version in versions}
+        default = by_code.get(settings.LANGUAGE_CODE)
+        for code, _name in settings.LANGUAGES:
+            # An interface-only language shows the original, under its own prefix.
+            version = default if languages.is_interface_only(code) else by_code.get(code)
+            if version is not None:
+                with translation.override(code):
+                    urls[code] = version.get_url(request)
     links = []
     for code, name in settings.LANGUAGES:
         url = urls.get(code)
@@ -57,12 +66,13 @@ def open_status_class(status) -> str:
 
 @register.simple_tag
 def content_attrs(page) -> str:
-    """lang/dir attributes for a page's content when it is shown untranslated (an alias).
+    """lang/dir attributes for a page's content when it is in another language than the
+    interface (an alias, or any page in an interface-only language).
 
     Put on each element holding content, not on the page, so that the interface around it
     stays in the visitor's language for screen readers and bidirectional layout.
     """
-    if not getattr(page, "alias_of_id", None):
+    if not shown_untranslated(page):
         return ""
     code = content_language(page)
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
@@ -74,6 +84,15 @@ def content_language(page) -> str:
     """The language the page's content is written in (an alias shows its source's)."""
     source = page.alias_of if getattr(page, "alias_of_id", None) else page
     return source.locale.language_code
+
+
+@register.filter
+def shown_untranslated(page) -> bool:
+    """True when the page's content is not in the visitor's language."""
+    if getattr(page, "alias_of_id", None):
+        return True
+    locale = getattr(page, "locale", None)
+    return locale is not None and locale.language_code != languages.base(get_language())
 
 
 @register.simple_tag(takes_context=True)

@@ -1,6 +1,7 @@
 """The public directory through HTTP: content, languages, right-to-left, fallbacks, no CDN."""
 
 import pytest
+from django.conf import settings
 from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,31 @@ def test_home_page_in_every_language_has_search_and_need_tiles(client, network, 
 def test_language_switcher_links_to_the_same_page_in_each_language(client, network):
     page = soup(client.get("/nl/organisations/ocmw-leuven/woonbegeleiding/"))
     links = {a["hreflang"]: a["href"] for a in page.select(".languages a")}
-    assert set(links) == {"nl", "fr", "en", "ar"}
+    assert set(links) == {code for code, _name in settings.LANGUAGES}
+    assert len(links) >= 11
     for language, href in links.items():
         assert href.startswith(f"/{language}/")
         assert href.endswith("/ocmw-leuven/woonbegeleiding/")
         assert client.get(href).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "direction"), [("uk", "ltr"), ("ps", "rtl"), ("fa", "rtl")])
+def test_an_interface_only_language_shows_the_original_under_its_own_prefix(
+    client, network, language, direction
+):
+    response = client.get(f"/{language}/organisations/ocmw-leuven/woonbegeleiding/")
+    assert response.status_code == 200
+    page = soup(response)
+    assert (page.html["lang"], page.html["dir"]) == (language, direction)
+    # The content is the Dutch original, marked as such so that it reads left to right.
+    title = page.find("h1")
+    assert title.get_text(strip=True) == "Woonbegeleiding"
+    assert title.find_parent(attrs={"lang": "nl"}) or title.get("lang") == "nl"
+    assert page.select_one(".note--translation")
+    # Links to other pages keep the visitor's language.
+    organisation = page.select_one(f'a[href="/{language}/organisations/ocmw-leuven/"]')
+    assert organisation is not None
+    assert client.get(organisation["href"]).status_code == 200
 
 
 def test_service_page_shows_what_a_client_needs(client, network):

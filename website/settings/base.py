@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from website import content_security
@@ -179,16 +181,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages. The UI is translated into these; content is translated per locale in Wagtail.
-# Add a language here (and a Locale in the admin) to open the directory in it.
+# Languages. Content languages are Wagtail locales: every page exists in each (translated, or
+# an alias showing the original). The interface, the taxonomy and search speak every language in
+# LANGUAGES; one that is not a content language shows pages in their original language
+# (core/languages.py). Adding a language: docs/operations.md, "Adding a language".
 LANGUAGE_CODE = "nl"
-LANGUAGES = [
+WAGTAIL_CONTENT_LANGUAGES = [
     ("nl", "Nederlands"),
     ("fr", "Français"),
     ("en", "English"),
     ("ar", "العربية"),
 ]
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The main languages of people seeking protection in Belgium, each named in its own script.
+LANGUAGES = [
+    *WAGTAIL_CONTENT_LANGUAGES,
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("fa", "دری / فارسی"),
+    ("ps", "پښتو"),
+    ("ti", "ትግርኛ"),
+    ("so", "Soomaali"),
+    ("tr", "Türkçe"),
+    ("es", "Español"),
+]
+# Django knows neither Pashto, Tigrinya nor Somali, nor that Pashto is written right to left.
+EXTRA_LANG_INFO = {
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "ti": {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"},
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+}
+LANG_INFO.update(EXTRA_LANG_INFO)
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
 WAGTAIL_I18N_ENABLED = True
 # New pages get an alias in every other locale, so every URL exists in every language and an
 # untranslated page shows its original content with a note instead of a 404.
@@ -214,7 +237,8 @@ WAGTAIL_SITE_NAME = "Brug"
 WAGTAILADMIN_BASE_URL = os.environ.get("BRUG_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin speaks the content languages (Wagtail's own admin catalogues cover these).
+WAGTAILADMIN_PERMITTED_LANGUAGES = WAGTAIL_CONTENT_LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Background work (index updates, e-mail, the periodic jobs) goes through django-tasks. Here
