@@ -1,8 +1,8 @@
 """The public directory through HTTP: content, languages, right-to-left, fallbacks, no CDN."""
 
 import pytest
-from django.conf import settings
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
