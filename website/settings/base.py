@@ -216,7 +216,10 @@ WAGTAIL_I18N_ENABLED = True
 # New pages get an alias in every other locale, so every URL exists in every language and an
 # untranslated page shows its original content with a note instead of a 404.
 WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Brug's catalogues, then Django's own strings for languages Django ships none for
+# (scripts/i18n/django_core.py), with their date formats.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
+FORMAT_MODULE_PATH = ["website.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
