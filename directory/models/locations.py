@@ -208,6 +208,15 @@ class LocationPage(InterfaceLanguageUrlMixin, Page):
     subpage_types = []
     template = "directory/location_page.html"
     base_form_class = LocationPageForm
+    # The place's facts (PLACE_FIELDS) come from the original; only these are translated.
+    translatable_fields = (
+        "title",
+        "accessibility_notes",
+        "front_door_note",
+        "hours_note",
+        "seo_title",
+        "search_description",
+    )
 
     class Meta:
         verbose_name = _("location")
