@@ -18,6 +18,7 @@ from core.languages import InterfaceLanguageUrlMixin
 from directory.forms import TranslatablePageForm
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
+from directory.panels import TranslationStatePanel
 from directory.validators import validate_enterprise_number, validate_phone
 
 
@@ -45,7 +46,7 @@ class OrganisationIndexPage(InterfaceLanguageUrlMixin, Page):
 
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [TranslationStatePanel(), *Page.content_panels, FieldPanel("intro")]
     translatable_fields = ("title", "intro", "seo_title", "search_description")
     base_form_class = TranslatablePageForm
     # The site's home page, named by the project's settings: the app that defines it sits
@@ -139,6 +140,7 @@ class OrganisationPage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("short_description"),
         FieldPanel("organisation_type"),

@@ -23,6 +23,7 @@ from directory.fields import DocumentListField, PostcodeListField, ResidenceStat
 from directory.forms import TranslatorFieldsMixin
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
+from directory.panels import TranslationStatePanel
 from directory.validators import validate_phone
 
 
@@ -222,6 +223,7 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("description"),
