@@ -1,15 +1,13 @@
 """Translations that stay true: the translator role, the "source changed" queue, field-level
 fallbacks on the public pages and PO files for a translation agency — through HTTP."""
 
-import io
-
 import polib
-from django.contrib.auth.models import Group
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.actions.convert_alias import ConvertAliasPageAction
-from wagtail.models import Locale, Page, Revision
+from wagtail.models import Page, Revision
 
 from directory.factories import publish
 from directory.models import LocationPage, OrganisationPage, ServicePage, TranslationSync
@@ -27,9 +25,7 @@ def soup(response):
 
 def version(page, code):
     """The page's version (alias or translation) in a locale, as its specific class."""
-    return type(page).objects.get(
-        translation_key=page.translation_key, locale__language_code=code
-    )
+    return type(page).objects.get(translation_key=page.translation_key, locale__language_code=code)
 
 
 def translate(page, code, **fields):
@@ -208,3 +204,247 @@ def test_translations_made_before_the_records_get_a_state(dutch_details):
     assert state.outdated is False
     source = OrganisationPage.objects.get(pk=dutch_details["organisation"].pk)
     assert state.source_revision == source.live_revision
+
+
+# The translator role ----------------------------------------------------------------------
+
+
+def test_translator_translates_and_submits_but_cannot_publish(client, translator, dutch_details):
+    service = dutch_details["service"]
+    french = version(service, "fr")
+    client.force_login(translator)
+    # The French alias becomes a translation, edited and sent for review.
+    response = client.post(reverse("wagtailadmin_pages:convert_alias", args=[french.pk]))
+    assert response.status_code == 302
+    french = ServicePage.objects.get(pk=french.pk)
+    assert not french.alias_of_id
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[french.pk]),
+        service_form(
+            french,
+            title="Accompagnement au logement",
+            summary="Aide pour trouver un logement abordable.",
+            contact_email="elsewhere@example.org",  # not a translation: ignored
+            **{"action-submit": "submit"},
+        ),
+    )
+    assert response.status_code == 302
+    french = ServicePage.objects.get(pk=french.pk)
+    draft = french.get_latest_revision_as_object()
+    assert draft.summary == "Aide pour trouver un logement abordable."
+    assert draft.contact_email == ""
+    assert [n.pk for n in draft.needs.all()] == [n.pk for n in service.needs.all()]
+    assert french.workflow_in_progress
+    # Nothing went live; a forged publish only saves another draft.
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[french.pk]),
+        service_form(french, title="Publié ?", **{"action-publish": "publish"}),
+    )
+    french = ServicePage.objects.get(pk=french.pk)
+    assert french.title != "Publié ?"
+    assert french.summary == service.summary
+    assert "action-publish" not in shown(
+        client.get(reverse("wagtailadmin_pages:edit", args=[french.pk]))
+    )
+
+
+def test_translator_cannot_change_the_dutch_original(client, translator, dutch_details):
+    from .test_permission_matrix import refused
+
+    service = dutch_details["service"]
+    client.force_login(translator)
+    before = Revision.objects.filter(object_id=str(service.pk)).count()
+    edit = reverse("wagtailadmin_pages:edit", args=[service.pk])
+    assert refused(client.get(edit))
+    assert refused(client.post(edit, service_form(service, title="Vertaald?")))
+    publish_data = service_form(service, title="Vertaald?", **{"action-publish": "publish"})
+    assert refused(client.post(edit, publish_data))
+    assert refused(client.post(reverse("wagtailadmin_pages:unpublish", args=[service.pk])))
+    assert Revision.objects.filter(object_id=str(service.pk)).count() == before
+    assert ServicePage.objects.get(pk=service.pk).title == "Woonbegeleiding"
+    # Not the organisation's own pages either, nor the Dutch tree at all.
+    organisation = dutch_details["organisation"]
+    assert refused(client.get(reverse("wagtailadmin_pages:edit", args=[organisation.pk])))
+    add = f"/admin/pages/add/directory/servicepage/{organisation.pk}/"
+    assert refused(client.get(add))
+
+
+def test_translator_cannot_change_an_original_written_in_another_locale(
+    client, translator, dutch_details
+):
+    from directory.factories import ServicePageFactory
+
+    from .test_permission_matrix import refused
+
+    french_org = version(dutch_details["organisation"], "fr")
+    original = ServicePageFactory(parent=french_org, slug="permanence", title="Permanence")
+    client.force_login(translator)
+    edit = reverse("wagtailadmin_pages:edit", args=[original.pk])
+    assert refused(client.get(edit))
+    assert refused(client.post(edit, service_form(original, title="Changé")))
+    assert ServicePage.objects.get(pk=original.pk).get_latest_revision_as_object().title == (
+        "Permanence"
+    )
+    # A draft they could otherwise delete (Wagtail lets "change" delete unpublished pages).
+    assert refused(client.post(reverse("wagtailadmin_pages:delete", args=[original.pk])))
+    assert ServicePage.objects.filter(pk=original.pk).exists()
+
+
+def test_translator_cannot_open_referrals_people_or_users(client, translator, dutch_details):
+    from referrals.access import can_see_referrals
+
+    from .test_permission_matrix import referral_urls, refused
+
+    client.force_login(translator)
+    assert not can_see_referrals(translator)
+    urls = referral_urls()
+    assert urls
+    for url in urls:
+        assert client.get(url).status_code in (302, 403, 404), url
+    assert refused(client.get(reverse("directory_people")))
+    assert refused(client.get("/admin/users/"))
+    assert refused(client.get("/admin/groups/"))
+    need = dutch_details["need"]
+    assert refused(client.get(f"/admin/snippets/directory/need/edit/{need.pk}/"))
+    # What they do have: the translations queue.
+    assert client.get(reverse("directory_translations")).status_code == 200
+
+
+def test_translator_group_is_created_idempotently(home):
+    ensure_roles()
+    ensure_roles()
+    group = Group.objects.get(name=TRANSLATORS)
+    homes = Page.objects.filter(depth=2).exclude(locale__language_code="nl")
+    granted = group.page_permissions.values_list("page_id", "permission__codename")
+    assert sorted(granted) == sorted((h.pk, "change_page") for h in homes)
+
+
+# Exchange files (PO) -----------------------------------------------------------------------
+
+
+def po_upload(po, name="brug-fr.po"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = po if isinstance(po, bytes) else str(po).encode()
+    return {"file": SimpleUploadedFile(name, data, content_type="text/x-gettext-translation")}
+
+
+CONTENT_FIELDS = [
+    "slug",
+    "cost",
+    "access",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "accepts_referrals",
+    "capacity_status",
+    "waiting_weeks",
+    "interpreter_available",
+    "age_min",
+    "age_max",
+    "service_area",
+    "documents_to_bring",
+]
+
+
+def test_po_round_trip_fills_the_drafts_and_changes_nothing_else(client, translator, dutch_details):
+    organisation, service = dutch_details["organisation"], dutch_details["service"]
+    dutch_revisions = Revision.objects.filter(object_id=str(service.pk)).count()
+    client.force_login(translator)
+    response = client.get(
+        reverse("directory_translations_export"),
+        {"locale": "fr", "page": version(organisation, "fr").pk, "subtree": "1"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-fr.po"')
+    po = polib.pofile(response.content.decode())
+    assert po.metadata["Language"] == "fr"
+    entries = {entry.msgctxt: entry for entry in po}
+    summary = entries[f"{service.translation_key}|summary"]
+    assert summary.msgid == "Hulp bij het zoeken naar een betaalbare woning."
+    assert summary.msgstr == ""  # the French version is an alias: not translated
+    assert "summary" in summary.comment and service.url_path in summary.comment
+    short = entries[f"{organisation.translation_key}|short_description"]
+    assert short.msgstr == "Service social de la ville de Louvain."  # the current translation
+    assert f"{dutch_details['location'].translation_key}|hours_note" in entries
+
+    # The agency fills it in; one entry is for a source text that has changed meanwhile.
+    for entry in po:
+        if not entry.msgstr:
+            entry.msgstr = f"FR {entry.msgid}"
+    entries[f"{service.translation_key}|access_details"].msgid = "Een oudere tekst."
+    po.append(polib.POEntry(msgctxt="00000000-0000-0000-0000-000000000000|title", msgid="x"))
+    po[-1].msgstr = "y"
+    response = client.post(reverse("directory_translations"), po_upload(po))
+    assert response.status_code == 200
+    report = shown(response)
+    assert "pages have a new draft" in report
+    assert "the source has changed since the file was downloaded" in report
+    assert "00000000-0000-0000-0000-000000000000|title" in report
+
+    french = ServicePage.objects.get(
+        translation_key=service.translation_key, locale__language_code="fr"
+    )
+    assert not french.alias_of_id  # made a translation
+    draft = french.get_latest_revision_as_object()
+    assert draft.summary == "FR Hulp bij het zoeken naar een betaalbare woning."
+    assert draft.cost_details == "FR Gratis met een leefloon."
+    assert draft.access_details == "Bel eerst voor een afspraak."  # stale: not applied
+    # Not published: the public still sees the source's text; nothing else changed.
+    assert french.summary == service.summary
+    for name in CONTENT_FIELDS:
+        assert getattr(draft, name) == getattr(french, name), name
+    assert list(draft.needs.all()) == list(french.needs.all())
+    assert list(draft.locations.all()) == list(french.locations.all())
+    assert Revision.objects.filter(object_id=str(service.pk)).count() == dutch_revisions
+    location = LocationPage.objects.get(
+        translation_key=dutch_details["location"].translation_key, locale__language_code="fr"
+    )
+    assert location.get_latest_revision_as_object().hours_note == (
+        "FR Donderdagavond enkel op afspraak."
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (b"\xff\xfe not a po file \x00", "cannot be read as a PO file"),
+        ('msgid ""\nmsgstr ""\n"Language: nl\\n"\n', "not one that pages are translated into"),
+    ],
+)
+def test_an_unreadable_upload_is_refused_with_a_message(client, translator, home, upload, message):
+    client.force_login(translator)
+    response = client.post(reverse("directory_translations"), po_upload(upload))
+    assert response.status_code == 400
+    assert message in shown(response)
+
+
+def test_an_invalid_translation_writes_nothing(client, translator, dutch_details):
+    service = dutch_details["service"]
+    client.force_login(translator)
+    po = polib.pofile(
+        client.get(
+            reverse("directory_translations_export"),
+            {"locale": "ar", "page": version(service, "ar").pk},
+        ).content.decode()
+    )
+    for entry in po:
+        entry.msgstr = "ن" * 400 if entry.msgctxt.endswith("|summary") else f"AR {entry.msgid}"
+    response = client.post(reverse("directory_translations"), po_upload(po))
+    assert response.status_code == 400
+    text = shown(response)
+    assert "Nothing was changed" in text
+    assert "at most 200 characters" in text
+    arabic = version(service, "ar")
+    assert arabic.alias_of_id  # still an alias: nothing was written
+    assert not Revision.objects.filter(object_id=str(arabic.pk)).exists()
+
+
+def test_upload_needs_translation_rights(client, dutch_details):
+    from .test_permission_matrix import refused
+
+    outsider = make_user("outsider")
+    outsider.groups.add(Group.objects.get_or_create(name="Coaches")[0])
+    client.force_login(outsider)
+    assert refused(client.post(reverse("directory_translations"), po_upload(b"")))
+    assert refused(client.get(reverse("directory_translations_export"), {"locale": "fr"}))
