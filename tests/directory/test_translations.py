@@ -448,3 +448,22 @@ def test_upload_needs_translation_rights(client, dutch_details):
     client.force_login(outsider)
     assert refused(client.post(reverse("directory_translations"), po_upload(b"")))
     assert refused(client.get(reverse("directory_translations_export"), {"locale": "fr"}))
+
+
+def test_the_menu_counts_what_this_person_may_update(client, translator, dutch_details):
+    service = dutch_details["service"]
+    french = translate(service, "fr", title="Accompagnement")
+    republish(service, summary="Een nieuwe samenvatting.")
+    client.force_login(translator)
+    dashboard = shown(client.get("/admin/"))
+    assert "Translations (1)" in dashboard
+    queue = shown(client.get(reverse("directory_translations")))
+    assert "1 translation out of date" in queue
+    assert "pages not translated" in queue
+    edit = shown(client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
+    assert "Download for translation (PO)" in edit
+    # Someone with no page to edit has no such menu.
+    outsider = make_user("outsider")
+    outsider.groups.add(Group.objects.get_or_create(name="Coaches")[0])
+    client.force_login(outsider)
+    assert "Translations (" not in shown(client.get("/admin/"))
