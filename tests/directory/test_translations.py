@@ -462,6 +462,13 @@ def test_the_menu_counts_what_this_person_may_update(client, translator, dutch_d
     assert "pages not translated" in queue
     edit = shown(client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
     assert "Download for translation (PO)" in edit
+    # The queue of a locale as one file: the out-of-date translation and the aliases.
+    export = client.get(
+        reverse("directory_translations_export"), {"locale": "fr", "scope": "queue"}
+    )
+    contexts = {entry.msgctxt for entry in polib.pofile(export.content.decode())}
+    assert f"{service.translation_key}|summary" in contexts
+    assert f"{dutch_details['location'].translation_key}|hours_note" in contexts
     # Someone with no page to edit has no such menu.
     outsider = make_user("outsider")
     outsider.groups.add(Group.objects.get_or_create(name="Coaches")[0])
