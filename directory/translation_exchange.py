@@ -113,13 +113,21 @@ class ImportReport:
 def _read(data: bytes) -> polib.POFile:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ExchangeError(_("The file is too large (at most 5 MB)."))
+    unreadable = ExchangeError(
+        _("This file cannot be read as a PO file in UTF-8 (download one from Brug).")
+    )
     try:
         text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise unreadable from None
+    # polib reads a one-line string that names an existing file as that file's path: an
+    # upload must never make it open a file of the server.
+    if "\n" not in text.strip():
+        raise unreadable
+    try:
         return polib.pofile(text, wrapwidth=0)
-    except (UnicodeDecodeError, OSError, ValueError):
-        raise ExchangeError(
-            _("This file cannot be read as a PO file in UTF-8 (download one from Brug).")
-        ) from None
+    except (OSError, ValueError):
+        raise unreadable from None
 
 
 def _locale(po: polib.POFile) -> Locale:

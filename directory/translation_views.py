@@ -78,9 +78,9 @@ class TranslationQueueView(_TitledView, TemplateView):
         report = None
         if form.is_valid():
             try:
-                report = translation_exchange.import_po(
-                    form.cleaned_data["file"].read(), request.user
-                )
+                # At most one byte more than allowed: enough to refuse a larger file.
+                data = form.cleaned_data["file"].read(translation_exchange.MAX_UPLOAD_BYTES + 1)
+                report = translation_exchange.import_po(data, request.user)
             except translation_exchange.ExchangeError as error:
                 form.add_error("file", str(error))
         status = 200 if form.is_valid() and report and not report.errors else 400

@@ -409,6 +409,8 @@ def test_po_round_trip_fills_the_drafts_and_changes_nothing_else(client, transla
     ("upload", "message"),
     [
         (b"\xff\xfe not a po file \x00", "cannot be read as a PO file"),
+        (b"/etc/hostname", "cannot be read as a PO file"),  # never a path on the server
+        (b"hello\nworld", "cannot be read as a PO file"),
         ('msgid ""\nmsgstr ""\n"Language: nl\\n"\n', "not one that pages are translated into"),
     ],
 )
@@ -438,6 +440,25 @@ def test_an_invalid_translation_writes_nothing(client, translator, dutch_details
     arabic = version(service, "ar")
     assert arabic.alias_of_id  # still an alias: nothing was written
     assert not Revision.objects.filter(object_id=str(arabic.pk)).exists()
+
+
+def test_uploaded_rich_text_keeps_only_the_editor_features(client, translator, dutch_details):
+    organisation = republish(
+        dutch_details["organisation"], description="<p>Een <b>sociale</b> dienst.</p>"
+    )
+    client.force_login(translator)
+    export = client.get(
+        reverse("directory_translations_export"),
+        {"locale": "fr", "page": version(organisation, "fr").pk},
+    )
+    po = polib.pofile(export.content.decode())
+    for entry in po:
+        if entry.msgctxt.endswith("|description"):
+            entry.msgstr = "<p>Un <b>service</b> social.<script>alert(1)</script></p>"
+    assert client.post(reverse("directory_translations"), po_upload(po)).status_code == 200
+    draft = version(organisation, "fr").get_latest_revision_as_object()
+    assert "<b>service</b>" in draft.description
+    assert "script" not in draft.description
 
 
 def test_upload_needs_translation_rights(client, dutch_details):
