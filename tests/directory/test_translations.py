@@ -461,6 +461,25 @@ def test_uploaded_rich_text_keeps_only_the_editor_features(client, translator, d
     assert "script" not in draft.description
 
 
+def test_validation_errors_are_in_the_persons_language(client, dutch_details):
+    service = dutch_details["service"]
+    dutch_translator = make_user("vertaler", language="nl")
+    dutch_translator.groups.add(Group.objects.get(name=TRANSLATORS))
+    client.force_login(dutch_translator)
+    po = polib.pofile(
+        client.get(
+            reverse("directory_translations_export"),
+            {"locale": "fr", "page": version(service, "fr").pk},
+        ).content.decode()
+    )
+    for entry in po:
+        entry.msgstr = "é" * 400 if entry.msgctxt.endswith("|summary") else entry.msgid
+    response = client.post(reverse("directory_translations"), po_upload(po))
+    assert response.status_code == 400
+    # Django's and the project's own catalogues, in Dutch.
+    assert "samenvatting: Zorg dat deze waarde niet meer dan 200 tekens bevat" in shown(response)
+
+
 def test_upload_needs_translation_rights(client, dutch_details):
     from .test_permission_matrix import refused
 
