@@ -166,6 +166,8 @@ def test_a_changed_source_puts_its_translation_in_the_queue(admin_client, dutch_
     publish(ServicePage.objects.get(pk=french.pk))
     assert TranslationSync.objects.get(translation=french).outdated is False
     assert "Accompagnement" not in shown(admin_client.get(reverse("directory_translations")))
+    edit = shown(admin_client.get(reverse("wagtailadmin_pages:edit", args=[french.pk])))
+    assert "source has changed" not in edit
 
 
 def test_a_translation_written_before_the_change_stays_out_of_date(dutch_details):
