@@ -11,7 +11,29 @@ ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality", "country
 POINT_FIELDS = ("latitude", "longitude")
 
 
-class LocationPageForm(WagtailAdminPageForm):
+class TranslatorFieldsMixin:
+    """A translator (and nothing more) changes only the translatable fields of a page: every
+    other field is disabled, so it keeps its saved value whatever is posted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is None or not self.instance.pk:
+            return
+        from directory.roles import translating_only
+        from directory.translation_state import translatable_fields
+
+        if translating_only(self.for_user, self.instance):
+            keep = set(translatable_fields(type(self.instance)))
+            for name, form_field in self.fields.items():
+                if name not in keep:
+                    form_field.disabled = True
+
+
+class TranslatablePageForm(TranslatorFieldsMixin, WagtailAdminPageForm):
+    """The admin form of the directory's pages without a form of their own."""
+
+
+class LocationPageForm(TranslatorFieldsMixin, WagtailAdminPageForm):
     """Puts a location on the map when it is saved.
 
     A pin the editor placed (or coordinates typed in) is kept, with precision "manual". When

@@ -7,6 +7,11 @@
   their organisation's *team* group, which holds "add" and "change" (never "publish") on the
   organisation's page in every locale, so they see and edit exactly that subtree and every
   change they make goes through the curators' review.
+- *Translators* (group): volunteers and intercultural workers. "Change" (never "add" or
+  "publish") on the home page of every locale but the default one, so they edit and submit for
+  review the translations in those trees and nothing else: not the default-locale originals,
+  not referrals, not people. `translator_refusal()` closes what Wagtail's "change" would still
+  allow there: changing a page that is itself an original, deleting or moving pages.
 - *Coaches*, *intake workers*, *referral coordinators*, *managers* (groups): admin access; the
   referrals app adds its own permissions to them (referrals/roles.py, through
   `directory.extension_points.ROLE_PERMISSIONS`).
@@ -14,6 +19,7 @@
 `ensure_roles()` creates all of it and is idempotent; `setup_site` (and so `make run`) runs it.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +36,7 @@ from wagtail.models import (
 
 from directory.extension_points import role_permissions
 from directory.models import Membership, OrganisationPage, OrganisationTeam, Role
+from directory.translation_state import source_of
 
 CURATORS = "Network curators"
 EDITORS = "Organisation editors"
@@ -37,6 +44,7 @@ COACHES = "Coaches"
 INTAKE_WORKERS = "Intake workers"
 MANAGERS = "Managers"
 COORDINATORS = "Referral coordinators"
+TRANSLATORS = "Translators"
 
 ROLE_GROUPS = {
     Role.EDITOR: EDITORS,
@@ -71,10 +79,12 @@ GROUP_PERMISSIONS = {
     INTAKE_WORKERS: ["wagtailadmin.access_admin"],
     COORDINATORS: ["wagtailadmin.access_admin"],
     MANAGERS: ["wagtailadmin.access_admin"],
+    TRANSLATORS: ["wagtailadmin.access_admin"],
 }
 
 CURATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
 TEAM_PAGE_PERMISSIONS = ("add", "change")
+TRANSLATOR_PAGE_PERMISSIONS = ("change",)
 COLLECTION_PERMISSIONS = {
     CURATORS: [
         "wagtailimages.add_image",
@@ -121,7 +131,54 @@ def ensure_roles() -> dict[str, Group]:
                 group=groups[CURATORS], page=root, permission=_page_permission(action)
             )
         _ensure_workflow(root, groups[CURATORS])
+        _ensure_translator_trees(root, groups[TRANSLATORS])
     return groups
+
+
+def _ensure_translator_trees(root: Page, translators: Group) -> None:
+    """Translators edit every locale's tree but the default one (each locale's home page is a
+    child of the root)."""
+    homes = root.get_children().exclude(locale__language_code=settings.LANGUAGE_CODE)
+    for home in homes:
+        for action in TRANSLATOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=translators, page=home, permission=_page_permission(action)
+            )
+
+
+def _other_grants(user, page: Page) -> bool:
+    """Whether a group other than the translators lets this person change the page."""
+    steplen = Page.steplen
+    paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+    return (
+        GroupPagePermission.objects.filter(
+            group__user=user,
+            page__path__in=paths,
+            permission__codename__in=("change_page", "add_page"),
+        )
+        .exclude(group__name=TRANSLATORS)
+        .exists()
+    )
+
+
+def translating_only(user, page: Page) -> bool:
+    """True when this person's rights on the page come from the translators' group alone."""
+    if not user.is_active or user.is_superuser:
+        return False
+    if not user.groups.filter(name=TRANSLATORS).exists():
+        return False
+    return not _other_grants(user, page)
+
+
+def translator_refusal(user, page: Page, action: str) -> bool:
+    """Whether a translator (and nothing more) must be refused `action` ("edit", "delete",
+    "move") on the page: they translate, so they never delete or move, and change only a
+    translation or an alias (not a page that is the original of its content)."""
+    if not translating_only(user, page):
+        return False
+    if action != "edit":
+        return True
+    return not page.alias_of_id and source_of(page) is None
 
 
 def _ensure_workflow(root: Page, curators: Group) -> Workflow:

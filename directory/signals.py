@@ -35,6 +35,13 @@ def on_page_published(sender, instance, **kwargs):
     record_changes(instance)
 
 
+def on_any_page_published(sender, instance, revision=None, **kwargs):
+    """Keep the translations' "source changed" state true (directory.translation_state)."""
+    from directory.translation_state import on_published
+
+    on_published(instance, revision)
+
+
 def on_team_deleted(sender, instance, **kwargs):
     from django.contrib.auth.models import Group
 
@@ -50,6 +57,7 @@ def connect():
 
     from directory.models import LocationPage, ServicePage
 
+    page_published.connect(on_any_page_published, dispatch_uid="brug_translation_state")
     for model in (OrganisationPage, ServicePage, LocationPage):
         page_published.connect(
             on_page_published, sender=model, dispatch_uid=f"brug_fields_{model.__name__}"

@@ -2,7 +2,9 @@
 self-service screens (people, capacity, 'still correct', the listings report, correction
 suggestions), dashboard panels, page actions and audit-log action names."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +15,7 @@ from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -24,6 +27,8 @@ from directory import (
     feedback_views,
     merging,
     roles,
+    translation_state,
+    translation_views,
 )
 from directory.models import (
     CorrectionSuggestion,
@@ -305,6 +310,89 @@ def hide_other_drafts_in_chooser(pages, request):
         ):
             own |= Q(path__startswith=version.path)
     return pages.filter(Q(live=True) | own) if own else pages.filter(live=True)
+
+
+# Translations ----------------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    views = translation_views
+    return [
+        path("translations/", views.TranslationQueueView.as_view(), name="directory_translations"),
+        path("translations/export/", views.export_po, name="directory_translations_export"),
+        path(
+            "translations/<id:page_id>/changes/",
+            views.SourceChangesView.as_view(),
+            name="directory_translation_changes",
+        ),
+        path(
+            "translations/<id:page_id>/up-to-date/",
+            views.mark_up_to_date,
+            name="directory_translation_up_to_date",
+        ),
+    ]
+
+
+class TranslationsMenuItem(MenuItem):
+    """ "Translations", with the number of out-of-date translations this person may edit."""
+
+    def is_shown(self, request):
+        return translation_views.may_translate(request.user)
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        count = translation_state.outdated_count(request.user)
+        if count:
+            component.label = f"{self.label} ({count})"
+        return component
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item():
+    return TranslationsMenuItem(
+        _("Translations"), reverse("directory_translations"), icon_name="globe", order=257
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def translation_header_buttons(page, user, view_name, next_url=None):
+    """A page of a translated locale (and its subtree) as a PO file for an agency."""
+    if page.depth < 2 or page.locale.language_code == settings.LANGUAGE_CODE:
+        return
+    if not page.permissions_for_user(user).can_edit():
+        return
+    code = page.locale.language_code
+    url = f"{reverse('directory_translations_export')}?locale={code}&page={page.pk}&subtree=1"
+    yield Button(_("Download for translation (PO)"), url, icon_name="download", priority=85)
+
+
+def _refuse_translator(request, page, action):
+    if roles.translator_refusal(request.user, page, action):
+        raise PermissionDenied
+
+
+@hooks.register("before_edit_page")
+def translators_change_only_translations(request, page):
+    _refuse_translator(request, page, "edit")
+
+
+@hooks.register("before_delete_page")
+def translators_do_not_delete(request, page):
+    _refuse_translator(request, page, "delete")
+
+
+@hooks.register("before_move_page")
+def translators_do_not_move(request, page, destination):
+    _refuse_translator(request, page, "move")
+
+
+@hooks.register("before_bulk_action")
+def translators_do_not_bulk_delete_or_move(request, action_type, objects, action_class_instance):
+    if action_type in ("delete", "move"):
+        for page in objects:
+            if isinstance(page, Page):
+                _refuse_translator(request, page, action_type)
 
 
 # Audit log -------------------------------------------------------------------------------

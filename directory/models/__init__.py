@@ -18,6 +18,7 @@ from .organisations import OrganisationIndexPage, OrganisationPage, Organisation
 from .people import Invitation, Membership, OrganisationTeam, Role
 from .services import ServicePage, ServiceTag
 from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
+from .translations import TranslationSync
 
 __all__ = [
     "CorrectionSuggestion",
@@ -47,6 +48,7 @@ __all__ = [
     "TargetGroup",
     "TargetGroupLabel",
     "TrackedField",
+    "TranslationSync",
     "UsedStamp",
     "VerificationReminder",
     "WaitTime",

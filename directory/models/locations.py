@@ -15,7 +15,7 @@ from core.languages import InterfaceLanguageUrlMixin
 from directory import confidentiality, opening_hours
 from directory.forms import LocationPageForm
 from directory.models.originals import original_of
-from directory.panels import PointPanel
+from directory.panels import PointPanel, TranslationStatePanel
 from directory.validators import normalise_postcode, validate_phone, validate_postcode
 
 # Facts about the place itself, the same in every language: a translation of a location takes
@@ -155,6 +155,7 @@ class LocationPage(InterfaceLanguageUrlMixin, Page):
     )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         MultiFieldPanel(
             [
@@ -208,6 +209,15 @@ class LocationPage(InterfaceLanguageUrlMixin, Page):
     subpage_types = []
     template = "directory/location_page.html"
     base_form_class = LocationPageForm
+    # The place's facts (PLACE_FIELDS) come from the original; only these are translated.
+    translatable_fields = (
+        "title",
+        "accessibility_notes",
+        "front_door_note",
+        "hours_note",
+        "seo_title",
+        "search_description",
+    )
 
     class Meta:
         verbose_name = _("location")

@@ -15,8 +15,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.languages import InterfaceLanguageUrlMixin
+from directory.forms import TranslatablePageForm
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
+from directory.panels import TranslationStatePanel
 from directory.validators import validate_enterprise_number, validate_phone
 
 
@@ -44,7 +46,9 @@ class OrganisationIndexPage(InterfaceLanguageUrlMixin, Page):
 
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [TranslationStatePanel(), *Page.content_panels, FieldPanel("intro")]
+    translatable_fields = ("title", "intro", "seo_title", "search_description")
+    base_form_class = TranslatablePageForm
     # The site's home page, named by the project's settings: the app that defines it sits
     # above the directory, so the directory does not name it.
     parent_page_types = settings.BRUG_ORGANISATION_INDEX_PARENT_PAGE_TYPES
@@ -125,9 +129,18 @@ class OrganisationPage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     )
 
     objects = PageManager.from_queryset(OrganisationQuerySet)()
+    base_form_class = TranslatablePageForm
     live_fact_fields = ("last_verified",)
+    translatable_fields = (
+        "title",
+        "short_description",
+        "description",
+        "seo_title",
+        "search_description",
+    )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("short_description"),
         FieldPanel("organisation_type"),

@@ -20,8 +20,10 @@ from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
 from directory import opening_hours
 from directory.fields import DocumentListField, PostcodeListField, ResidenceStatusListField
+from directory.forms import TranslatorFieldsMixin
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
+from directory.panels import TranslationStatePanel
 from directory.validators import validate_phone
 
 
@@ -96,7 +98,7 @@ class ServiceQuerySet(PageQuerySet):
         return cards
 
 
-class ServiceForm(WagtailAdminPageForm):
+class ServiceForm(TranslatorFieldsMixin, WagtailAdminPageForm):
     """Limits the location choice to the organisation's own locations; capacity is set when a
     service is created and afterwards changed with the capacity action (live at once)."""
 
@@ -208,8 +210,20 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     objects = PageManager.from_queryset(ServiceQuerySet)()
     base_form_class = ServiceForm
     live_fact_fields = ("capacity_status", "waiting_weeks", "last_verified")
+    # What a translator translates (directory/translation_state.py); the rest is facts.
+    translatable_fields = (
+        "title",
+        "summary",
+        "description",
+        "eligibility",
+        "cost_details",
+        "access_details",
+        "seo_title",
+        "search_description",
+    )
 
     content_panels = [
+        TranslationStatePanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("description"),

@@ -4,12 +4,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
 from core import languages
-from directory import extension_points, opening_hours
+from directory import extension_points, opening_hours, translation_fallbacks
 from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
 
@@ -74,9 +73,16 @@ def content_attrs(page) -> str:
     """
     if not shown_untranslated(page):
         return ""
-    code = content_language(page)
-    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
-    return format_html(' lang="{}" dir="{}"', code, direction)
+    return translation_fallbacks.lang_attrs(content_language(page))
+
+
+@register.simple_tag
+def field_text(page, name):
+    """One content field of a page as shown: `{% field_text page "cost_details" as cost %}`,
+    then `<span{{ cost.attrs }}>{{ cost }}</span>` (rich text: `{{ cost.value|richtext }}`).
+    A field a translation never translated shows the source's text with the source's
+    lang/dir (directory/translation_fallbacks.py); any other with the page's content_attrs."""
+    return translation_fallbacks.field_text(page, name, content_attrs(page))
 
 
 @register.simple_tag
