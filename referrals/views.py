@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import ServicePage
-from referrals import access, consent, lists, retention, workflow
+from referrals import access, consent, lists, retention, timeline, workflow
 from referrals.forms import (
     DeclineForm,
     IntakeForm,
@@ -218,7 +218,7 @@ def detail(request, pk, forms=None, status=200):
         "renew_form": form("renew_consent", lambda: RenewConsentForm(initial=version)),
         "message_form": forms.get("message") or MessageForm(),
         "version_form": VersionForm(initial=version),
-        "timeline": _timeline(referral, consent.may_read_messages(user, referral, today)),
+        "timeline": timeline.entries(referral, consent.may_read_messages(user, referral, today)),
         "client": consent.client_view(user, referral, today),
         "consent_status": consent.status(referral, today),
         "consent_valid": consent_valid,
@@ -229,6 +229,9 @@ def detail(request, pk, forms=None, status=200):
             pk__in=access.visible_referrals(user).values("pk")
         ),
         "is_administrator": access.is_administrator(user),
+        "referring_person": timeline.display_name(referral.referring_user)
+        if referral.referring_user
+        else "",
         "today": today,
         "consent_items": [
             label for value, label in SharedItem.choices if value in (referral.consent_shares or [])
@@ -253,17 +256,6 @@ def _intake_initial(referral):
         public = door is not None and not door.confidential
         return {"place": door.full_address if public else ""}
     return {"place": location.full_address if location else ""}
-
-
-def _timeline(referral, show_messages: bool):
-    """Events and messages, oldest first. A message's text may name the client: without the
-    right to read it (referrals.consent) the person sees that a message was sent, not what."""
-    items = [("event", e.at, e) for e in referral.events.select_related("actor")]
-    messages_ = referral.messages.select_related("author")
-    if not show_messages:
-        messages_ = messages_.defer("text")
-    items += [("message" if show_messages else "hidden_message", m.at, m) for m in messages_]
-    return sorted(items, key=lambda item: item[1])
 
 
 FORMS = {

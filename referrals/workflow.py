@@ -78,6 +78,7 @@ def available(user, referral: Referral) -> list[Transition]:
         for t in TRANSITIONS.values()
         if referral.state in t.sources
         and acts_for(user, referral, t.side)
+        and t.allows(referral)
         and _consent_refusal(referral, t, today) is None
     ]
 
@@ -176,7 +177,7 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
         raise PermissionDenied
     if version != referral.version:
         raise _stale(referral)
-    if referral.state not in transition.sources:
+    if not transition.allows(referral):
         raise TransitionError(
             _("A referral that is “%(state)s” cannot be changed that way (%(action)s).")
             % {"state": referral.get_state_display(), "action": transition.label}
