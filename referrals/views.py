@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import ServicePage
-from referrals import access, consent, lists, retention, timeline, workflow
+from referrals import access, consent, lists, overdue, retention, timeline, workflow
 from referrals.forms import (
+    ClientLookupForm,
     DeclineForm,
     IntakeForm,
     ListFilterForm,
@@ -117,6 +118,15 @@ def _querystring(request, exclude: str) -> str:
     params = request.GET.copy()
     params.pop(exclude, None)
     return params.urlencode()
+
+
+def overdue_referrals(request):
+    """The curators' view of the escalations: no client details, who to nudge."""
+    if not overdue.may_see(request.user):
+        raise PermissionDenied
+    title = _("Overdue referrals")
+    context = {"page_title": title, "header_title": title, "rows": overdue.rows(timezone.now())}
+    return _render(request, "referrals/overdue.html", context)
 
 
 # Creating --------------------------------------------------------------------------------
@@ -338,6 +348,23 @@ def _client_for_administrator(request, pk):
     if record is None or not access.is_administrator(request.user):
         raise PermissionDenied
     return record
+
+
+def find_client(request):
+    """Find a client by a referral number or the exact case reference, before an export or an
+    erasure; it lists no names and browses nothing."""
+    if not access.is_administrator(request.user):
+        raise PermissionDenied
+    form = ClientLookupForm(request.GET or None)
+    searched = form.is_valid()
+    found = retention.find_clients(form.cleaned_data["q"]) if searched else []
+    clients = [
+        (record, record.referrals.select_related("service").order_by("pk")) for record in found
+    ]
+    title = _("Find a client")
+    context = {"page_title": title, "header_title": title, "form": form, "searched": searched}
+    context["clients"] = clients
+    return _render(request, "referrals/find_client.html", context)
 
 
 def client_export(request, pk):

@@ -320,9 +320,11 @@ def record_view(referral: Referral, user) -> None:
 # bumps it, so a form opened before it is refused.
 
 
-def remind(referral: Referral, now) -> None:
-    """The receiving side was reminded of a referral waiting for an answer."""
-    _write(referral, None, "reminded", {"reminded_at": now}, bump=False)
+def remind(referral: Referral, now, referrer_told: bool = False) -> None:
+    """The receiving side was reminded of a referral waiting for an answer (and the referring
+    worker told that it is overdue)."""
+    detail = {"referrer_told": True} if referrer_told else None
+    _write(referral, None, "reminded", {"reminded_at": now}, detail=detail, bump=False)
 
 
 def escalate(referral: Referral, now) -> None:
