@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -24,6 +25,7 @@ from directory import (
     feedback_views,
     merging,
     roles,
+    suggestions,
 )
 from directory.models import (
     CorrectionSuggestion,
@@ -78,7 +80,23 @@ register_snippet(TaxonomyGroup)
 
 
 class SuggestionEditView(EditView):
-    """Records who handled a suggestion, and when."""
+    """The suggested text beside what the service's page says now, with links to the
+    service; records who handled a suggestion, and when."""
+
+    template_name = "directory/admin/suggestion_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self.object.service
+        context.update(
+            suggestion=self.object,
+            service=service,
+            current_values=suggestions.current_values(self.object),
+            suggested_label=capfirst(CorrectionSuggestion._meta.get_field("text").verbose_name),
+            service_edit_url=reverse("wagtailadmin_pages:edit", args=[service.pk]),
+            service_url=service.full_url if service.live else "",
+        )
+        return context
 
     def save_instance(self):
         suggestion = self.form.save(commit=False)
