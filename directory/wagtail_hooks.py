@@ -24,6 +24,7 @@ from directory import (
     duplicates,
     feedback_views,
     merging,
+    moderation,
     roles,
     suggestions,
 )
@@ -278,6 +279,9 @@ def add_self_service_panels(request, panels):
     organisations = list(roles.edited_organisations(request.user))
     if organisations:
         panels.append(admin_views.MyListingsPanel(organisations))
+        requests = moderation.requests_for(request.user)
+        if requests:
+            panels.append(moderation.ChangesRequestedPanel(requests))
     if request.user.has_perm(roles.REVIEW_LISTINGS):
         panels.append(admin_views.CuratorPanel())
 
