@@ -98,7 +98,7 @@ def link(referral: Referral, action: str) -> str:
     """The referral's page; for the curators' escalation, the overdue list (a curator may
     not open a referral)."""
     if action == "escalation":
-        path = reverse("referrals:overdue") + f"#referral-{referral.pk}"
+        path = reverse("overdue_report") + f"#referral-{referral.pk}"
     else:
         path = reverse("referrals:detail", args=[referral.pk])
     return settings.WAGTAILADMIN_BASE_URL + path

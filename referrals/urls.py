@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.my_referrals, name="mine"),
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.new, name="new"),
-    path("overdue/", views.overdue_referrals, name="overdue"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/message/", views.message, name="message"),
     path("<id:pk>/<slug:action>/", views.act, name="act"),

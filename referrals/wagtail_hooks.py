@@ -11,7 +11,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from directory import extension_points
-from referrals import access, figures_views, lists, overdue, roles, scope, urls
+from referrals import access, figures_views, lists, overdue, roles, scope, urls, views
 from referrals.access import can_see_referrals
 from referrals.models import EVENT_LABELS
 
@@ -27,6 +27,8 @@ def register_referral_urls():
             name="figures_caseload",
         ),
         path("figures/gaps/", figures_views.GapsView.as_view(), name="figures_gaps"),
+        # A curators' report, like the figures outside the referral screens: no client data.
+        path("reports/overdue/", views.overdue_referrals, name="overdue_report"),
     ]
 
 
@@ -51,7 +53,7 @@ class OverdueMenuItem(MenuItem):
 def register_overdue_menu():
     """Where the escalation e-mail leads the curators."""
     return OverdueMenuItem(
-        _("Overdue referrals"), reverse("referrals:overdue"), icon_name="warning", order=70
+        _("Overdue referrals"), reverse("overdue_report"), icon_name="warning", order=70
     )
 
 

@@ -254,10 +254,10 @@ def test_the_escalation_opens_the_overdue_list_a_curator_may_see(world, client):
     reminders.send_reminders(at(2026, 4, 13, 10))
     escalation = [m for m in mail.outbox if m.to == ["curator@example.org"]]
     assert len(escalation) == 1
-    assert f"/admin/referrals/overdue/#referral-{referral.pk}" in escalation[0].body
+    assert f"/admin/reports/overdue/#referral-{referral.pk}" in escalation[0].body
     assert f"/admin/referrals/{referral.pk}/" not in escalation[0].body
     client.force_login(world["users"]["curator"])
-    response = client.get("/admin/referrals/overdue/")
+    response = client.get("/admin/reports/overdue/")
     assert response.status_code == 200
     page = response.content.decode()
     row = page[page.index(f'id="referral-{referral.pk}"') :]
@@ -296,12 +296,12 @@ def test_others_are_refused_the_overdue_list(world, client, who):
 
     waiting_too_long(world)
     client.force_login(world["users"][who])
-    assert refused(client.get("/admin/referrals/overdue/"))
+    assert refused(client.get("/admin/reports/overdue/"))
 
 
 def test_a_referral_administrator_sees_the_overdue_list(world, as_user):
     waiting_too_long(world)
-    assert as_user("administrator").get("/admin/referrals/overdue/").status_code == 200
+    assert as_user("administrator").get("/admin/reports/overdue/").status_code == 200
 
 
 def test_the_coach_is_told_when_a_referral_is_overdue(world, as_user):
