@@ -1,6 +1,7 @@
 """The referral screens in Wagtail's admin: start a referral, "My referrals", the inbox, a
-referral's page (client, consent, timeline, messages, next action), and a client's export and
-erasure. Thin: the rules live in referrals.access, referrals.workflow and referrals.retention.
+referral's page (client, consent, timeline, messages, next action), the curators' overdue
+report, and a client's lookup, export and erasure (referral administrators). Thin: the rules
+live in referrals.access, referrals.workflow and referrals.retention.
 
 A referral someone may not see is refused exactly like one that does not exist (403), so its
 existence is not told. (A 404 under /admin/ would be turned into a redirect to the public
