@@ -304,6 +304,16 @@ def test_a_referral_administrator_sees_the_overdue_list(world, as_user):
     assert as_user("administrator").get("/admin/reports/overdue/").status_code == 200
 
 
+def test_the_menus_lead_to_the_new_screens(world, as_user):
+    """Curators find the overdue report under Reports; referral administrators find the
+    client lookup under Referrals; nobody else is shown either."""
+    assert "/admin/reports/overdue/" in as_user("curator").get("/admin/").content.decode()
+    administrator = as_user("administrator").get("/admin/").content.decode()
+    assert "/admin/referrals/clients/" in administrator
+    coach = as_user("coach").get("/admin/").content.decode()
+    assert "/admin/reports/overdue/" not in coach and "/admin/referrals/clients/" not in coach
+
+
 def test_the_coach_is_told_when_a_referral_is_overdue(world, as_user):
     referral = waiting_too_long(world)
     mail.outbox.clear()
