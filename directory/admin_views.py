@@ -114,8 +114,15 @@ class PeopleView(_TitledView, TemplateView):
                 }
             )
         context["rows"] = [r for r in rows if r["members"] or r["invitations"] or chosen]
+        # A link may fill in the address too (the curators' e-mail about a listing without
+        # an editor, directory.verification.invite_url); sending stays a POST.
+        email = self.request.GET.get("email", "")[:254]
         context["form"] = kwargs.get("form") or InviteForm(
-            initial={"organisation": chosen, "language": self.request.LANGUAGE_CODE[:2]}
+            initial={
+                "organisation": chosen,
+                "email": email,
+                "language": self.request.LANGUAGE_CODE[:2],
+            }
         )
         context["invited_link"] = kwargs.get("invited_link")
         return context

@@ -13,11 +13,18 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from directory import ratelimit, submissions
-from directory.models import CorrectionSuggestion, ServicePage, SuggestionTopic
+from directory import capacity, ratelimit, submissions
+from directory.models import (
+    CorrectionSuggestion,
+    LocationPage,
+    OrganisationPage,
+    ServicePage,
+    SuggestionTopic,
+)
 from directory.models.originals import original_of
 
 MAX_LENGTH = 2000
@@ -125,3 +132,42 @@ def submit(service: ServicePage, form: SuggestionForm) -> CorrectionSuggestion |
             text=form.cleaned_data["text"],
             language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
         )
+
+
+# The curators' review ---------------------------------------------------------------------
+
+
+def _label(model, name) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _hours(location: LocationPage) -> list[str]:
+    return [
+        f"{row.get_weekday_display()} {row.opens:%H:%M}–{row.closes:%H:%M}"
+        for row in location.opening_hours.order_by("weekday", "opens")
+    ]
+
+
+def current_values(suggestion: CorrectionSuggestion) -> list[tuple[str, list[str]]]:
+    """What the service's pages say now about what the suggestion is about, as (label,
+    lines), for the curator to read beside the suggested text."""
+    service = suggestion.service
+    topic = suggestion.topic
+    if topic in (SuggestionTopic.ADDRESS, SuggestionTopic.HOURS):
+        lines = [
+            (location.title, [location.full_address] if topic == SuggestionTopic.ADDRESS
+             else _hours(location) or ["—"])
+            for location in service.locations.order_by("title")
+        ]  # fmt: skip
+        return lines or [(_label(ServicePage, "locations"), ["—"])]
+    if topic == SuggestionTopic.CONTACT:
+        organisation = service.get_parent().specific
+        fields = [
+            (service, ServicePage, n) for n in ("contact_name", "contact_phone", "contact_email")
+        ]
+        fields += [(organisation, OrganisationPage, n) for n in ("phone", "email", "website")]
+        return [(_label(model, name), [getattr(page, name) or "—"]) for page, model, name in fields]
+    if topic == SuggestionTopic.CAPACITY:
+        described = capacity.describe(service.capacity_status, service.waiting_weeks)
+        return [(_label(ServicePage, "capacity_status"), [described])]
+    return [(_label(ServicePage, "summary"), [service.summary or "—"])]

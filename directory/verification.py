@@ -2,7 +2,9 @@
 correct; listings not confirmed for a period (BRUG_VERIFICATION_PERIOD_DAYS, six months by
 default) are stale: they are flagged in the curators' report and their editors get one
 reminder per period with a 'still correct' link (`manage.py send_verification_reminders`,
-safe to run daily).
+safe to run daily). A stale listing without any editor goes to the curators instead
+(`escalate_without_editors`, the same command): an e-mail with, per organisation, a link to
+the invitation form filled in with the organisation and its public address, once per period.
 
 `last_verified` is a live fact (directory/models/live_facts.py): set here for every locale
 version at once, kept when a revision is published, and written to the audit log.
@@ -10,6 +12,7 @@ version at once, kept when a revision is published, and written to the audit log
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -240,3 +243,37 @@ def _remind(listing: StaleListing, editor) -> bool:
         },
         language,
     )
+
+
+def invite_url(organisation: OrganisationPage) -> str:
+    """The curators' invitation form (directory/invitations.py), filled in to invite the
+    organisation's public address as its editor: one click sends it."""
+    query = urlencode({"organisation": organisation.pk, "email": organisation.email})
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('directory_people')}?{query}#invite-heading"
+
+
+def escalate_without_editors(organisations, today: date | None = None) -> int:
+    """Ask the curators to invite an editor for stale listings that have nobody to check
+    them (`ReminderRun.without_editors`): one e-mail per curator, in their language. Each
+    organisation once per period (a VerificationReminder row whose recipients are the
+    curators). Returns the e-mails sent."""
+    from directory.roles import CURATORS
+
+    due = [o for o in organisations if reminder_due(o, today)]
+    if not due:
+        return 0
+    curators = list(
+        get_user_model()
+        .objects.filter(groups__name=CURATORS, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+    rows = [{"organisation": o, "invite_link": invite_url(o)} for o in due]
+    sent = 0
+    for curator in curators:
+        context = {"rows": rows, "months": round(period().days / 30.4)}
+        language = mail.user_language(curator)
+        sent += mail.send(curator.email, "directory/emails/no_editor", context, language)
+    for organisation in due:
+        VerificationReminder.objects.create(organisation=organisation, recipients=len(curators))
+    return sent

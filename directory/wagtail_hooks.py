@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -26,7 +27,9 @@ from directory import (
     duplicates,
     feedback_views,
     merging,
+    moderation,
     roles,
+    suggestions,
     translation_state,
     translation_views,
 )
@@ -89,7 +92,23 @@ register_snippet(TaxonomyGroup)
 
 
 class SuggestionEditView(EditView):
-    """Records who handled a suggestion, and when."""
+    """The suggested text beside what the service's page says now, with links to the
+    service; records who handled a suggestion, and when."""
+
+    template_name = "directory/admin/suggestion_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self.object.service
+        context.update(
+            suggestion=self.object,
+            service=service,
+            current_values=suggestions.current_values(self.object),
+            suggested_label=capfirst(CorrectionSuggestion._meta.get_field("text").verbose_name),
+            service_edit_url=reverse("wagtailadmin_pages:edit", args=[service.pk]),
+            service_url=service.full_url if service.live else "",
+        )
+        return context
 
     def save_instance(self):
         suggestion = self.form.save(commit=False)
@@ -271,6 +290,9 @@ def add_self_service_panels(request, panels):
     organisations = list(roles.edited_organisations(request.user))
     if organisations:
         panels.append(admin_views.MyListingsPanel(organisations))
+        requests = moderation.requests_for(request.user)
+        if requests:
+            panels.append(moderation.ChangesRequestedPanel(requests))
     if request.user.has_perm(roles.REVIEW_LISTINGS):
         panels.append(admin_views.CuratorPanel())
 

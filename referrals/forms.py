@@ -298,3 +298,9 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, shows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["show"].choices = shows
+
+
+class ClientLookupForm(forms.Form):
+    """A referral administrator's exact lookup of a client (referrals.retention)."""
+
+    q = forms.CharField(max_length=40, label=_("Reference or number"))

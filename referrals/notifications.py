@@ -32,6 +32,10 @@ SENTENCES = {
     "message": _("There is a new message on a referral to %(service)s."),
     "reminder": _("A referral to %(service)s is waiting for an answer."),
     "escalation": _("A referral to %(service)s has had no answer for too long."),
+    "overdue": _(
+        "Your referral to %(service)s has had no answer in time; the receiving organisation "
+        "was reminded."
+    ),
 }
 SENDER_ACTIONS = {"send", "withdraw", "withdraw_consent", "renew_consent"}
 
@@ -90,10 +94,20 @@ class _Sentence:
         return str(self.text) % self.values
 
 
+def link(referral: Referral, action: str) -> str:
+    """The referral's page; for the curators' escalation, the overdue list (a curator may
+    not open a referral)."""
+    if action == "escalation":
+        path = reverse("overdue_report") + f"#referral-{referral.pk}"
+    else:
+        path = reverse("referrals:detail", args=[referral.pk])
+    return settings.WAGTAILADMIN_BASE_URL + path
+
+
 def _send(address: str, language: str, referral: Referral, action: str) -> int:
     context = {
         "sentence": _Sentence(SENTENCES[action], service=referral.service.title),
         "number": str(referral),
-        "url": settings.WAGTAILADMIN_BASE_URL + reverse("referrals:detail", args=[referral.pk]),
+        "url": link(referral, action),
     }
     return int(send(address, "referrals/email/update", context, language))

@@ -1,6 +1,8 @@
 """Reminders and escalation for referrals nobody answers: after
 `BRUG_REFERRAL_ANSWER_DAYS` working days (default 3) the receiving organisation gets a
-reminder; after twice that the network's curators are told. Once each per referral, so
+reminder and the referring worker is told it is overdue; after twice that the network's
+curators are told (their link opens the overdue list, referrals.overdue). Once each per
+referral, so
 `manage.py referral_reminders` can run as often as wanted (daily is enough).
 
 The same run tells both sides, once per consent, when the client's consent of an open
@@ -23,7 +25,7 @@ def send_reminders(now=None) -> tuple[int, int]:
     days = settings.BRUG_REFERRAL_ANSWER_DAYS
     reminded = escalated = 0
     waiting = Referral.objects.filter(state=State.SENT).select_related(
-        "service", "receiving_organisation"
+        "service", "receiving_organisation", "referring_user"
     )
     for referral in waiting.filter(
         sent_at__lt=working_days_before(now, days), reminded_at__isnull=True
@@ -33,7 +35,11 @@ def send_reminders(now=None) -> tuple[int, int]:
             notifications.send_to(people, referral, "reminder")
         elif referral.receiving_organisation.email:
             notifications.send_to_organisation(referral, "reminder")
-        workflow.remind(referral, now)
+        referrer = referral.referring_user
+        told = bool(referrer and referrer.is_active and referrer.email)
+        workflow.remind(referral, now, referrer_told=told)
+        if told:
+            notifications.send_to([referrer], referral, "overdue")
         reminded += 1
     curators = get_user_model().objects.filter(groups__name=CURATORS, is_active=True)
     for referral in waiting.filter(

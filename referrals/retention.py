@@ -7,7 +7,9 @@ stays: the states, dates, services, organisations, needs and the timeline's step
 for the managers' figures, nothing about the person. A client record is anonymised only when
 all its referrals are closed and old enough. A referral administrator can also export a
 client's data (their right of access) and erase it at once (their right to erasure); the
-erasing itself is referrals.workflow.erase_client's.
+erasing itself is referrals.workflow.erase_client's. To find the client first they give a
+referral's number or the exact case reference (`find_clients`): no list, no names, no part
+of a word, so nobody can browse the clients.
 """
 
 import datetime
@@ -19,6 +21,20 @@ from wagtail.log_actions import log
 
 from referrals import workflow
 from referrals.models import OPEN_STATES, ClientRecord
+
+
+def find_clients(text: str) -> list[ClientRecord]:
+    """The client records of a referral number ("R-12" or "12") or of an exact case reference
+    (letter case aside); nothing for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    condition = Q(reference__iexact=text, anonymised_at__isnull=True)
+    number = text.upper().removeprefix("R-")
+    if number.isdigit() and len(number) <= 18:
+        condition |= Q(referrals__pk=int(number))
+    found = ClientRecord.objects.filter(condition).distinct().select_related("organisation")
+    return list(found.order_by("pk")[:20])
 
 
 def export_client(record: ClientRecord, user) -> dict:

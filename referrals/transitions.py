@@ -6,7 +6,11 @@
     sent, accepted, intake planned → redirected (either side; makes a linked follow-up draft)
     any state: the client withdraws consent; sent, accepted, intake planned: consent renewed
     (the referring side; the state stays, the receiving side is told)
-    intake planned: the coach confirms the intake with the client (the state stays)
+    intake planned: the coach confirms the intake with the client (the state stays; once per
+    planned intake)
+
+A transition is offered and taken only from its `sources` and while its `guard` (a rule on
+the referral itself) allows it, so the referral page offers exactly what can be done.
 
 Each rule (`check_…`) takes the submitted values and returns them cleaned, or raises
 `Invalid` naming the field that is wrong. The forms (referrals.forms) show its messages at
@@ -175,6 +179,16 @@ def check_message(text: str) -> str:
     return check_text(text, MESSAGE_MAX, _("A message"), "text")
 
 
+# Guards ---------------------------------------------------------------------------------
+
+
+def intake_unconfirmed(referral) -> bool:
+    """The planned intake (the last one, when it was moved) is not yet confirmed."""
+    events = referral.events.filter(action__in=("plan_intake", "intake_confirmed"))
+    last = events.order_by("-at", "-pk").values_list("action", flat=True).first()
+    return last != "intake_confirmed"
+
+
 # The table ------------------------------------------------------------------------------
 
 
@@ -191,6 +205,10 @@ class Transition:
     event: str = ""  # its name on the timeline and in the audit log, when not `name`
     done: str = ""  # what the person is told after it, when not "Done: <label>"
     notify: bool = True  # the other side is told by e-mail
+    guard: Callable | None = None  # guard(referral): may it be taken now (besides the state)
+
+    def allows(self, referral) -> bool:
+        return referral.state in self.sources and (self.guard is None or self.guard(referral))
 
     @property
     def event_name(self) -> str:
@@ -291,6 +309,7 @@ TRANSITIONS = {
             event="intake_confirmed",
             done=gettext_lazy("The intake is confirmed with the client."),
             notify=False,
+            guard=intake_unconfirmed,
         ),
     )
 }

@@ -1,6 +1,7 @@
 """The referral screens in Wagtail's admin: start a referral, "My referrals", the inbox, a
-referral's page (client, consent, timeline, messages, next action), and a client's export and
-erasure. Thin: the rules live in referrals.access, referrals.workflow and referrals.retention.
+referral's page (client, consent, timeline, messages, next action), the curators' overdue
+report, and a client's lookup, export and erasure (referral administrators). Thin: the rules
+live in referrals.access, referrals.workflow and referrals.retention.
 
 A referral someone may not see is refused exactly like one that does not exist (403), so its
 existence is not told. (A 404 under /admin/ would be turned into a redirect to the public
@@ -20,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import ServicePage
-from referrals import access, consent, lists, retention, workflow
+from referrals import access, consent, lists, overdue, retention, timeline, workflow
 from referrals.forms import (
+    ClientLookupForm,
     DeclineForm,
     IntakeForm,
     ListFilterForm,
@@ -117,6 +119,15 @@ def _querystring(request, exclude: str) -> str:
     params = request.GET.copy()
     params.pop(exclude, None)
     return params.urlencode()
+
+
+def overdue_referrals(request):
+    """The curators' view of the escalations: no client details, who to nudge."""
+    if not overdue.may_see(request.user):
+        raise PermissionDenied
+    title = _("Overdue referrals")
+    context = {"page_title": title, "header_title": title, "rows": overdue.rows(timezone.now())}
+    return _render(request, "referrals/overdue.html", context)
 
 
 # Creating --------------------------------------------------------------------------------
@@ -218,7 +229,7 @@ def detail(request, pk, forms=None, status=200):
         "renew_form": form("renew_consent", lambda: RenewConsentForm(initial=version)),
         "message_form": forms.get("message") or MessageForm(),
         "version_form": VersionForm(initial=version),
-        "timeline": _timeline(referral, consent.may_read_messages(user, referral, today)),
+        "timeline": timeline.entries(referral, consent.may_read_messages(user, referral, today)),
         "client": consent.client_view(user, referral, today),
         "consent_status": consent.status(referral, today),
         "consent_valid": consent_valid,
@@ -229,6 +240,9 @@ def detail(request, pk, forms=None, status=200):
             pk__in=access.visible_referrals(user).values("pk")
         ),
         "is_administrator": access.is_administrator(user),
+        "referring_person": timeline.display_name(referral.referring_user)
+        if referral.referring_user
+        else "",
         "today": today,
         "consent_items": [
             label for value, label in SharedItem.choices if value in (referral.consent_shares or [])
@@ -253,17 +267,6 @@ def _intake_initial(referral):
         public = door is not None and not door.confidential
         return {"place": door.full_address if public else ""}
     return {"place": location.full_address if location else ""}
-
-
-def _timeline(referral, show_messages: bool):
-    """Events and messages, oldest first. A message's text may name the client: without the
-    right to read it (referrals.consent) the person sees that a message was sent, not what."""
-    items = [("event", e.at, e) for e in referral.events.select_related("actor")]
-    messages_ = referral.messages.select_related("author")
-    if not show_messages:
-        messages_ = messages_.defer("text")
-    items += [("message" if show_messages else "hidden_message", m.at, m) for m in messages_]
-    return sorted(items, key=lambda item: item[1])
 
 
 FORMS = {
@@ -346,6 +349,23 @@ def _client_for_administrator(request, pk):
     if record is None or not access.is_administrator(request.user):
         raise PermissionDenied
     return record
+
+
+def find_client(request):
+    """Find a client by a referral number or the exact case reference, before an export or an
+    erasure; it lists no names and browses nothing."""
+    if not access.is_administrator(request.user):
+        raise PermissionDenied
+    form = ClientLookupForm(request.GET or None)
+    searched = form.is_valid()
+    found = retention.find_clients(form.cleaned_data["q"]) if searched else []
+    clients = [
+        (record, record.referrals.select_related("service").order_by("pk")) for record in found
+    ]
+    title = _("Find a client")
+    context = {"page_title": title, "header_title": title, "form": form, "searched": searched}
+    context["clients"] = clients
+    return _render(request, "referrals/find_client.html", context)
 
 
 def client_export(request, pk):

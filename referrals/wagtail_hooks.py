@@ -11,7 +11,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from directory import extension_points
-from referrals import access, figures_views, lists, roles, scope, urls
+from referrals import access, figures_views, lists, overdue, roles, scope, urls, views
 from referrals.access import can_see_referrals
 from referrals.models import EVENT_LABELS
 
@@ -27,6 +27,8 @@ def register_referral_urls():
             name="figures_caseload",
         ),
         path("figures/gaps/", figures_views.GapsView.as_view(), name="figures_gaps"),
+        # A curators' report, like the figures outside the referral screens: no client data.
+        path("reports/overdue/", views.overdue_referrals, name="overdue_report"),
     ]
 
 
@@ -39,6 +41,19 @@ class FiguresMenuItem(MenuItem):
 def register_figures_menu():
     return FiguresMenuItem(
         _("Referral figures"), reverse("figures_outcomes"), icon_name="table", order=160
+    )
+
+
+class OverdueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return overdue.may_see(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_overdue_menu():
+    """Where the escalation e-mail leads the curators."""
+    return OverdueMenuItem(
+        _("Overdue referrals"), reverse("overdue_report"), icon_name="warning", order=70
     )
 
 
@@ -87,9 +102,21 @@ def _new():
     return _ReferralItem(_("New referral"), "new", access.can_refer, icon_name="plus", order=300)
 
 
+@hooks.register("register_referrals_menu_item")
+def _find_client():
+    return _ReferralItem(
+        _("Find a client"),
+        "find_client",
+        access.is_administrator,
+        icon_name="search",
+        order=400,
+    )
+
+
 class ReferralsMenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return _works_with_referrals(request.user)
+        user = request.user
+        return _works_with_referrals(user) or access.is_administrator(user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -78,6 +78,7 @@ def available(user, referral: Referral) -> list[Transition]:
         for t in TRANSITIONS.values()
         if referral.state in t.sources
         and acts_for(user, referral, t.side)
+        and t.allows(referral)
         and _consent_refusal(referral, t, today) is None
     ]
 
@@ -176,7 +177,7 @@ def perform(referral: Referral, user, action: str, version: int, **data) -> Refe
         raise PermissionDenied
     if version != referral.version:
         raise _stale(referral)
-    if referral.state not in transition.sources:
+    if not transition.allows(referral):
         raise TransitionError(
             _("A referral that is “%(state)s” cannot be changed that way (%(action)s).")
             % {"state": referral.get_state_display(), "action": transition.label}
@@ -319,9 +320,11 @@ def record_view(referral: Referral, user) -> None:
 # bumps it, so a form opened before it is refused.
 
 
-def remind(referral: Referral, now) -> None:
-    """The receiving side was reminded of a referral waiting for an answer."""
-    _write(referral, None, "reminded", {"reminded_at": now}, bump=False)
+def remind(referral: Referral, now, referrer_told: bool = False) -> None:
+    """The receiving side was reminded of a referral waiting for an answer (and the referring
+    worker told that it is overdue)."""
+    detail = {"referrer_told": True} if referrer_told else None
+    _write(referral, None, "reminded", {"reminded_at": now}, detail=detail, bump=False)
 
 
 def escalate(referral: Referral, now) -> None:

@@ -22,3 +22,14 @@ def working_days_before(moment: datetime.datetime, days: int) -> datetime.dateti
         if is_working_day(day):
             counted += 1
     return datetime.datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=BRUSSELS)
+
+
+def working_days_since(moment: datetime.datetime, now: datetime.datetime) -> int:
+    """Whole working days that have passed since `moment` (the days after it, up to `now`)."""
+    day = moment.astimezone(BRUSSELS).date()
+    until = now.astimezone(BRUSSELS).date()
+    counted = 0
+    while day < until:
+        day += datetime.timedelta(days=1)
+        counted += is_working_day(day)
+    return counted

@@ -229,3 +229,56 @@ def test_curator_dashboard_counts_what_waits(curator, stale):
     text = shown(curator.get("/admin/"))
     assert "1 listing not verified recently" in text
     assert "0 correction suggestions to handle" in text
+
+
+def test_a_listing_without_editors_goes_to_the_curators_with_a_one_click_invitation(people, stale):
+    from directory.models import Invitation
+
+    remove_member(people["editor"].memberships.get(role="editor"))
+    out = io.StringIO()
+    call_command("send_verification_reminders", stdout=out)
+    assert "the curators were asked to invite one" in out.getvalue()
+    [message] = mail.outbox
+    assert message.to == ["curator@example.org"]
+    assert "Buddy Leuven" in message.body and "no editor" in message.body
+    link = re.search(r"http://testserver(/admin/people/\S+)", message.body).group(1)
+    # Once a period.
+    call_command("send_verification_reminders", stdout=io.StringIO())
+    assert len(mail.outbox) == 1
+
+    # The link opens the invitation form, filled in; one click sends it.
+    curator = Client()
+    curator.force_login(people["curator"])
+    form = shown(curator.get(link.split("#")[0]))
+    assert 'value="info@buddy.example.org"' in form
+    organisation = stale["own"]["organisation"]
+    assert f'<option value="{organisation.pk}" selected>' in form
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    mail.outbox.clear()
+    response = curator.post(
+        "/admin/people/",
+        {
+            "submission_key": key,
+            "email": "info@buddy.example.org",
+            "organisation": organisation.pk,
+            "role": "editor",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.organisation, invitation.role) == (
+        "info@buddy.example.org",
+        organisation,
+        "editor",
+    )
+    assert [m.to for m in mail.outbox] == [["info@buddy.example.org"]]
+
+
+@pytest.mark.parametrize("role", ["editor", "coach"])
+def test_only_curators_open_the_invitation_link(client, people, stale, role):
+    organisation = stale["own"]["organisation"]
+    client.force_login(people[role])
+    response = client.get(verification.invite_url(organisation).split("testserver")[1])
+    assert response.status_code in (302, 403)
+    assert "info@buddy.example.org" not in shown(response)

@@ -244,3 +244,34 @@ def test_editor_translates_their_organisation_into_french(editor, orgs):
     )
     assert editor.post(f"/admin/pages/{other_fr.pk}/convert_alias/").status_code in (302, 403)
     assert ServicePage.objects.get(pk=other_fr.pk).alias_of_id is not None
+
+
+def _between_markers(page: str) -> list[str]:
+    """What follows each element that shows a curator's requested changes."""
+    parts = page.split("data-brug-changes-requested")[1:]
+    return [part[:800] for part in parts]
+
+
+def test_the_editor_sees_the_comment_until_they_resubmit(editor, curator, people, orgs):
+    service = submit_change(editor, orgs["own"]["service"], summary="Nieuwe tekst.")
+    comment = "Please add the opening hours of the new office."
+    curator.post(
+        f"/admin/pages/workflow/action/{service.pk}/reject/"
+        f"{service.current_workflow_task_state.pk}/",
+        {"comment": comment},
+    )
+    # On the page's status panel, in plain sight (not only in the workflow dialog).
+    status = _between_markers(shown(editor.get(f"/admin/pages/{service.pk}/edit/")))
+    assert len(status) == 1 and comment in status[0] and "curator" in status[0]
+    # On the dashboard, with a link to the page.
+    dashboard = _between_markers(shown(editor.get("/admin/")))
+    assert len(dashboard) == 1 and comment in dashboard[0]
+    assert f"/admin/pages/{service.pk}/edit/" in dashboard[0]
+    # Another organisation's editor does not see it.
+    other = Client()
+    other.force_login(people["other_editor"])
+    assert comment not in shown(other.get("/admin/"))
+    # Submitted again: the request is answered, both places are quiet.
+    submit_change(editor, ServicePage.objects.get(pk=service.pk), summary="Met de uren.")
+    assert _between_markers(shown(editor.get(f"/admin/pages/{service.pk}/edit/"))) == []
+    assert _between_markers(shown(editor.get("/admin/"))) == []

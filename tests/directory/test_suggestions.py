@@ -184,3 +184,42 @@ def test_the_queue_is_for_curators(client, people, orgs, role):
     suggestion = CorrectionSuggestion.objects.get()
     client.post(f"/admin/suggestions/edit/{suggestion.pk}/", {"status": "dismissed"})
     assert CorrectionSuggestion.objects.get().status == "open"
+
+
+def test_the_suggestion_shows_the_suggested_text_beside_the_current_value(client, people, orgs):
+    service = orgs["own"]["service"]
+    suggest(Client(), service)
+    suggestion = CorrectionSuggestion.objects.get()
+    client.force_login(people["curator"])
+    page = shown(client.get(f"/admin/suggestions/edit/{suggestion.pk}/"))
+    compare = page[page.index("data-suggestion-compare") :]
+    compare = compare[: compare.index("</table>")]
+    current = compare[compare.index("data-current") : compare.index("data-suggested")]
+    suggested = compare[compare.index("data-suggested") :]
+    assert "Open on Fridays until 17:00 now." in suggested
+    # The topic is the hours: the location's opening hours as the page has them now.
+    location = orgs["own"]["location"]
+    assert location.title in current
+    assert "Monday 09:00–12:00" in current  # the curator reads the admin in English
+    # Links to the service, in the admin and on the site.
+    assert f'href="/admin/pages/{service.pk}/edit/"' in page
+    assert service.full_url in page
+
+
+def test_a_contact_suggestion_shows_the_contact_details(client, people, orgs):
+    suggest(Client(), orgs["own"]["service"], topic="contact", text="The phone is 016 00 00 00.")
+    suggestion = CorrectionSuggestion.objects.get()
+    client.force_login(people["curator"])
+    page = shown(client.get(f"/admin/suggestions/edit/{suggestion.pk}/"))
+    current = page[page.index("data-current") : page.index("data-suggested")]
+    assert "Contact phone" in current and "info@buddy.example.org" in current
+
+
+@pytest.mark.parametrize("role", ["editor", "coach"])
+def test_others_do_not_see_a_suggestion(client, people, orgs, role):
+    suggest(Client(), orgs["own"]["service"])
+    suggestion = CorrectionSuggestion.objects.get()
+    client.force_login(people[role])
+    response = client.get(f"/admin/suggestions/edit/{suggestion.pk}/")
+    assert response.status_code in (302, 403)
+    assert "Open on Fridays" not in shown(response)

@@ -235,3 +235,132 @@ def test_an_erasure_on_request_names_the_administrator(world):
         assert each.events.last().actor == administrator
         assert logged(each, "client_erased") == [administrator.pk]
     assert ReferralMessage.objects.get(referral=referral).text == "—"
+
+
+# Nobody reaches a dead end ----------------------------------------------------------------
+
+SECRETS = ("Leila", "CAR-555", "0470", "Private story")
+
+
+def waiting_too_long(world) -> Referral:
+    referral = sent_at(world, at(2026, 4, 2, 9))
+    ClientRecord.objects.filter(pk=referral.client_id).update(reference="CAR-555")
+    return referral
+
+
+def test_the_escalation_opens_the_overdue_list_a_curator_may_see(world, client):
+    referral = waiting_too_long(world)
+    mail.outbox.clear()
+    reminders.send_reminders(at(2026, 4, 13, 10))
+    escalation = [m for m in mail.outbox if m.to == ["curator@example.org"]]
+    assert len(escalation) == 1
+    assert f"/admin/reports/overdue/#referral-{referral.pk}" in escalation[0].body
+    assert f"/admin/referrals/{referral.pk}/" not in escalation[0].body
+    client.force_login(world["users"]["curator"])
+    response = client.get("/admin/reports/overdue/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    row = page[page.index(f'id="referral-{referral.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f"R-{referral.pk}" in row and "Trauma care" in row and "CGG Oost" in row
+    assert "Accept or decline" in row
+    # Who to nudge: the CGG's intake worker, coordinator and editor, and its own address.
+    for address in (
+        "intake@example.org",
+        "receiver_coordinator@example.org",
+        "receiver_editor@example.org",
+        "info@cgg.example.org",
+    ):
+        assert address in row
+    assert "receiver_manager@example.org" not in row
+    for secret in SECRETS:
+        assert secret not in page
+    assert f"/admin/referrals/{referral.pk}/" not in page  # no link a curator cannot open
+
+
+def test_the_overdue_list_counts_working_days_past_the_agreed_time(world, client):
+    waiting_too_long(world)  # sent Thursday 2 April; Easter Monday 6 April
+    from referrals import overdue
+
+    [row] = overdue.rows(at(2026, 4, 13, 10))
+    # 3, 7, 8, 9, 10, 13 April: six working days, three more than agreed.
+    assert row.days_overdue == 3
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["coach", "intake", "receiver_coordinator", "receiver_editor", "receiver_manager", "stranger"],
+)
+def test_others_are_refused_the_overdue_list(world, client, who):
+    from tests.referrals.conftest import refused
+
+    waiting_too_long(world)
+    client.force_login(world["users"][who])
+    assert refused(client.get("/admin/reports/overdue/"))
+
+
+def test_a_referral_administrator_sees_the_overdue_list(world, as_user):
+    waiting_too_long(world)
+    assert as_user("administrator").get("/admin/reports/overdue/").status_code == 200
+
+
+def test_the_menus_lead_to_the_new_screens(world, as_user):
+    """Curators find the overdue report under Reports; referral administrators find the
+    client lookup under Referrals; nobody else is shown either."""
+    assert "/admin/reports/overdue/" in as_user("curator").get("/admin/").content.decode()
+    administrator = as_user("administrator").get("/admin/").content.decode()
+    assert "/admin/referrals/clients/" in administrator
+    coach = as_user("coach").get("/admin/").content.decode()
+    assert "/admin/reports/overdue/" not in coach and "/admin/referrals/clients/" not in coach
+
+
+def test_the_coach_is_told_when_a_referral_is_overdue(world, as_user):
+    referral = waiting_too_long(world)
+    mail.outbox.clear()
+    assert reminders.send_reminders(at(2026, 4, 8, 10)) == (1, 0)
+    told = [m for m in mail.outbox if m.to == ["coach@example.org"]]
+    assert len(told) == 1
+    assert "no answer in time" in told[0].body
+    assert f"/admin/referrals/{referral.pk}/" in told[0].body
+    for secret in SECRETS:
+        assert secret not in told[0].body and secret not in told[0].subject
+    event = referral.events.get(action="reminded")
+    assert event.detail == {"referrer_told": True}
+    assert logged(referral, "reminded") == [None]
+    # Once: the next run tells nobody again.
+    mail.outbox.clear()
+    reminders.send_reminders(at(2026, 4, 9, 10))
+    assert not [m for m in mail.outbox if m.to == ["coach@example.org"]]
+    # And it is flagged on the coach's own list, on the default tab too.
+    mine = as_user("coach").get("/admin/referrals/").content.decode()
+    assert 'class="brug-overdue"' in mine and f"R-{referral.pk}" in mine
+
+
+def test_a_referral_administrator_finds_a_client_only_by_reference_or_number(world, as_user):
+    referral = waiting_too_long(world)
+    administrator = as_user("administrator")
+    for query in ("CAR-555", "car-555", f"R-{referral.pk}", str(referral.pk)):
+        page = administrator.get("/admin/referrals/clients/", {"q": query}).content.decode()
+        assert f"/admin/referrals/clients/{referral.client_id}/export/" in page, query
+        assert f"/admin/referrals/clients/{referral.client_id}/erase/" in page
+        assert "Leila" not in page and "0470" not in page  # no names, no phone
+    # No browsing: no list without a query, no part of a reference, no name.
+    for query in ("", "CAR", "555", "Leila", "lei", "*", "%"):
+        page = administrator.get("/admin/referrals/clients/", {"q": query}).content.decode()
+        assert "/export/" not in page, query
+        assert f"C-{referral.client_id}" not in page
+        if query:
+            assert "No client has this reference or referral number." in page
+
+
+@pytest.mark.parametrize(
+    "who", ["coach", "intake", "receiver_coordinator", "curator", "receiver_manager", "stranger"]
+)
+def test_only_a_referral_administrator_finds_clients(world, client, who):
+    from tests.referrals.conftest import refused
+
+    waiting_too_long(world)
+    client.force_login(world["users"][who])
+    response = client.get("/admin/referrals/clients/", {"q": "CAR-555"})
+    assert refused(response)
+    assert "CAR-555" not in response.content.decode()

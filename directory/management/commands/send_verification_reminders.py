@@ -1,9 +1,10 @@
 """`manage.py send_verification_reminders`: e-mail the editors of stale listings a 'still
-correct' link. Safe to run daily (cron, a systemd timer or a task scheduler): an organisation
-gets at most one reminder per verification period."""
+correct' link, and ask the curators to invite an editor for stale listings without one. Safe
+to run daily (cron, a systemd timer or a task scheduler): an organisation gets at most one
+reminder per verification period."""
 
 from core.periodic import PeriodicCommand
-from directory.verification import send_reminders
+from directory.verification import escalate_without_editors, send_reminders
 
 
 class Command(PeriodicCommand):
@@ -17,8 +18,10 @@ class Command(PeriodicCommand):
         verb = "Would remind" if dry_run else "Reminded"
         for organisation, editors in run.reminded:
             self.stdout.write(f"{verb} {editors} editor(s) of {organisation.title}")
+        asked = 0 if dry_run else escalate_without_editors(run.without_editors)
         for organisation in run.without_editors:
-            self.stdout.write(f"No editor to remind for {organisation.title} (see the report)")
+            told = "the curators were asked to invite one" if asked else "see the report"
+            self.stdout.write(f"No editor to remind for {organisation.title} ({told})")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(run.reminded)} organisation(s) reminded, "
