@@ -291,6 +291,8 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
         context["feedback_form"] = form
         context["feedback_questions"] = feedback.questions(form)
+        # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
+        context["printable"] = request.GET.get("print") == "1"
         return context
 
     def eligibility_lines(self):
