@@ -326,6 +326,13 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         openings = [o for o in openings if o is not None]
         return min(openings, key=lambda o: o.at) if openings else None
 
+    def opening_now(self, moment=None) -> opening_hours.Now:
+        """The status now of the service's locations together, and until when."""
+        moment = moment or opening_hours.now_in_brussels()
+        return opening_hours.any_location_now(
+            loc.opening_now(moment) for loc in self.locations.all()
+        )
+
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""
         moment = moment or opening_hours.now_in_brussels()
