@@ -300,15 +300,19 @@ def periods(
     exceptions: Iterable[DatedException] = (),
     open_on_holidays: bool = False,
     walk_in_only: bool = True,
+    appointment_only: bool = False,
 ) -> list[tuple[datetime, datetime]]:
     """Concrete (opens, closes) moments for the days from the day before `start` on, as aware
-    Brussels datetimes: what a search engine needs to answer "open now" with a range query."""
+    Brussels datetimes: what a search engine needs to answer "open now" with a range query
+    (walk-in hours; or, with `appointment_only`, the hours by appointment)."""
     ranges, exceptions = list(ranges), list(exceptions)
     found = []
     for offset in range(-1, days):
         current = start + timedelta(days=offset)
         for hours in day_of(ranges, current, exceptions, open_on_holidays).ranges:
-            if walk_in_only and hours.by_appointment_only:
+            if appointment_only and not hours.by_appointment_only:
+                continue
+            if walk_in_only and not appointment_only and hours.by_appointment_only:
                 continue
             found.append(span(current, hours))
     return found

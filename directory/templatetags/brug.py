@@ -25,7 +25,7 @@ def language_links(context):
     urls = {}
     if request is not None:
         if isinstance(page, Page) and page.pk:
-            urls = languages.alternate_paths(request, page)
+            urls = _alternates(request, page)
         else:  # a view of its own (search, map): the same question in another language
             urls = {code: translate_url(request.get_full_path(), code) for code in _codes()}
     links = []
@@ -47,6 +47,18 @@ def _codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def _alternates(request, page) -> dict[str, str]:
+    """languages.alternate_paths, once per request (the switcher and <head> both ask)."""
+    cached = getattr(request, "_brug_alternates", None)
+    if cached is None or cached[0] != (request.path, getattr(page, "pk", None)):
+        cached = (
+            (request.path, getattr(page, "pk", None)),
+            languages.alternate_paths(request, page),
+        )
+        request._brug_alternates = cached
+    return dict(cached[1])
+
+
 @register.simple_tag(takes_context=True)
 def head_links(context) -> str:
     """The canonical URL of this page and its alternates in every UI language (hreflang, and
@@ -55,7 +67,7 @@ def head_links(context) -> str:
     if request is None:
         return ""
     page = context.get("page")
-    paths = languages.alternate_paths(request, page if isinstance(page, Page) else None)
+    paths = _alternates(request, page if isinstance(page, Page) else None)
     if settings.LANGUAGE_CODE in paths:
         paths["x-default"] = paths[settings.LANGUAGE_CODE]
     canonical = format_html('<link rel="canonical" href="{}">', public_url.absolute(request.path))
