@@ -59,15 +59,23 @@ def _alternates(request, page) -> dict[str, str]:
     return dict(cached[1])
 
 
+# Views other than Wagtail pages whose addresses search engines may know (website/urls.py).
+PUBLIC_VIEWS = {"search", "map"}
+
+
 @register.simple_tag(takes_context=True)
 def head_links(context) -> str:
     """The canonical URL of this page and its alternates in every UI language (hreflang, and
     x-default: the default language's), absolute on the configured public address."""
     request = context.get("request")
-    if request is None:
-        return ""
     page = context.get("page")
-    paths = _alternates(request, page if isinstance(page, Page) else None)
+    if not isinstance(page, Page):
+        page = None
+        # Of the other views, only those for everyone (not a form, a token's page, an error).
+        match = getattr(request, "resolver_match", None)
+        if getattr(match, "url_name", None) not in PUBLIC_VIEWS:
+            return ""
+    paths = _alternates(request, page)
     if settings.LANGUAGE_CODE in paths:
         paths["x-default"] = paths[settings.LANGUAGE_CODE]
     canonical = format_html('<link rel="canonical" href="{}">', public_url.absolute(request.path))

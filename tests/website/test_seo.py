@@ -180,3 +180,12 @@ def test_the_wagtail_site_follows_the_configured_address(home, settings):
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("brug.example.org", 443)
     assert site.root_url == "https://brug.example.org"
+
+
+def test_personal_and_form_pages_name_no_canonical_or_alternates(client, network):
+    service = network["service"]
+    for url in (f"/nl/services/{service.pk}/suggest/", "/nl/invitation/not-a-token/"):
+        response = client.get(url)
+        page = soup(response)
+        assert not page.head.find_all("link", rel=["canonical", "alternate"]), url
+        assert description(page), url
