@@ -57,6 +57,25 @@ def test_a_place_open_00_00_to_23_59_every_day_is_open_24_hours():
     assert all(day.all_day for day in week)
 
 
+def test_special_hours_round_the_clock_are_open_24_hours_in_the_coming_list():
+    @dataclass
+    class Special:
+        kind: str = "special"
+        starts_on: date = date(2026, 12, 24)
+        ends_on: date = date(2026, 12, 24)
+        weekday: int | None = None
+        opens: time | None = time(0)
+        closes: time | None = time(23, 59)
+        closes_next_day: bool = False
+        by_appointment_only: bool = False
+        note: str = "Winterplan"
+
+    coming = opening_hours.upcoming([Special()], date(2026, 12, 20), 7)
+    special = [day for _first, _last, day in coming if day.kind == "special"]
+    assert len(special) == 1 and special[0].all_day
+    assert week_of([], date(2026, 12, 24), [Special()])[3].all_day  # Thursday 24 December
+
+
 def test_the_last_minute_of_a_day_is_open_when_the_range_closes_at_23_59():
     late = [Hours(0, time(18), time(23, 59))]  # Monday only
     assert opening_status(late, at(23, 23, 58)) == OpenStatus.OPEN
