@@ -36,6 +36,11 @@ from django.utils.translation import gettext_lazy as _
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # How far ahead "opens again on …" looks.
 NEXT_OPENING_DAYS = 60
+# A time field has no 24:00: a range closing at 23:59 lasts until midnight, so a place open
+# 00:00–23:59 every day is open around the clock, its last minute included.
+END_OF_DAY = time(23, 59)
+# A place open without a break for this long is "open 24 hours" (no "until" to show).
+ALWAYS_DAYS = 7
 
 
 class HoursRange(Protocol):
@@ -123,6 +128,32 @@ class Day:
     def is_exception(self) -> bool:
         return self.kind != DayKind.REGULAR
 
+    @property
+    def all_day(self) -> bool:
+        """Open from midnight to midnight, in ranges of one kind (walk-in or by appointment):
+        shown as "Open 24 hours" rather than 00:00–23:59."""
+        if not self.ranges or len({h.by_appointment_only for h in self.ranges}) > 1:
+            return False
+        reached = wall_clock(self.date, time(0))
+        for starts, ends in sorted(span(self.date, h) for h in self.ranges):
+            if starts > reached:
+                return False
+            reached = max(reached, ends)
+        return reached >= wall_clock(self.date + timedelta(days=1), time(0))
+
+
+def ends_at_midnight(hours) -> bool:
+    """Whether a range closes at the end of its day (written 23:59, see END_OF_DAY)."""
+    return not hours.closes_next_day and hours.closes == END_OF_DAY
+
+
+def span(day: date, hours) -> tuple[datetime, datetime]:
+    """The concrete opening and closing moments of a range on the day it opens."""
+    if ends_at_midnight(hours):
+        return wall_clock(day, hours.opens), wall_clock(day + timedelta(days=1), time(0))
+    end_day = day + timedelta(days=1) if hours.closes_next_day else day
+    return wall_clock(day, hours.opens), wall_clock(end_day, hours.closes)
+
 
 def valid_on(hours: HoursRange, day: date) -> bool:
     """Whether a weekly range applies on a calendar day (its valid-from/valid-until window)."""
@@ -185,7 +216,7 @@ def ranges_at(
     hits = [
         h
         for h in today.ranges
-        if (h.closes_next_day and now >= h.opens)
+        if ((h.closes_next_day or ends_at_midnight(h)) and now >= h.opens)
         or (not h.closes_next_day and h.opens <= now < h.closes)
     ]
     # Yesterday matters only for a range past midnight (most places have none: skip it).
@@ -269,19 +300,78 @@ def periods(
     exceptions: Iterable[DatedException] = (),
     open_on_holidays: bool = False,
     walk_in_only: bool = True,
+    appointment_only: bool = False,
 ) -> list[tuple[datetime, datetime]]:
     """Concrete (opens, closes) moments for the days from the day before `start` on, as aware
-    Brussels datetimes: what a search engine needs to answer "open now" with a range query."""
+    Brussels datetimes: what a search engine needs to answer "open now" with a range query
+    (walk-in hours; or, with `appointment_only`, the hours by appointment)."""
     ranges, exceptions = list(ranges), list(exceptions)
     found = []
     for offset in range(-1, days):
         current = start + timedelta(days=offset)
         for hours in day_of(ranges, current, exceptions, open_on_holidays).ranges:
-            if walk_in_only and hours.by_appointment_only:
+            if appointment_only and not hours.by_appointment_only:
                 continue
-            end_day = current + timedelta(days=1) if hours.closes_next_day else current
-            found.append((wall_clock(current, hours.opens), wall_clock(end_day, hours.closes)))
+            if walk_in_only and not appointment_only and hours.by_appointment_only:
+                continue
+            found.append(span(current, hours))
     return found
+
+
+@dataclass
+class Now:
+    """A place's status at a moment, and until when it holds: `until` is when the walk-in
+    hours (or, by appointment, the appointment hours) stop, over breaks of no length and
+    across midnight; None when closed, or when open without a break for ALWAYS_DAYS."""
+
+    status: OpenStatus
+    until: datetime | None = None
+
+    @property
+    def always(self) -> bool:
+        return self.status != OpenStatus.CLOSED and self.until is None
+
+
+def status_now(
+    ranges: Iterable[HoursRange],
+    moment: datetime,
+    exceptions: Iterable[DatedException] = (),
+    open_on_holidays: bool = False,
+) -> Now:
+    """Open, by appointment or closed now, with until when (see Now)."""
+    ranges, exceptions = list(ranges), list(exceptions)
+    status = opening_status(ranges, moment, exceptions, open_on_holidays)
+    if status == OpenStatus.CLOSED:
+        return Now(status)
+    appointment = status == OpenStatus.BY_APPOINTMENT
+    local = _local(moment)
+    spans = sorted(
+        span(current, hours)
+        for offset in range(-1, ALWAYS_DAYS + 1)
+        for current in [local.date() + timedelta(days=offset)]
+        for hours in day_of(ranges, current, exceptions, open_on_holidays).ranges
+        if hours.by_appointment_only == appointment
+    )
+    until = local
+    for starts, ends in spans:
+        if starts <= until < ends:
+            until = ends
+    if until - local >= timedelta(days=ALWAYS_DAYS):
+        return Now(status)
+    return Now(status, until)
+
+
+def any_location_now(nows: Iterable[Now]) -> Now:
+    """The status of a service with several locations: open if one is (until the latest
+    of those), else by appointment if one is, else closed."""
+    nows = list(nows)
+    for status in (OpenStatus.OPEN, OpenStatus.BY_APPOINTMENT):
+        matching = [now for now in nows if now.status == status]
+        if matching:
+            if any(now.always for now in matching):
+                return Now(status)
+            return Now(status, max(now.until for now in matching))
+    return Now(OpenStatus.CLOSED)
 
 
 def upcoming(

@@ -4,13 +4,11 @@ from django.utils import translation
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
-from pydantic import create_model
 from wagtail.models import Locale
 
 from directory import eligibility
+from search import api_parameters, unmet
 from search import query as search_query
-from search import schema as search_schema
-from search import unmet
 from search.backends import get_backend
 from search.results import present
 
@@ -23,32 +21,15 @@ api = NinjaAPI(
 )
 
 
-def _filter_parameter(spec: search_schema.Filter):
-    if spec.kind == search_schema.LIST:
-        return (list[str], Field([], description=spec.description))
-    return (str | None, Field(None, description=spec.description))
-
-
-# Parameters are validated by search.query (one set of rules for the page and the API); the
-# filters and the client's description come from search.schema.
-ServiceParameters = create_model(
-    "ServiceParameters",
-    __base__=Schema,
-    q=(str | None, None),
-    lang=(str | None, None),
-    **{spec.param: _filter_parameter(spec) for spec in search_schema.FILTERS},
-    **{
-        p.param: (str | None, Field(None, description=p.description))
-        for p in search_schema.CLIENT_PARAMETERS
-    },
-    lat=(str | None, None),
-    lon=(str | None, None),
-    near=(str | None, None),
-    radius_km=(str | None, None),
-    bbox=(str | None, None),
-    sort=(str | None, None),
-    page=(str | None, None),
-    page_size=(str | None, None),
+# The parameters' types, limits and descriptions come from the forms that validate them
+# (search.query) and the search schema (search.api_parameters).
+ServiceParameters = api_parameters.parameters("ServiceParameters", search_query.SearchParameters)
+MapParametersSchema = api_parameters.parameters("MapParameters", search_query.MapParameters)
+SuggestParametersSchema = api_parameters.parameters(
+    "SuggestParameters",
+    search_query.SuggestParameters,
+    q="The words typed so far.",
+    lang="Language of the messages (a UI language code); the request's language when empty.",
 )
 
 
@@ -91,12 +72,6 @@ class ServiceSearchAnswer(Schema):
     )
 
 
-class MapParametersSchema(ServiceParameters):
-    # Required, but checked by search.query so the message is in the visitor's language.
-    bbox: str | None = Field(None, description="Required: west,south,east,north in degrees.")
-    zoom: str | None = Field(None, description="Required: the map's zoom level, 0–20.")
-
-
 class MapAnswer(Schema):
     type: str = "FeatureCollection"
     backend: str
@@ -111,7 +86,8 @@ class MapAnswer(Schema):
     truncated: bool = Field(description="More cells than one answer carries; smallest left out.")
     features: list[dict] = Field(
         description="GeoJSON Point features. A marker's properties: id (service), name, org, "
-        "needs, langs, open, accepting, km (from `near`/`lat`+`lon`), area and radius_m (a "
+        "needs, langs, open (for walk-ins now), appointment (open by appointment now), "
+        "accepting, km (from `near`/`lat`+`lon`), area and radius_m (a "
         "confidential location: the municipality's centre, to draw as a circle of radius_m "
         "metres, never an address). A cluster's: "
         "cluster=true, count, bbox (the cell, to zoom into)."
@@ -208,7 +184,7 @@ def map_features(request, params: Query[MapParametersSchema]):
     description="Service and organisation names and need labels (every language) that "
     "start with the words typed so far; at most `limit` (1–20, default 8).",
 )
-def suggest(request, q: str = "", limit: str = "", lang: str = ""):
+def suggest(request, params: Query[SuggestParametersSchema]):
     with translation.override(_language(request)):
         form = search_query.SuggestParameters(request.GET)
         if not form.is_valid():

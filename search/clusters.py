@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from geopy.distance import geodesic
 
 from directory.confidentiality import AREA_RADIUS_M
+from directory.opening_hours import OpenStatus, opening_status
 
 # Below this zoom the server always clusters; from it on, it sends points when they are few.
 POINTS_FROM_ZOOM = 13
@@ -93,6 +94,7 @@ def wants_points(zoom: int, points: int) -> bool:
 def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
     """A marker: what the popup shows, in the visitor's language, and nothing more."""
     point = source["point"]
+    status = status_at(source, moment)
     distance = None
     if near is not None:
         distance = round(geodesic(near, (point["lat"], point["lon"])).km, 1)
@@ -112,7 +114,8 @@ def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
             "org": organisations.get(language, source.get("organisation", "")),
             "needs": source.get("needs", []),
             "langs": source.get("languages", []),
-            "open": is_open(source, moment),
+            "open": status == OpenStatus.OPEN,
+            "appointment": status == OpenStatus.BY_APPOINTMENT,
             "accepting": bool(source.get("accepting")),
             "refer": bool(source.get("referrable")),
             "km": distance,
@@ -128,17 +131,26 @@ def cluster_feature(lat: float, lon: float, count: int, bounds: list[float]) -> 
     }
 
 
-def is_open(source: dict, moment: datetime) -> bool:
-    """Open now, from a database document's weekly hours or an index document's periods."""
+def status_at(source: dict, moment: datetime) -> OpenStatus:
+    """Open, by appointment or closed at a moment, from a database document's schedule or an
+    index document's periods."""
     if "open_periods" in source:
         now = moment.astimezone(UTC)
-        return any(
-            datetime.fromisoformat(p["gte"]) <= now < datetime.fromisoformat(p["lt"])
-            for p in source["open_periods"]
-        )
-    from search.schema import open_now
 
-    return open_now(source, moment)
+        def within(periods) -> bool:
+            return any(
+                datetime.fromisoformat(p["gte"]) <= now < datetime.fromisoformat(p["lt"])
+                for p in periods
+            )
+
+        if within(source["open_periods"]):
+            return OpenStatus.OPEN
+        if within(source.get("appointment_periods") or []):
+            return OpenStatus.BY_APPOINTMENT
+        return OpenStatus.CLOSED
+    from search.documents import schedule
+
+    return opening_status(moment=moment, **schedule(source))
 
 
 def grid(docs: list[dict], precision: int) -> list[tuple[list[float], float, float, list[dict]]]:

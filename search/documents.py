@@ -319,14 +319,19 @@ def schedule(doc: dict) -> dict:
     }
 
 
-def open_periods(doc: dict, start: date, days: int = OPEN_PERIOD_DAYS) -> list[dict]:
-    """Walk-in opening periods as concrete UTC intervals for the coming days (closures,
-    special hours, public holidays, DST and validity dates included), so that a search engine
-    can answer "open now" with a range query. `search_index rebuild` runs daily to roll the
-    window forward."""
+def open_periods(
+    doc: dict, start: date, days: int = OPEN_PERIOD_DAYS, appointment_only: bool = False
+) -> list[dict]:
+    """Walk-in opening periods (or, with `appointment_only`, the hours by appointment) as
+    concrete UTC intervals for the coming days (closures, special hours, public holidays, DST
+    and validity dates included), so that a search engine can answer "open now" with a range
+    query. `search_index rebuild` runs daily to roll the window forward."""
+    periods = opening_hours.periods(
+        start=start, days=days, appointment_only=appointment_only, **schedule(doc)
+    )
     return [
         {"gte": opens.astimezone(UTC).isoformat(), "lt": closes.astimezone(UTC).isoformat()}
-        for opens, closes in opening_hours.periods(start=start, days=days, **schedule(doc))
+        for opens, closes in periods
     ]
 
 

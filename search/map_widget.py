@@ -100,6 +100,7 @@ def popup_vocabulary() -> dict:
     languages = {language.code: language.name for language in Language.objects.all()}
     texts = {
         "open": _("Open now"),
+        "appointment": _("Now by appointment only"),
         "closed": _("Closed now"),
         "accepting": _("Accepting new clients"),
         "km": _("%(km)s km away"),

@@ -79,7 +79,9 @@ class SearchQuery(FilterValues):
         return slugs
 
 
-class _Flag(forms.TypedChoiceField):
+class FlagField(forms.TypedChoiceField):
+    """true/false (or 1/0); empty: false."""
+
     def __init__(self, **kwargs):
         super().__init__(
             choices=[("", ""), ("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
@@ -92,7 +94,7 @@ class _Flag(forms.TypedChoiceField):
 
 def _filter_field(spec: schema.Filter) -> forms.Field:
     if spec.kind == schema.FLAG:
-        return _Flag()
+        return FlagField()
     return forms.MultipleChoiceField(required=False)
 
 
@@ -128,6 +130,14 @@ class SearchParameters(forms.Form):
             if spec.choices is not None:
                 self.fields[spec.param].choices = [(v, v) for v in spec.choices()]
         self.order_fields(self.field_order)
+
+    @classmethod
+    def declared_fields_and_filters(cls) -> dict[str, forms.Field]:
+        """Every field, in the form's order, without the database's choices (for the API's
+        documentation, search.api_parameters)."""
+        fields = {**cls.base_fields, **{spec.param: _filter_field(spec) for spec in schema.FILTERS}}
+        order = [*cls.field_order, *(name for name in fields if name not in cls.field_order)]
+        return {name: fields[name] for name in order}
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
@@ -223,12 +233,10 @@ class MapParameters(SearchParameters):
         },
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["bbox"].required = True
-        self.fields["bbox"].error_messages["required"] = _(
-            "Give the map area as bbox=west,south,east,north."
-        )
+    bbox = forms.CharField(
+        max_length=100,
+        error_messages={"required": _("Give the map area as bbox=west,south,east,north.")},
+    )
 
 
 class SuggestParameters(forms.Form):

@@ -91,6 +91,8 @@ FIELDS: tuple[Field, ...] = (
     Field("holidays_open", bool, None),
     # ...as concrete opening periods for "open now" range queries.
     Field("open_periods", list[dict], PERIODS, document=False),
+    # The hours by appointment, the same way, only read back (the map's popups).
+    Field("appointment_periods", list[dict], OPAQUE, document=False),
     # On a service's first document: what any of its locations offers (facet counts).
     Field("wheelchair_any", bool, BOOLEAN),
     Field("schedules_any", list[dict], None),

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
+from core import public_url
 from directory.models import OrganisationIndexPage
 from directory.roles import ensure_roles
 from referrals.roles import ensure_referral_roles
@@ -50,8 +51,9 @@ def ensure_site() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.root_page = home
     site.site_name = "Brug"
-    site.hostname = site.hostname or "localhost"
-    site.port = site.port or 80
+    # The Site follows the configured public address (core.public_url), as the sitemap,
+    # the canonical links and the e-mails do.
+    site.hostname, site.port = public_url.host_and_port()
     site.save()
 
     index = OrganisationIndexPage.objects.child_of(home).first()

@@ -12,7 +12,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from directory import views as directory_views
 from search import views as search_views
 from search.api import api
-from website import health
+from website import health, views
+from website.sitemaps import PageSitemap, ViewSitemap
 
 # Wagtail's admin has a "failwhale/" URL that raises on purpose (to try error reporting): any
 # signed-in person could fill the error log with it. Without it, the admin's catch-all
@@ -23,13 +24,16 @@ admin_urlpatterns = [
     if getattr(pattern, "name", None) != "wagtailadmin_error_test"
 ]
 
+SITEMAPS = {"pages": PageSitemap, "views": ViewSitemap}
+
 urlpatterns = [
     # The probes: no language prefix, so no redirect whatever the Accept-Language.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(admin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
 ]
 

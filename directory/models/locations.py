@@ -325,6 +325,11 @@ class LocationPage(InterfaceLanguageUrlMixin, Page):
         moment = moment or opening_hours.now_in_brussels()
         return opening_hours.opening_status(moment=moment, **self._schedule())
 
+    def opening_now(self, moment=None) -> opening_hours.Now:
+        """The status now and until when ("Open now by appointment until 17:00")."""
+        moment = moment or opening_hours.now_in_brussels()
+        return opening_hours.status_now(moment=moment, **self._schedule())
+
     def week(self, day=None) -> list[opening_hours.Day]:
         day = day or opening_hours.now_in_brussels().date()
         return opening_hours.week_of(day=day, **self._schedule())

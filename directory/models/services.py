@@ -305,6 +305,8 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
         context["feedback_form"] = form
         context["feedback_questions"] = feedback.questions(form)
+        # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
+        context["printable"] = request.GET.get("print") == "1"
         return context
 
     def eligibility_lines(self):
@@ -337,6 +339,13 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         openings = [loc.next_opening(moment) for loc in self.locations.all()]
         openings = [o for o in openings if o is not None]
         return min(openings, key=lambda o: o.at) if openings else None
+
+    def opening_now(self, moment=None) -> opening_hours.Now:
+        """The status now of the service's locations together, and until when."""
+        moment = moment or opening_hours.now_in_brussels()
+        return opening_hours.any_location_now(
+            loc.opening_now(moment) for loc in self.locations.all()
+        )
 
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""

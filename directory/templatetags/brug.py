@@ -3,11 +3,12 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from core import languages
+from core import languages, public_url
 from directory import extension_points, opening_hours, translation_fallbacks
 from directory.confidentiality import can_see_address
 from directory.opening_hours import OpenStatus
@@ -22,32 +23,100 @@ def language_links(context):
     page = context.get("page")
     current = context.get("LANGUAGE_CODE")
     urls = {}
-    if isinstance(page, Page) and page.pk:
-        versions = page.get_translations(inclusive=True).live().select_related("locale")
-        by_code = {version.locale.language_code: version for version in versions}
-        default = by_code.get(settings.LANGUAGE_CODE)
-        for code, _name in settings.LANGUAGES:
-            # An interface-only language shows the original, under its own prefix.
-            version = default if languages.is_interface_only(code) else by_code.get(code)
-            if version is not None:
-                with translation.override(code):
-                    urls[code] = version.get_url(request)
+    if request is not None:
+        if isinstance(page, Page) and page.pk:
+            urls = _alternates(request, page)
+        else:  # a view of its own (search, map): the same question in another language
+            urls = {code: translate_url(request.get_full_path(), code) for code in _codes()}
     links = []
     for code, name in settings.LANGUAGES:
-        url = urls.get(code)
-        if url is None and request is not None:
-            url = translate_url(request.get_full_path(), code)
         info = get_language_info(code)
         links.append(
             {
                 "code": code,
                 "name": name,
-                "url": url,
+                "url": urls.get(code),
                 "bidi": info["bidi"],
                 "current": code == current,
             }
         )
     return links
+
+
+def _codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _alternates(request, page) -> dict[str, str]:
+    """languages.alternate_paths, once per request (the switcher and <head> both ask)."""
+    cached = getattr(request, "_brug_alternates", None)
+    if cached is None or cached[0] != (request.path, getattr(page, "pk", None)):
+        cached = (
+            (request.path, getattr(page, "pk", None)),
+            languages.alternate_paths(request, page),
+        )
+        request._brug_alternates = cached
+    return dict(cached[1])
+
+
+# Views other than Wagtail pages whose addresses search engines may know (website/urls.py).
+PUBLIC_VIEWS = {"search", "map"}
+
+
+@register.simple_tag(takes_context=True)
+def head_links(context) -> str:
+    """The canonical URL of this page and its alternates in every UI language (hreflang, and
+    x-default: the default language's), absolute on the configured public address."""
+    request = context.get("request")
+    page = context.get("page")
+    if not isinstance(page, Page):
+        page = None
+        # Of the other views, only those for everyone (not a form, a token's page, an error).
+        match = getattr(request, "resolver_match", None)
+        if getattr(match, "url_name", None) not in PUBLIC_VIEWS:
+            return ""
+    paths = _alternates(request, page)
+    if settings.LANGUAGE_CODE in paths:
+        paths["x-default"] = paths[settings.LANGUAGE_CODE]
+    canonical = format_html('<link rel="canonical" href="{}">', public_url.absolute(request.path))
+    alternates = format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        ((code, public_url.absolute(path)) for code, path in paths.items()),
+    )
+    return format_html("{}\n  {}", canonical, alternates)
+
+
+# The description search engines show under the page's title, when the page has none of its
+# own in the visitor's language (names are not translated).
+SITE_DESCRIPTION = _(
+    "Find the services that help newcomers in Belgium: what they offer, for whom, where and when."
+)
+LISTING_DESCRIPTION = _("%(name)s: what it offers, for whom, where and when.")
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context) -> str:
+    """The page's own summary (service), short description (organisation) or introduction
+    (home page, organisation list) when it is in the visitor's language; else a sentence."""
+    from directory.models import LocationPage, OrganisationPage, ServicePage
+
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return str(SITE_DESCRIPTION)
+    own = page.search_description or next(
+        (
+            getattr(page, field)
+            for field in ("summary", "short_description", "intro")
+            if getattr(page, field, "")
+        ),
+        "",
+    )
+    if own and not shown_untranslated(page):
+        return " ".join(own.split())
+    if isinstance(page, ServicePage | OrganisationPage | LocationPage):
+        return LISTING_DESCRIPTION % {"name": page.title}
+    return str(SITE_DESCRIPTION)
 
 
 @register.simple_tag

@@ -63,6 +63,7 @@ MAP_SOURCE = [
     "point",
     "area",
     "open_periods",
+    "appointment_periods",
 ]
 
 
@@ -148,6 +149,7 @@ def to_source(doc: dict) -> dict:
     source = {k: v for k, v in doc.items() if k not in skip}
     today = opening_hours.now_in_brussels().date()
     source["open_periods"] = open_periods(doc, today)
+    source["appointment_periods"] = open_periods(doc, today, appointment_only=True)
     if doc.get("location_rank", 0) == 0:
         source["open_periods_any"] = any_open_periods(doc, today)
     source["sort_names"] = {

@@ -119,6 +119,7 @@ def test_at_high_zoom_few_points_come_as_markers_with_what_the_popup_shows(clien
             "needs",
             "langs",
             "open",
+            "appointment",
             "accepting",
             "refer",
             "km",

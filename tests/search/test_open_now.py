@@ -149,3 +149,57 @@ def test_the_service_page_shows_the_closure_the_holiday_and_the_next_opening(cli
     )
     assert "public holiday: Christmas Day" in ordinary.select_one("table.hours").get_text(" ")
     assert "Open now" in ordinary.select_one(".facts--key .status").get_text()
+
+
+@pytest.fixture
+def appointment_and_round_the_clock(organisation_index, housing):
+    org = alias_everywhere(
+        publish(OrganisationPageFactory(parent=organisation_index, slug="uren", title="Uren"))
+    )
+    for title, slug, hours in (
+        ("Op afspraak", "afspraak", {"opens": time(9), "closes": time(17)}),
+        ("Dag en nacht", "altijd", {"opens": time(0), "closes": time(23, 59)}),
+    ):
+        location = LocationPageFactory(
+            parent=org, slug=f"{slug}-plek", title=f"{title} plek", open_on_public_holidays=True
+        )
+        for weekday in range(7):
+            OpeningHoursFactory(
+                location=location,
+                weekday=weekday,
+                by_appointment_only=slug == "afspraak",
+                **hours,
+            )
+        alias_everywhere(publish(location))
+        page = ServicePageFactory(parent=org, title=title, slug=slug, needs=[housing])
+        page.locations.set([location])
+        alias_everywhere(publish(page))
+    return org
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 23, 10, tzinfo=opening_hours.BRUSSELS),
+        datetime(2026, 12, 23, 23, 59, 30, tzinfo=opening_hours.BRUSSELS),
+    ],
+    ids=["morning", "last-minute"],
+)
+def test_map_popups_say_open_by_appointment_and_open_at_the_last_minute(
+    client, appointment_and_round_the_clock, clock, moment
+):
+    clock(moment)
+    features = client.get("/api/v1/map", {"bbox": "4.5,50.7,4.9,51.0", "zoom": 16}).json()[
+        "features"
+    ]
+    by_name = {f["properties"]["name"]: f["properties"] for f in features}
+    assert by_name["Dag en nacht"]["open"] is True  # 23:59 included: open round the clock
+    assert by_name["Dag en nacht"]["appointment"] is False
+    appointment = by_name["Op afspraak"]
+    assert appointment["open"] is False
+    assert appointment["appointment"] is (moment.hour == 10)
+    assert {r["name"] for r in open_now_results(client)} == {"Dag en nacht"}
+
+
+def open_now_results(client) -> list[dict]:
+    return client.get("/api/v1/services", {"open_now": "true"}).json()["results"]

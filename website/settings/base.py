@@ -27,7 +27,7 @@ ENVIRONMENT_VARIABLES = {
     "ELASTICSEARCH_URL": "Elasticsearch 8 node; the database search backend when empty",
     "EMAIL_HOST": "production: SMTP host; mail goes to the console when empty",
     "EMAIL_URL_HOST": "older name of EMAIL_HOST, read when EMAIL_HOST is empty",
-    "BRUG_BASE_URL": "public base URL used in e-mails and the admin",
+    "BRUG_BASE_URL": "public base URL: e-mails, the admin, canonical links, the sitemap",
     "MAP_TILE_URL": "map tile URL template (its host is allowed in the CSP's img-src)",
     "MAP_TILE_ATTRIBUTION": "attribution shown on the map",
     "GEOCODER": "online geocoder for street addresses: nominatim, photon or empty (postcodes only)",

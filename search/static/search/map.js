@@ -103,8 +103,13 @@
     facts.appendChild(
       element(
         "li",
-        "status " + (properties.open ? "status--open" : "status--closed"),
-        properties.open ? texts.open : texts.closed
+        "status " +
+          (properties.open
+            ? "status--open"
+            : properties.appointment
+              ? "status--appointment"
+              : "status--closed"),
+        properties.open ? texts.open : properties.appointment ? texts.appointment : texts.closed
       )
     );
     if (properties.km !== null && properties.km !== undefined) {
