@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import views as directory_views
+from referrals import plan_views
 from search import views as search_views
 from search.api import api
 from website import health
@@ -31,6 +32,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("api/v1/", api.urls),
+    # A client's plan: no language prefix, it speaks the plan's own language.
+    path("plan/<str:token>/", plan_views.client_plan, name="client_plan"),
 ]
 
 urlpatterns += i18n_patterns(
