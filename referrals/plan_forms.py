@@ -39,9 +39,7 @@ class PlanForm(forms.Form):
         initial=plans.DEFAULT_DAYS,
         widget=forms.RadioSelect,
     )
-    shows_first_name = forms.BooleanField(
-        label=_("Show the client's first name"), required=False
-    )
+    shows_first_name = forms.BooleanField(label=_("Show the client's first name"), required=False)
     shows_appointment = forms.BooleanField(label=_("Show the planned intake"), required=False)
 
     def __init__(self, *args, organisations, referral=None, **kwargs):
