@@ -116,7 +116,7 @@ def create(
         organisation = referral.referring_organisation
     if organisation is None or organisation.pk not in access.sending_organisations(user):
         raise PermissionDenied
-    services = _checked_services(services)
+    services = _checked_services(services, first=referral.service if referral else None)
     if language not in dict(settings.LANGUAGES):
         raise PlanError(_("Choose a language."))
     if days not in VALID_DAYS:
@@ -150,8 +150,12 @@ def create(
     return plan
 
 
-def _checked_services(services) -> list[ServicePage]:
+def _checked_services(services, first=None) -> list[ServicePage]:
+    """The services once each, as originals, `first` (the referral's) at the top."""
     chosen, seen = [], set()
+    services = list(services)
+    if first is not None and any(s.original().pk == first.pk for s in services):
+        services.insert(0, first)
     for service in services:
         service = service.original()
         if service.pk not in seen:
@@ -251,9 +255,20 @@ class Appointment:
 
 
 @dataclass
+class Span:
+    """Consecutive days with the same hours: one line of the plan (Monday – Friday …)."""
+
+    first: datetime.date
+    last: datetime.date
+    day: object  # the first day's directory.opening_hours.Day (ranges, kind, note)
+    key: tuple = ()
+
+
+@dataclass
 class Place:
     location: object  # a LocationPage in the plan's language
     shows_address: bool
+    week: list[Span] = field(default_factory=list)
 
 
 @dataclass
@@ -325,7 +340,31 @@ def _service_sheet(service: ServicePage) -> ServiceSheet:
     shown = service.localized
     places = [
         # Nobody signed in: the plan is for the client, so a confidential street never shows.
-        Place(location=location, shows_address=can_see_address(None, location))
+        Place(
+            location=location,
+            shows_address=can_see_address(None, location),
+            week=compact_week(location.week()),
+        )
         for location in shown.shown_locations()
     ]
     return ServiceSheet(service=shown, organisation=shown.organisation, places=places)
+
+
+def compact_week(days) -> list[Span]:
+    """This week's days (directory.opening_hours.week_of), consecutive days with the same
+    hours, kind and note in one line: seven table rows would not leave room on one A4 for
+    four services."""
+    spans: list[Span] = []
+    for day in days:
+        key = (
+            tuple(
+                (r.opens, r.closes, r.closes_next_day, r.by_appointment_only) for r in day.ranges
+            ),
+            day.kind,
+            day.note,
+        )
+        if spans and spans[-1].key == key:
+            spans[-1].last = day.date
+        else:
+            spans.append(Span(first=day.date, last=day.date, day=day, key=key))
+    return spans
