@@ -1,6 +1,7 @@
 """The coach's form for a client's plan: which services, in which language, for how long,
 and — for a plan made from a referral — whether it shows the client's first name and the
-planned intake (both off unless ticked: no personal data the coach did not choose)."""
+planned intake (the name is never ticked by itself: no personal data the coach did not choose;
+the intake is ticked when one is planned, and one planned later shows too)."""
 
 from django import forms
 from django.conf import settings
@@ -54,9 +55,8 @@ class PlanForm(forms.Form):
             field.initial = organisations[0]
             field.widget = forms.HiddenInput()
         if referral is None:
+            # No client to name and no appointment: nothing of a client can be shown.
             del self.fields["shows_first_name"]
-            del self.fields["shows_appointment"]
-        elif not referral.intake_at:
             del self.fields["shows_appointment"]
 
     def clean_services(self):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -156,7 +156,7 @@ def plan_detail(request, pk, link=None):
 def plan_print(request, pk):
     """The plan as the client sees it, for the coach to print (no link needed)."""
     _require_planning(request)
-    return render_sheet(request, _manageable(request, pk), printing=True)
+    return render_sheet(request, _manageable(request, pk))
 
 
 def plan_revoke(request, pk):
@@ -197,13 +197,10 @@ def client_plan(request, token):
     return render_sheet(request, plan)
 
 
-def render_sheet(request, plan, printing=False):
+def render_sheet(request, plan):
+    """The plan's page, in the plan's language whatever the request's."""
     with translation.override(plan.language):
-        response = render(
-            request,
-            "referrals/plan.html",
-            {"sheet": plans.sheet(plan), "printing": printing, "now": timezone.now()},
-        )
+        response = render(request, "referrals/plan.html", {"sheet": plans.sheet(plan)})
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     response["Content-Language"] = plan.language

@@ -377,3 +377,79 @@ def test_the_referral_page_offers_a_plan_to_the_coach_only(world, sent, as_user)
     link = f"{NEW}?referral={sent.pk}"
     assert link in as_user("coach").get(f"/admin/referrals/{sent.pk}/").content.decode()
     assert link not in as_user("intake").get(f"/admin/referrals/{sent.pk}/").content.decode()
+
+
+def test_an_interface_only_language_shows_the_original_marked(world, sent, as_user):
+    _r, link = make_plan(as_user("coach"), referral=sent, language="uk")
+    html = public(link).content.decode()
+    assert '<html lang="uk" dir="ltr">' in html
+    assert '<span lang="nl" dir="ltr">Trauma care</span>' in html
+
+
+def test_an_erased_client_is_not_on_the_plan(world, planned, as_user):
+    from referrals import workflow
+
+    _r, link = make_plan(
+        as_user("coach"), referral=planned, shows_first_name="on", shows_appointment="on"
+    )
+    workflow.erase_client(planned.client)
+    html = public(link).content.decode()
+    assert "Trauma care" in html
+    assert "Amina" not in html and "Your appointment" not in html
+
+
+def test_an_intake_planned_later_shows_when_it_was_ticked(world, sent, as_user):
+    _r, link = make_plan(as_user("coach"), referral=sent, shows_appointment="on")
+    assert "Your appointment" not in public(link).content.decode()
+    intake = as_user("intake")
+    act(intake, sent, "accept")
+    act(
+        intake,
+        sent,
+        "plan_intake",
+        when=future(),
+        place="Kapucijnenvoer 35",
+        with_whom="",
+        interpreting="none",
+    )
+    html = public(link).content.decode()
+    assert "Your appointment" in html and "Kapucijnenvoer 35" in html
+
+
+def test_the_referral_service_comes_first_and_hours_are_one_line_per_run(
+    world, sent, as_user, monkeypatch
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from directory import opening_hours
+    from directory.factories import OpeningHoursFactory
+
+    # A week without public holidays (8–14 June 2026).
+    moment = dt.datetime(2026, 6, 9, 10, tzinfo=ZoneInfo("Europe/Brussels"))
+    monkeypatch.setattr(opening_hours, "now_in_brussels", lambda: moment)
+
+    location = world["service"].locations.get()
+    for weekday in range(5):
+        OpeningHoursFactory(
+            location=location, weekday=weekday, opens=dt.time(9), closes=dt.time(12)
+        )
+    publish(location)
+    _r, link = make_plan(
+        as_user("coach"), referral=sent, services=[world["caw_service"], world["service"]]
+    )
+    html = public(link).content.decode()
+    # "Listening and advice" sorts first by title; the referral's service leads the plan.
+    assert html.index("Trauma care") < html.index("Listening and advice")
+    assert "Monday – Friday</th>" in html
+    assert html.count("09:00–12:00") == 1
+    assert "Saturday – Sunday</th>" in html
+
+
+def test_a_service_taken_offline_leaves_the_plan(world, sent, as_user):
+    _r, link = make_plan(
+        as_user("coach"), referral=sent, services=[world["service"], world["caw_service"]]
+    )
+    world["caw_service"].unpublish()
+    html = public(link).content.decode()
+    assert "Trauma care" in html and "Listening and advice" not in html
