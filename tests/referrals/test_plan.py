@@ -453,3 +453,18 @@ def test_a_service_taken_offline_leaves_the_plan(world, sent, as_user):
     world["caw_service"].unpublish()
     html = public(link).content.decode()
     assert "Trauma care" in html and "Listening and advice" not in html
+
+
+def test_a_coach_cannot_make_a_plan_for_another_organisation(world, as_user):
+    response, link = make_plan(
+        as_user("coach"), services=[world["service"]], organisation=world["caw"].pk
+    )
+    assert response.status_code == 400 and link is None
+    assert not ClientPlan.objects.exists()
+
+
+def test_the_plans_menu_is_the_referring_sides(world, as_user):
+    assert "/admin/referrals/plans/" in as_user("coach").get("/admin/").content.decode()
+    assert "/admin/referrals/plans/" not in as_user("intake").get("/admin/").content.decode()
+    assert refused(as_user("intake").get("/admin/referrals/plans/"))
+    assert refused(as_user("receiver_manager").get(NEW))
