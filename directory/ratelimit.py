@@ -23,3 +23,9 @@ def allow(scope: str, address: str, limit: int, seconds: int = 3600) -> bool:
         cache.set(key, 1, timeout=seconds)
         count = 1
     return count <= limit
+
+
+def exceeded(scope: str, address: str, limit: int) -> bool:
+    """Whether this address is over `limit` in `scope`'s current window (counts nothing), for
+    limits that count only failures but refuse every attempt once over."""
+    return (cache.get(_key(scope, address or "unknown")) or 0) > limit

@@ -357,3 +357,73 @@ class ReferralMessage(models.Model):
 
     def __str__(self):
         return f"{self.referral} message {self.pk}"
+
+
+class ClientPlan(models.Model):
+    """The client's own plan: services, where, when, what to bring, and the appointment, in
+    the client's language, behind a link the client opens without an account
+    (referrals.plans holds the rules).
+
+    Only the SHA-256 of the link's token is kept. The plan stores no client data of its own:
+    what it shows of the client (the first name, the appointment) is read from the referral
+    at each opening, only when the coach ticked it and while the referral's consent holds.
+    """
+
+    organisation = models.ForeignKey(
+        "directory.OrganisationPage",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="client_plans",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plans",
+    )
+    services = models.ManyToManyField(
+        "directory.ServicePage", through="PlanService", related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    shows_first_name = models.BooleanField(default=False)
+    shows_appointment = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("open until"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("client plan")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "submission_key"], name="client_plan_made_once"
+            )
+        ]
+
+    def __str__(self):
+        # A number, never the client: this text goes to the audit log.
+        return f"P-{self.pk}"
+
+
+class PlanService(models.Model):
+    """One service of a plan (its original page), in the coach's order."""
+
+    plan = models.ForeignKey(ClientPlan, on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey("directory.ServicePage", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "service"], name="plan_service_once")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.service_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import plan_views, views
 
 app_name = "referrals"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("clients/", views.find_client, name="find_client"),
     path("clients/<id:pk>/export/", views.client_export, name="client_export"),
     path("clients/<id:pk>/erase/", views.client_erase, name="client_erase"),
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/new/", plan_views.plan_new, name="plan_new"),
+    path("plans/<id:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<id:pk>/print/", plan_views.plan_print, name="plan_print"),
+    path("plans/<id:pk>/revoke/", plan_views.plan_revoke, name="plan_revoke"),
+    path("plans/<id:pk>/new-link/", plan_views.plan_new_link, name="plan_new_link"),
 ]

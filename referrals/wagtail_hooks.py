@@ -103,13 +103,20 @@ def _new():
 
 
 @hooks.register("register_referrals_menu_item")
+def _plans():
+    return _ReferralItem(
+        _("Client plans"), "plans", access.can_refer, icon_name="doc-full", order=400
+    )
+
+
+@hooks.register("register_referrals_menu_item")
 def _find_client():
     return _ReferralItem(
         _("Find a client"),
         "find_client",
         access.is_administrator,
         icon_name="search",
-        order=400,
+        order=500,
     )
 
 
@@ -181,6 +188,13 @@ def register_referral_log_actions(actions):
         "brug.client.exported", _("Client data exported"), _("Client data exported")
     )
     actions.register_action("brug.client.erased", _("Client data erased"), _("Client data erased"))
+    plan_labels = {
+        "created": _("Client plan made"),
+        "new_link": _("New link for a client plan"),
+        "revoked": _("Client plan link revoked"),
+    }
+    for action, label in plan_labels.items():
+        actions.register_action(f"brug.plan.{action}", label, label)
     actions.register_action(
         "brug.figures.exported", _("Referral figures exported"), _("Referral figures exported")
     )

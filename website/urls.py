@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import views as directory_views
+from referrals import plan_views
 from search import views as search_views
 from search.api import api
 from website import health, views
@@ -35,6 +36,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
+    # A client's plan: no language prefix, it speaks the plan's own language.
+    path("plan/<str:token>/", plan_views.client_plan, name="client_plan"),
 ]
 
 urlpatterns += i18n_patterns(
