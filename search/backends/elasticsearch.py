@@ -21,10 +21,11 @@ from elasticsearch_dsl import Document
 from elasticsearch_dsl.field import construct_field
 
 from directory import eligibility, opening_hours
-from search import analysis, clusters, schema, suggestions
+from search import analysis, clusters, schema, suggestions, taxonomy
 from search.backends.base import (
     LANGUAGE_PREFERENCE,
     NAME_WEIGHT,
+    NEED_INTENT_WEIGHT,
     NEED_WEIGHT,
     TEXT_WEIGHT,
     BackendUnavailable,
@@ -477,6 +478,16 @@ class ElasticsearchBackend(SearchBackend):
             text_query = {"bool": {"must": words}}
         else:
             text_query = {"bool": {"should": words, "minimum_should_match": 1}}
+        named = taxonomy.vocabulary().named(query.text)
+        if named:
+            # The services of a need the query names weigh more (search.taxonomy).
+            intent = {"terms": {"needs": sorted(named)}}
+            text_query = {
+                "bool": {
+                    "must": [text_query],
+                    "should": [{"constant_score": {"filter": intent, "boost": NEED_INTENT_WEIGHT}}],
+                }
+            }
         return {
             "function_score": {
                 "query": text_query,
