@@ -6,76 +6,14 @@ at least three letters: "житло", "житла", "житлом" → "житл
 "бездомн". Conservative on purpose: a word left whole still matches the same word.
 """
 
+# Adjective and participle, noun, and verb endings (infinitive and present forms people type).
+_ENDINGS = (
+    "ими іми ого ому ій ий ої ою ім им их іх ая яя ее ие ує ую юю а я "
+    "ами ями ові еві єві ах ях ам ям ом ем єм ів їв ей ею єю о е є и і ї у ю ь й "
+    "ати яти ити іти ути ють ять ить ать ете ємо емо ти"
+)
 _UKRAINIAN_ENDINGS = sorted(
-    {
-        # adjectives and participles
-        "ими",
-        "іми",
-        "ого",
-        "ому",
-        "ими",
-        "ій",
-        "ий",
-        "ої",
-        "ою",
-        "ою",
-        "ім",
-        "им",
-        "их",
-        "іх",
-        "ая",
-        "яя",
-        "ее",
-        "ие",
-        "ує",
-        "ую",
-        "юю",
-        "а",
-        "я",
-        # nouns
-        "ами",
-        "ями",
-        "ові",
-        "еві",
-        "єві",
-        "ах",
-        "ях",
-        "ам",
-        "ям",
-        "ом",
-        "ем",
-        "єм",
-        "ів",
-        "їв",
-        "ей",
-        "ою",
-        "ею",
-        "єю",
-        "о",
-        "е",
-        "є",
-        "и",
-        "і",
-        "ї",
-        "у",
-        "ю",
-        "ь",
-        "й",
-        # verbs (infinitive and present forms people type)
-        "ати",
-        "яти",
-        "ити",
-        "іти",
-        "ути",
-        "ють",
-        "ять",
-        "ить",
-        "ать",
-        "ете",
-        "ємо",
-        "емо",
-        "ти",
-    },
+    set(_ENDINGS.split(" ")),
     key=len,
     reverse=True,
 )
