@@ -42,9 +42,12 @@ class NeedViewSet(SnippetViewSet):
     pk_path_converter = "id"
     icon = "tag"
     menu_label = _("Needs")
-    list_display = ["__str__", "parent", "pictogram", "sort_order"]
+    list_display = ["__str__", "parent", "labels_side_by_side", "pictogram", "sort_order"]
     list_filter = ["parent"]
     ordering = ["parent__sort_order", "sort_order", "slug"]
+
+    def get_queryset(self, request):
+        return Need.objects.prefetch_related("labels", "parent__labels")
 
 
 class TargetGroupViewSet(SnippetViewSet):
@@ -52,7 +55,10 @@ class TargetGroupViewSet(SnippetViewSet):
     pk_path_converter = "id"
     icon = "group"
     menu_label = _("Target groups")
-    list_display = ["__str__", "slug", "sort_order"]
+    list_display = ["__str__", "labels_side_by_side", "slug", "sort_order"]
+
+    def get_queryset(self, request):
+        return TargetGroup.objects.prefetch_related("labels")
 
 
 class LanguageViewSet(SnippetViewSet):

@@ -58,21 +58,21 @@ def organisation_records() -> list[dict]:
 
 
 @transaction.atomic
-def load_taxonomy() -> None:
+def load_taxonomy() -> int:
+    """Create or update every term and its labels in every language of the data (a curator's
+    label in a language the data lacks stays). Returns how many labels were added or changed,
+    so that a directory loaded before can be re-indexed."""
+    changed = 0
     for order, record in enumerate(_read("needs.json")):
-        parent = _upsert_need(record, None, record.get("sort_order", order))
+        parent, count = _upsert_need(record, None, record.get("sort_order", order))
+        changed += count
         for child_order, child in enumerate(record.get("children", [])):
-            _upsert_need(child, parent, child.get("sort_order", child_order))
+            changed += _upsert_need(child, parent, child.get("sort_order", child_order))[1]
     for order, record in enumerate(_read("target_groups.json")):
         group, _created = TargetGroup.objects.update_or_create(
             slug=record["slug"], defaults={"sort_order": record.get("sort_order", order)}
         )
-        for language, label in record["labels"].items():
-            TargetGroupLabel.objects.update_or_create(
-                target_group=group,
-                language=language,
-                defaults={"label": label["label"], "synonyms": label.get("synonyms", "")},
-            )
+        changed += _set_labels(TargetGroupLabel, {"target_group": group}, record["labels"])
     for order, record in enumerate(_read("languages.json")):
         Language.objects.update_or_create(
             code=record["code"],
@@ -81,9 +81,26 @@ def load_taxonomy() -> None:
                 "sort_order": record.get("sort_order", order),
             },
         )
+    return changed
 
 
-def _upsert_need(record: dict, parent: Need | None, sort_order: int) -> Need:
+def _set_labels(model, owner: dict, labels: dict) -> int:
+    """Idempotent: a label row is written only when it is new or its words changed."""
+    existing = {row.language: row for row in model.objects.filter(**owner)}
+    changed = 0
+    for language, words in labels.items():
+        label, synonyms = words["label"], words.get("synonyms", "")
+        row = existing.get(language)
+        if row and (row.label, row.synonyms) == (label, synonyms):
+            continue
+        row = row or model(language=language, **owner)
+        row.label, row.synonyms = label, synonyms
+        row.save()
+        changed += 1
+    return changed
+
+
+def _upsert_need(record: dict, parent: Need | None, sort_order: int) -> tuple[Need, int]:
     need, _created = Need.objects.update_or_create(
         slug=record["slug"],
         defaults={
@@ -92,13 +109,7 @@ def _upsert_need(record: dict, parent: Need | None, sort_order: int) -> Need:
             "sort_order": sort_order,
         },
     )
-    for language, label in record["labels"].items():
-        NeedLabel.objects.update_or_create(
-            need=need,
-            language=language,
-            defaults={"label": label["label"], "synonyms": label.get("synonyms", "")},
-        )
-    return need
+    return need, _set_labels(NeedLabel, {"need": need}, record["labels"])
 
 
 def load_network(index: OrganisationIndexPage, limit: int | None = None) -> DemoSummary:

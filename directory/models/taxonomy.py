@@ -4,18 +4,19 @@ Labels and synonyms live in one row per UI language, edited inline, so that a cu
 languages of a term on one screen and search can index every label of every term.
 """
 
-from babel import Locale as BabelLocale
-from babel.core import UnknownLocaleError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from directory.language_names import display_name
+from directory.panels import LanguageInlinePanel
 from directory.pictograms import PICTOGRAM_CHOICES, pictogram_url
 
 
@@ -75,6 +76,18 @@ class LabelledTerm(ClusterableModel):
             words.extend(row.synonym_list())
         return " ".join(words)
 
+    def labels_side_by_side(self) -> str:
+        """Every UI language's label in settings.LANGUAGES order, "—" where one is missing:
+        the admin listing shows the gaps at a glance."""
+        by_language = {row.language: row.label for row in self.labels.all()}
+        return format_html_join(
+            " · ",
+            '<span lang="{}" dir="auto"><b>{}</b> {}</span>',
+            ((code, code, by_language.get(code) or "—") for code, _name in settings.LANGUAGES),
+        )
+
+    labels_side_by_side.short_description = _("Labels")
+
 
 class Need(index.Indexed, LabelledTerm):
     """A category of need (housing, mental health …), in a two-level tree."""
@@ -98,7 +111,7 @@ class Need(index.Indexed, LabelledTerm):
         FieldPanel("parent"),
         FieldPanel("pictogram"),
         FieldPanel("sort_order"),
-        InlinePanel("labels", heading=_("Labels and synonyms per language"), min_num=1),
+        LanguageInlinePanel("labels", heading=_("Labels and synonyms per language"), min_num=1),
     ]
     search_fields = [index.SearchField("all_labels_and_synonyms"), index.FilterField("slug")]
 
@@ -146,7 +159,7 @@ class TargetGroup(LabelledTerm):
     panels = [
         FieldPanel("slug"),
         FieldPanel("sort_order"),
-        InlinePanel("labels", heading=_("Labels and synonyms per language"), min_num=1),
+        LanguageInlinePanel("labels", heading=_("Labels and synonyms per language"), min_num=1),
     ]
 
     class Meta(LabelledTerm.Meta):
@@ -192,11 +205,5 @@ class Language(models.Model):
 
     @property
     def name(self) -> str:
-        """The language's name in the visitor's language (Babel's CLDR data)."""
-        try:
-            display = BabelLocale.parse(self.code.replace("-", "_")).get_display_name(
-                _language_base(get_language())
-            )
-        except (ValueError, UnknownLocaleError):
-            display = None
-        return display or self.native_name
+        """The language's name in the visitor's language (CLDR's, see directory.language_names)."""
+        return display_name(self.code, _language_base(get_language())) or self.native_name

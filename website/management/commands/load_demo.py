@@ -27,8 +27,10 @@ class Command(BaseCommand):
         if if_empty and index.get_children().exists():
             self.stdout.write("The directory already has organisations; demo data not loaded.")
             return
-        load_taxonomy()
+        labels_changed = load_taxonomy()
         summary = load_network(index, limit=limit)
+        if labels_changed and summary.organisations_skipped:
+            self.reindex(labels_changed)
         notice = SiteNotice.load()
         notice.show_demo_notice = True
         notice.save()
@@ -40,3 +42,19 @@ class Command(BaseCommand):
                 f"{summary.possible_duplicates} possible duplicates flagged."
             )
         )
+
+    def reindex(self, labels_changed: int) -> None:
+        """Listings loaded before index their needs' words: new labels reach search only
+        when those listings are indexed again."""
+        from search.backends import RebuildFailed
+        from search.sync import rebuild_all
+
+        try:
+            count = rebuild_all()
+        except RebuildFailed as error:
+            self.stderr.write(
+                f"{labels_changed} taxonomy labels changed; re-indexing failed ({error}): "
+                "run `manage.py search_index rebuild`."
+            )
+            return
+        self.stdout.write(f"{labels_changed} taxonomy labels changed: re-indexed {count} entries.")
