@@ -20,8 +20,9 @@ FACET_FIELDS = {f.param: f.key for f in schema.LIST_FILTERS}
 NAME_WEIGHT = 6.0
 NEED_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0
-# A service of a need the query names (search.taxonomy: "housing", "житло") gets this much
-# more, once: above a service whose name only shares a stem ("House of the Child").
+# A service gets this much more for each need the query names that it has (search.taxonomy:
+# "housing", "житло"): above a service whose name only shares a stem ("House of the Child"),
+# and "social housing" (social housing and housing) puts social housing above the rest.
 NEED_INTENT_WEIGHT = 6.0
 # A service with a version in the visitor's language ranks a little higher.
 LANGUAGE_PREFERENCE = 1.2
@@ -32,13 +33,13 @@ def text_score(
     name_terms: str,
     need_terms: str,
     terms: str,
-    intent: bool = False,
+    named_needs: int = 0,
 ) -> float:
     """The ranking rule both backends apply: per query word, the weight of the best field it
     is found in (nothing for a word not found, when only some words must match); plus
-    NEED_INTENT_WEIGHT when the service has a need the query names (`intent`)."""
+    NEED_INTENT_WEIGHT for each need the query names that the service has."""
     names, needs, text = set(name_terms.split()), set(need_terms.split()), set(terms.split())
-    score = NEED_INTENT_WEIGHT if intent else 0.0
+    score = NEED_INTENT_WEIGHT * named_needs
     for alts in alternatives:
         if alts & names:
             score += NAME_WEIGHT

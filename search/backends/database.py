@@ -170,7 +170,7 @@ class DatabaseBackend(SearchBackend):
                     entry.name_terms,
                     entry.need_terms,
                     entry.terms,
-                    intent=bool(named.intersection(doc["needs"])),
+                    named_needs=len(named.intersection(doc["needs"])),
                 )
             matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
         return scores, matching, hidden

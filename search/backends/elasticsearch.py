@@ -480,14 +480,17 @@ class ElasticsearchBackend(SearchBackend):
             text_query = {"bool": {"should": words, "minimum_should_match": 1}}
         named = taxonomy.vocabulary().named(query.text)
         if named:
-            # The services of a need the query names weigh more (search.taxonomy).
-            intent = {"terms": {"needs": sorted(named)}}
-            text_query = {
-                "bool": {
-                    "must": [text_query],
-                    "should": [{"constant_score": {"filter": intent, "boost": NEED_INTENT_WEIGHT}}],
+            # Each need the query names that a service has weighs more (search.taxonomy).
+            intent = [
+                {
+                    "constant_score": {
+                        "filter": {"term": {"needs": slug}},
+                        "boost": NEED_INTENT_WEIGHT,
+                    }
                 }
-            }
+                for slug in sorted(named)
+            ]
+            text_query = {"bool": {"must": [text_query], "should": intent}}
         return {
             "function_score": {
                 "query": text_query,
