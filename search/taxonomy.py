@@ -75,14 +75,13 @@ class NeedVocabulary:
 
 
 def vocabulary() -> NeedVocabulary:
-    """The needs' labels and synonyms, rebuilt when the labels or the search entries change
-    (a label edit reaches search when the services are indexed again)."""
+    """The needs' labels and synonyms, rebuilt when the search entries change: a label edit
+    reaches search when the services are indexed again, as the documents' own labels do."""
     from directory.models import NeedLabel
     from search.models import SearchEntry
 
-    labels = NeedLabel.objects.aggregate(n=Count("pk"), top=Max("pk"))
-    entries = SearchEntry.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    key = f"{labels['n']}:{labels['top']}:{entries['n']}:{entries['at']}"
+    state = SearchEntry.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    key = f"{state['n']}:{state['at']}"
     if key not in _cached:
         phrases = []
         rows = NeedLabel.objects.values_list("need__slug", "language", "label", "synonyms")
