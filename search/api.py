@@ -152,7 +152,10 @@ def services(request, params: Query[ServiceParameters]):
             return Status(400, {"errors": errors})
         response = get_backend().search(query)
         unmet.record(query, response.count)
-        locale = Locale.objects.get(language_code=query.language)
+        # An interface-only language (uk, ti …) has no page tree: the originals answer.
+        locale = Locale.objects.filter(language_code=query.language).first() or (
+            Locale.get_default()
+        )
         results = [
             {
                 "id": result.hit.service_key,
