@@ -5,19 +5,10 @@ import pytest
 
 from search import relevance
 from search.backends import get_backend
-from tests.browser.conftest import demo  # noqa: F401  (the demo network, a shared layer)
-from tests.conftest import index_for_search
-from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db]
 
 FLOOR = 0.95
-
-
-@layered("demo", each_test=index_for_search)
-def relevance_network(demo):  # noqa: F811
-    """The demo network's first 14 organisations, indexed for the test's backend."""
-    return demo
 
 
 def test_the_set_covers_every_ui_language(settings):
