@@ -84,14 +84,34 @@ def load_taxonomy() -> int:
     return changed
 
 
-def _set_labels(model, owner: dict, labels: dict) -> int:
-    """Idempotent: a label row is written only when it is new or its words changed."""
+@transaction.atomic
+def add_missing_labels() -> int:
+    """Only the labels in languages an existing term lacks (a directory a curator works on:
+    no term is added and no word of theirs is changed). Returns how many were added."""
+    needs = {need.slug: need for need in Need.objects.all()}
+    groups = {group.slug: group for group in TargetGroup.objects.all()}
+    added = 0
+    for record in _read("needs.json"):
+        for term in (record, *record.get("children", [])):
+            if term["slug"] in needs:
+                owner = {"need": needs[term["slug"]]}
+                added += _set_labels(NeedLabel, owner, term["labels"], keep_existing=True)
+    for record in _read("target_groups.json"):
+        if record["slug"] in groups:
+            owner = {"target_group": groups[record["slug"]]}
+            added += _set_labels(TargetGroupLabel, owner, record["labels"], keep_existing=True)
+    return added
+
+
+def _set_labels(model, owner: dict, labels: dict, keep_existing: bool = False) -> int:
+    """Idempotent: a label row is written only when it is new or (unless keep_existing) its
+    words changed."""
     existing = {row.language: row for row in model.objects.filter(**owner)}
     changed = 0
     for language, words in labels.items():
         label, synonyms = words["label"], words.get("synonyms", "")
         row = existing.get(language)
-        if row and (row.label, row.synonyms) == (label, synonyms):
+        if row and (keep_existing or (row.label, row.synonyms) == (label, synonyms)):
             continue
         row = row or model(language=language, **owner)
         row.label, row.synonyms = label, synonyms

@@ -11,6 +11,7 @@ from directory.demo.loader import _read, load_taxonomy
 from directory.language_names import display_name
 from directory.models import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 from search.sync import rebuild_entries
+from website.models import SiteNotice
 
 UI_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -78,6 +79,32 @@ def test_load_demo_again_brings_new_labels_into_search(client, settings):
 
     assert NeedLabel.objects.filter(language="uk").count() == Need.objects.count()
     assert found(client, "житло") > 0  # the Dutch-only housing services, by their need
+
+
+@pytest.mark.django_db
+def test_load_demo_if_empty_only_adds_the_labels_a_demo_lacks(client, settings):
+    settings.ELASTICSEARCH_URL = ""
+    settings.BRUG_SEARCH_BACKEND = "search.backends.database.DatabaseBackend"
+    call_command("load_demo", limit=3)
+    NeedLabel.objects.filter(language="uk").delete()
+    TargetGroupLabel.objects.filter(language="tr").delete()
+    housing = Need.objects.get(slug="housing")
+    housing.labels.filter(language="es").update(label="Casa", synonyms="casa, techo")
+    rebuild_entries()
+    assert not found(client, "житло")
+
+    call_command("load_demo", if_empty=True)
+
+    assert NeedLabel.objects.filter(language="uk").count() == Need.objects.count()
+    assert TargetGroupLabel.objects.filter(language="tr").count() == TargetGroup.objects.count()
+    assert housing.labels.get(language="es").synonyms == "casa, techo"  # the curator's words
+    assert found(client, "житло") > 0
+
+    # A real directory (no demo notice) is left entirely alone.
+    SiteNotice.objects.update(show_demo_notice=False)
+    NeedLabel.objects.filter(language="uk").delete()
+    call_command("load_demo", if_empty=True)
+    assert not NeedLabel.objects.filter(language="uk").exists()
 
 
 def found(client, query) -> int:

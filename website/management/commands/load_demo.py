@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.demo.loader import load_network, load_taxonomy
+from directory.demo.loader import add_missing_labels, load_network, load_taxonomy
 from directory.models import OrganisationIndexPage
 from website.models import SiteNotice
 from website.setup import ensure_site
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when the directory already has organisations.",
+            help="Load no organisations when the directory already has some (a demo site "
+            "still gets the labels of languages its taxonomy lacks).",
         )
 
     def handle(self, *args, limit=None, if_empty=False, **options):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         index = OrganisationIndexPage.objects.child_of(home).get()
         if if_empty and index.get_children().exists():
             self.stdout.write("The directory already has organisations; demo data not loaded.")
+            # A demo loaded before a language was added still gets that language's labels.
+            added = add_missing_labels() if SiteNotice.load().show_demo_notice else 0
+            if added:
+                self.reindex(added)
             return
         labels_changed = load_taxonomy()
         summary = load_network(index, limit=limit)
