@@ -40,6 +40,8 @@ class Command(BaseCommand):
             for item in judged:
                 if not item.passed:
                     self.stdout.write(f"  miss: {item.describe()}")
+                elif item.ndcg < 1:
+                    self.stdout.write(f"  nDCG@5 {item.ndcg:.3f}: {item.describe()}")
         languages = list(next(iter(tables.values())))
         self.stdout.write("")
         self.stdout.write("| language | " + " | ".join(names) + " |")
