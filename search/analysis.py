@@ -3,8 +3,15 @@
 Done in Python so that the database backend and Elasticsearch see the very same terms (and so
 that the plain Elasticsearch distribution, which ships without the analysis-common module and
 its language analysers, still matches "woningen" with "woning"). Each text is analysed in its
-own language with a Snowball stemmer; a query is analysed in every UI language, because a
+own language; a query is analysed in every UI language (settings.LANGUAGES), because a
 visitor's words may be in any of them.
+
+Per language: a Snowball stemmer where there is one (SNOWBALL), a light stemmer of our own
+(search.light_stemmers: Ukrainian), else the whole word (Pashto, Tigrinya, Somali). A word is
+stemmed before it is folded, so a stemmer sees its own letters ("barınma", "жильё"); folding
+then makes spellings meet: Latin script to ASCII (é → e), Arabic-script letters to one form
+(Persian ی/ک and Arabic ي/ك, ە/ۀ/ھ → ه, Pashto ې/ۍ → ي), Cyrillic ё → е; other scripts (Ge'ez)
+keep their letters.
 """
 
 import re
@@ -13,15 +20,36 @@ from functools import cache
 
 import snowballstemmer
 from anyascii import anyascii
+from django.conf import settings
 
-STEMMERS = {"nl": "dutch", "fr": "french", "en": "english", "ar": "arabic"}
+from search import light_stemmers
+
+# Snowball's algorithm per language code; a language of settings.LANGUAGES that is in neither
+# this nor light_stemmers.STEMMERS is matched on whole words.
+SNOWBALL = {
+    "nl": "dutch",
+    "fr": "french",
+    "en": "english",
+    "ar": "arabic",
+    "ru": "russian",
+    "tr": "turkish",
+    "fa": "persian",
+    "es": "spanish",
+}
 
 # Marks that change nothing a person means: direction marks, tatweel, zero-width joiners.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u0640\ufeff]")
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+# After stemming: one form for letters that Arabic, Persian and Pashto keyboards write apart.
+_ARABIC_SCRIPT_FOLD = str.maketrans(
+    {"ی": "ي", "ې": "ي", "ۍ": "ي", "ى": "ي", "ک": "ك", "ە": "ه", "ۀ": "ه", "ھ": "ه", "ة": "ه"}
+)
+_CYRILLIC_FOLD = str.maketrans({"ё": "е"})
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+_ETHIOPIC = re.compile("[\u1200-\u139f\u2d80-\u2ddf]")
 
 # Names people use for the same organisation or thing, across languages. Each group is one
 # meaning; a query term from a group also finds the others.
@@ -40,6 +68,8 @@ SYNONYM_GROUPS = [
     ["leuven", "louvain"],
     ["brussel", "bruxelles", "brussels"],
     ["vdab", "job office", "office de l'emploi"],
+    # The taxonomy says "wonen"; people and letters say "huisvesting".
+    ["huisvesting", "wonen"],
 ]
 
 
@@ -52,33 +82,61 @@ def normalise(text: str) -> str:
 
 
 def fold(token: str) -> str:
-    """ASCII-fold Latin tokens (é → e); Arabic and other scripts keep their letters."""
-    return token if _ARABIC.search(token) else anyascii(token).lower()
+    """One spelling per script: Arabic-script letters to one form, Cyrillic ё to е, Ge'ez
+    as it is, Latin (and the rest) ASCII-folded (é → e)."""
+    if _ARABIC.search(token):
+        return token.translate(_ARABIC_SCRIPT_FOLD)
+    if _CYRILLIC.search(token):
+        return token.translate(_CYRILLIC_FOLD)
+    if _ETHIOPIC.search(token):
+        return token
+    return anyascii(token).lower()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text, not yet folded (what a stemmer reads)."""
+    return [t for t in _TOKEN.findall(normalise(text)) if t.strip("_")]
 
 
 def tokens(text: str) -> list[str]:
-    return [fold(t) for t in _TOKEN.findall(normalise(text)) if t.strip("_")]
+    return [fold(t) for t in words(text)]
+
+
+def languages() -> list[str]:
+    """The languages a query is analysed in: every UI language."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 @cache
-def _stemmer(language: str):
-    return snowballstemmer.stemmer(STEMMERS[language])
+def _snowball(language: str):
+    return snowballstemmer.stemmer(SNOWBALL[language])
 
 
 def stem(token: str, language: str) -> str:
-    if language not in STEMMERS:
-        return token
-    return _stemmer(language).stemWord(token)
+    if language in SNOWBALL:
+        return _snowball(language).stemWord(token)
+    if language in light_stemmers.STEMMERS:
+        return light_stemmers.STEMMERS[language](token)
+    return token
 
 
 def index_terms(text: str, language: str) -> list[str]:
-    """The terms a text in `language` is indexed under (stemmed in its own language)."""
-    return [stem(t, language) for t in tokens(text)]
+    """The terms a text in `language` is indexed under (stemmed in its own language, then
+    folded)."""
+    return [fold(stem(w, language)) for w in words(text)]
 
 
 def word_alternatives(text: str) -> list[set[str]]:
-    """For each word of a query, its stems in every UI language (and the word itself)."""
-    return [{stem(w, lang) for lang in STEMMERS} | {w} for w in tokens(text)]
+    """For each word of a query, its stems in every UI language (and the word itself), from
+    the word as typed and folded: "barinma" typed without the dotless ı still meets
+    "barınma"."""
+    found = []
+    for word in words(text):
+        forms = {word, fold(word)}
+        found.append(
+            {fold(stem(form, lang)) for form in forms for lang in languages()} | {fold(word)}
+        )
+    return found
 
 
 def query_terms(text: str) -> list[set[str]]:
@@ -95,7 +153,7 @@ def _synonym_index() -> list[tuple[tuple[str, ...], frozenset[str]]]:
     entries = []
     for group in SYNONYM_GROUPS:
         forms = frozenset(
-            " ".join(index_terms(phrase, lang)) for phrase in group for lang in STEMMERS
+            " ".join(index_terms(phrase, lang)) for phrase in group for lang in languages()
         )
         for phrase in group:
             entries.append((tuple(tokens(phrase)), forms))

@@ -65,6 +65,10 @@ class ServiceSearchAnswer(Schema):
     results: list[ServiceResult]
     facets: dict[str, dict[str, int]]
     suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
+    close_needs: list[str] = Field(
+        description="When nothing is found: the needs (codes, for `need`) whose labels or "
+        "synonyms in any language are close to the words, closest first."
+    )
     hidden: dict[str, int] = Field(
         description="With eligible_* parameters: services the client cannot use, left out — "
         '{"total": n, "status": n, "age": n, "area": n, "gender": n} (a service can fail '
@@ -124,7 +128,10 @@ def services(request, params: Query[ServiceParameters]):
             return Status(400, {"errors": errors})
         response = get_backend().search(query)
         unmet.record(query, response.count)
-        locale = Locale.objects.get(language_code=query.language)
+        # An interface-only language (uk, ti …) has no page tree: the originals answer.
+        locale = Locale.objects.filter(language_code=query.language).first() or (
+            Locale.get_default()
+        )
         results = [
             {
                 "id": result.hit.service_key,
@@ -156,6 +163,7 @@ def services(request, params: Query[ServiceParameters]):
         "results": results,
         "facets": response.facets,
         "suggestions": response.suggestions,
+        "close_needs": response.close_needs,
         "hidden": response.hidden,
     }
 

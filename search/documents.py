@@ -116,7 +116,7 @@ def _need_terms(source) -> tuple[set[str], list[str], list[str]]:
             needs.add(term.slug)
             for label in term.labels.all():
                 words = f"{label.label} {' '.join(label.synonym_list())}"
-                terms += analysis.index_terms(words, label.language)
+                terms += analysis.index_terms(analysis.expand_synonyms(words), label.language)
                 phrases.append(label.label)
     for group in source.target_groups.all():
         for label in group.labels.all():

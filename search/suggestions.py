@@ -62,16 +62,18 @@ class Vocabulary:
             i += 1
         return found
 
-    def correct(self, text: str) -> str | None:
-        """The query with each unknown word replaced by the closest known one, if any."""
+    def correct(self, text: str, more_words: frozenset[str] = frozenset()) -> str | None:
+        """The query with each unknown word replaced by the closest known one, if any (known:
+        the phrases' words and `more_words`, e.g. the taxonomy's synonyms)."""
         words = analysis.tokens(text)
+        known = self.words | more_words
         changed = False
         corrected = []
         for word in words:
-            if len(word) < MIN_WORD or word in self.words:
+            if len(word) < MIN_WORD or word in known:
                 corrected.append(word)
                 continue
-            close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
             if close:
                 changed = True
             corrected.append(close[0] if close else word)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
-from directory.models import ServicePage
+from directory.models import Need, ServicePage
 from search import facets, unmet
 from search import query as search_query
 from search.backends import get_backend
@@ -59,6 +59,7 @@ def _search_page(request, template: str, always: bool, other: str):
                 (text, links.with_text(text)) for text in getattr(response, "suggestions", [])
             ],
             hidden_note=facets.hidden_note(response.hidden),
+            close_needs=_needs(response.close_needs),
             map=build_map(query),
             map_vocabulary=popup_vocabulary(),
         )
@@ -68,6 +69,12 @@ def _search_page(request, template: str, always: bool, other: str):
         # The list for an area the visitor moved the map to (map.js), without the page.
         return render(request, "search/includes/results.html", context, status=status)
     return render(request, template, context, status=status)
+
+
+def _needs(slugs: list[str]) -> list[Need]:
+    """The needs in the order given (closest first), with their labels."""
+    found = {n.slug: n for n in Need.objects.filter(slug__in=slugs).prefetch_related("labels")}
+    return [found[slug] for slug in slugs if slug in found]
 
 
 def service_by_key(request, key):

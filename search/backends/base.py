@@ -20,15 +20,26 @@ FACET_FIELDS = {f.param: f.key for f in schema.LIST_FILTERS}
 NAME_WEIGHT = 6.0
 NEED_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0
+# A service gets this much more for each need the query names that it has (search.taxonomy:
+# "housing", "житло"): above a service whose name only shares a stem ("House of the Child"),
+# and "social housing" (social housing and housing) puts social housing above the rest.
+NEED_INTENT_WEIGHT = 6.0
 # A service with a version in the visitor's language ranks a little higher.
 LANGUAGE_PREFERENCE = 1.2
 
 
-def text_score(alternatives: list[set[str]], name_terms: str, need_terms: str, terms: str) -> float:
+def text_score(
+    alternatives: list[set[str]],
+    name_terms: str,
+    need_terms: str,
+    terms: str,
+    named_needs: int = 0,
+) -> float:
     """The ranking rule both backends apply: per query word, the weight of the best field it
-    is found in (nothing for a word not found, when only some words must match)."""
+    is found in (nothing for a word not found, when only some words must match); plus
+    NEED_INTENT_WEIGHT for each need the query names that the service has."""
     names, needs, text = set(name_terms.split()), set(need_terms.split()), set(terms.split())
-    score = 0.0
+    score = NEED_INTENT_WEIGHT * named_needs
     for alts in alternatives:
         if alts & names:
             score += NAME_WEIGHT
@@ -61,6 +72,8 @@ class SearchResponse:
     # Services left out because the client cannot use them: {"total": n, reason: n, …}.
     hidden: dict[str, int] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)  # "did you mean"
+    # Nothing found: the needs (slugs) whose labels or synonyms are close to the words.
+    close_needs: list[str] = field(default_factory=list)
 
 
 class BackendUnavailable(Exception):
@@ -89,16 +102,20 @@ class SearchBackend:
     durable = False
 
     def search(self, query: SearchQuery) -> SearchResponse:
-        """Answer a query; when it finds nothing (or only some words), offer corrections."""
+        """Answer a query; when it finds nothing (or only some words), offer corrections from
+        the names and the taxonomy's words in every language, and the needs close to it."""
+        from search import taxonomy
         from search.suggestions import vocabulary
 
         response = self.run(query)
         if query.has_text and (response.count == 0 or response.relaxed):
-            corrected = vocabulary().correct(query.text)
+            corrected = vocabulary().correct(query.text, taxonomy.vocabulary().known_words)
             if corrected:
                 probe = self.run(replace(query, text=corrected, page=1, page_size=1))
                 if probe.count and not probe.relaxed:
                     response.suggestions = [corrected]
+        if query.has_text and response.count == 0:
+            response.close_needs = taxonomy.vocabulary().close(query.text)
         return response
 
     def run(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface

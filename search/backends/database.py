@@ -8,7 +8,7 @@ import math
 from django.db import transaction
 
 from directory import opening_hours
-from search import analysis, clusters, fulltext, schema
+from search import analysis, clusters, fulltext, schema, taxonomy
 from search.backends.base import (
     LANGUAGE_PREFERENCE,
     Hit,
@@ -141,6 +141,7 @@ class DatabaseBackend(SearchBackend):
     def _match(self, query: SearchQuery, every_word: bool):
         scores: dict[int, float] = {}
         alternatives = analysis.word_alternatives(query.text) if query.has_text else []
+        named = taxonomy.vocabulary().named(query.text) if alternatives else set()
         if alternatives:
             ids = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
             entries = SearchEntry.objects.filter(pk__in=ids)
@@ -165,7 +166,11 @@ class DatabaseBackend(SearchBackend):
                 continue
             if alternatives:
                 scores[entry.pk] = text_score(
-                    alternatives, entry.name_terms, entry.need_terms, entry.terms
+                    alternatives,
+                    entry.name_terms,
+                    entry.need_terms,
+                    entry.terms,
+                    named_needs=len(named.intersection(doc["needs"])),
                 )
             matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
         return scores, matching, hidden

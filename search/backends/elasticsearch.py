@@ -21,10 +21,11 @@ from elasticsearch_dsl import Document
 from elasticsearch_dsl.field import construct_field
 
 from directory import eligibility, opening_hours
-from search import analysis, clusters, schema, suggestions
+from search import analysis, clusters, schema, suggestions, taxonomy
 from search.backends.base import (
     LANGUAGE_PREFERENCE,
     NAME_WEIGHT,
+    NEED_INTENT_WEIGHT,
     NEED_WEIGHT,
     TEXT_WEIGHT,
     BackendUnavailable,
@@ -479,6 +480,19 @@ class ElasticsearchBackend(SearchBackend):
             text_query = {"bool": {"must": words}}
         else:
             text_query = {"bool": {"should": words, "minimum_should_match": 1}}
+        named = taxonomy.vocabulary().named(query.text)
+        if named:
+            # Each need the query names that a service has weighs more (search.taxonomy).
+            intent = [
+                {
+                    "constant_score": {
+                        "filter": {"term": {"needs": slug}},
+                        "boost": NEED_INTENT_WEIGHT,
+                    }
+                }
+                for slug in sorted(named)
+            ]
+            text_query = {"bool": {"must": [text_query], "should": intent}}
         return {
             "function_score": {
                 "query": text_query,
