@@ -1,0 +1,155 @@
+"""Accessibility as a gate: axe-core (vendored, tests/browser/vendor/axe-core) finds no
+violation on any public template or main referral screen, in Dutch and in Arabic (right to
+left), and every one fits a 360-px phone without scrolling sideways."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
+from directory.models import LocationPage, Need, OrganisationPage, ServicePage
+from tests.referrals.conftest import referral_form, world  # noqa: F401 - the referral network
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+TILES = "**/tile.openstreetmap.org/**"
+LANGUAGES = ["nl", "ar"]
+PHONE = {"width": 360, "height": 740}
+
+
+def axe_report(page) -> str:
+    """axe-core's violations on the page as it is now, one readable block each ('' if none)."""
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n =>
+                n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\\s+/g, " "))}))"""
+    )
+    return "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    - {node[:300]}" for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling, waited for: layouts settle as fonts, maps and lists load."""
+    try:
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            timeout=5000,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
+def public_paths(language: str) -> dict[str, str]:
+    """One page of every public template, in `language`."""
+
+    def localized(url: str) -> str:
+        return url.replace("/nl/", f"/{language}/", 1)
+
+    def first(model):
+        return model.objects.live().filter(locale__language_code="nl").order_by("path").first()
+
+    service = (
+        ServicePage.objects.live()
+        .filter(locale__language_code="nl", locations__isnull=False)
+        .order_by("path")
+        .first()
+    )
+    need = Need.objects.filter(parent__isnull=True).order_by("slug").first()
+    return {
+        "home": f"/{language}/",
+        "search results": f"/{language}/search/?q=woning",
+        "search, no results": f"/{language}/search/?q=zzqqxx",
+        "map": f"/{language}/map/",
+        "need": f"/{language}/needs/{need.slug}/",
+        "organisations": localized(first(OrganisationPage).get_parent().url),
+        "organisation": localized(first(OrganisationPage).url),
+        "service": localized(service.url),
+        "location": localized(first(LocationPage).url),
+        "feedback form": f"/{language}/services/{service.pk}/feedback/",
+        "correction form": f"/{language}/services/{service.pk}/suggest/",
+        "not found": f"/{language}/no-such-page/",
+    }
+
+
+@pytest.fixture
+def checked_page(browser):
+    """A phone-sized page on which axe may be injected (the site's CSP forbids inline
+    scripts, and Playwright's waiting functions are evaluated), with the map tiles
+    unreachable as in CI."""
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.route(TILES, lambda route: route.abort())
+    yield page
+    context.close()
+
+
+def settle(page, name: str) -> None:
+    if name == "map":  # the markers come from the API after the page has loaded
+        expect(page.locator(".brug-cluster, .brug-pin").first).to_be_visible()
+        expect(page.locator("[data-map-status]")).not_to_have_text("")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_template_passes_axe_and_fits_a_phone(
+    site_server, demo, checked_page, language
+):
+    page = checked_page
+    failures = []
+    for width in (PHONE["width"], 1280):
+        page.set_viewport_size({**PHONE, "width": width})
+        for name, path in public_paths(language).items():
+            if width > PHONE["width"] and name not in ("search results", "map"):
+                continue  # only these two change their layout beyond the phone's
+            page.goto(f"{site_server.url}{path}")
+            settle(page, name)
+            if width == PHONE["width"] and not fits_the_screen(page):
+                failures.append(f"{name} ({path}) scrolls sideways at {width} px")
+            report = axe_report(page)
+            if report:
+                failures.append(f"{name} ({path}) at {width} px:\n{report}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_referral_screens_pass_axe_and_the_form_fits_a_phone(
+    site_server,
+    world,  # noqa: F811
+    client,
+    checked_page,
+    language,
+):
+    from wagtail.users.models import UserProfile
+
+    coach = world["users"]["coach"]
+    profile = UserProfile.get_for_user(coach)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(coach)
+    response = client.post("/admin/referrals/new/", referral_form(world))
+    assert response.status_code == 302, response.content
+    checked_page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site_server.url}]
+    )
+    page = checked_page
+    failures = []
+    screens = {
+        "referral list": "/admin/referrals/",
+        "new referral": f"/admin/referrals/new/?service={world['service'].pk}",
+        "referral detail": response["Location"],
+    }
+    for name, path in screens.items():
+        page.goto(f"{site_server.url}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        if name == "new referral" and not fits_the_screen(page):
+            failures.append(f"{name} ({path}) scrolls sideways at {PHONE['width']} px")
+        report = axe_report(page)
+        if report:
+            failures.append(f"{name} ({path}):\n{report}")
+    assert not failures, "\n".join(failures)
