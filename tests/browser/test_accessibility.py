@@ -2,6 +2,7 @@
 violation on any public template or main referral screen, in Dutch and in Arabic (right to
 left), and every one fits a 360-px phone without scrolling sideways."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,10 @@ PHONE = {"width": 360, "height": 740}
 def axe_report(page) -> str:
     """axe-core's violations on the page as it is now, one readable block each ('' if none)."""
     page.add_script_tag(path=AXE)
+    # All of axe's rules for WCAG 2.x A/AA and its best practices, and WCAG 2.2's target size.
     violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        """async () => (await axe.run(document, {
+                resultTypes: ["violations"], rules: {"target-size": {enabled: true}}})).violations
             .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n =>
                 n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\\s+/g, " "))}))"""
     )
@@ -44,6 +47,27 @@ def fits_the_screen(page) -> bool:
     except PlaywrightTimeoutError:
         return False
     return True
+
+
+# What sticks out of the screen, inside `scope` (also what a scrolling box clips, as in
+# Wagtail's admin, where the document itself never scrolls sideways).
+WIDER_THAN_THE_SCREEN = """(scope) => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll(scope + " *")].filter(node => {
+        const box = node.getBoundingClientRect();
+        return box.width > 1 && (box.right > width + 1 || box.left < -1);
+    }).slice(0, 5).map(node => node.tagName.toLowerCase() + (node.id ? "#" + node.id : "")
+        + [...node.classList].map(name => "." + name).join("")
+        + " (" + Math.round(node.getBoundingClientRect().width) + " px)");
+}"""
+
+
+def overflow(page, name: str, path: str) -> str:
+    """'' when the page fits the screen, else what sticks out."""
+    if fits_the_screen(page):
+        return ""
+    wide = ", ".join(page.evaluate(WIDER_THAN_THE_SCREEN, "body"))
+    return f"{name} ({path}) scrolls sideways at {page.viewport_size['width']} px: {wide}"
 
 
 def public_paths(language: str) -> dict[str, str]:
@@ -109,8 +133,8 @@ def test_every_public_template_passes_axe_and_fits_a_phone(
                 continue  # only these two change their layout beyond the phone's
             page.goto(f"{site_server.url}{path}")
             settle(page, name)
-            if width == PHONE["width"] and not fits_the_screen(page):
-                failures.append(f"{name} ({path}) scrolls sideways at {width} px")
+            if width == PHONE["width"] and (wide := overflow(page, name, path)):
+                failures.append(wide)
             report = axe_report(page)
             if report:
                 failures.append(f"{name} ({path}) at {width} px:\n{report}")
@@ -147,9 +171,72 @@ def test_the_referral_screens_pass_axe_and_the_form_fits_a_phone(
     for name, path in screens.items():
         page.goto(f"{site_server.url}{path}")
         expect(page.locator("html")).to_have_attribute("lang", language)
-        if name == "new referral" and not fits_the_screen(page):
-            failures.append(f"{name} ({path}) scrolls sideways at {PHONE['width']} px")
+        if name == "new referral":
+            if wide := overflow(page, name, path):
+                failures.append(wide)
+            if wide := page.evaluate(WIDER_THAN_THE_SCREEN, "form.brug-referral-form"):
+                failures.append(f"{name}: the form is wider than the screen: {', '.join(wide)}")
         report = axe_report(page)
         if report:
             failures.append(f"{name} ({path}):\n{report}")
     assert not failures, "\n".join(failures)
+
+
+def test_skip_links_and_a_focus_ring_on_every_control(site_server, demo, checked_page):
+    page = checked_page
+    page.goto(f"{site_server.url}/nl/search/?q=woning")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link[href='#main']")
+    expect(skip).to_be_focused()
+    assert page.evaluate("document.activeElement.getBoundingClientRect().width") > 40
+    # Past the search box, before the filters' checkboxes: straight to the results.
+    page.locator("#search-form button[type=submit]").focus()
+    page.keyboard.press("Tab")
+    to_results = page.locator("a.skip-link[href='#results']")
+    expect(to_results).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#results a").first).to_be_focused()
+
+    # Every control of a form, reached with Tab, shows a ring (a textarea too).
+    page.goto(f"{site_server.url}{public_paths('nl')['correction form']}")
+    page.locator("#main").focus()
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """(() => { const node = document.activeElement, style = getComputedStyle(node);
+                return {tag: node.tagName.toLowerCase(), type: node.type || "",
+                        style: style.outlineStyle, width: parseFloat(style.outlineWidth)}; })()"""
+        )
+        seen.append(focused["tag"])
+        assert focused["style"] == "solid" and focused["width"] >= 2, focused
+        if focused["tag"] == "button":
+            break
+    assert {"textarea", "button"} <= set(seen), seen
+
+
+def test_map_clusters_are_named_and_popups_take_and_return_the_focus(
+    site_server, demo, checked_page
+):
+    from tests.browser.test_map import zoom_until_markers
+
+    page = checked_page
+    page.goto(f"{site_server.url}/ar/map/")
+    cluster = page.locator(".brug-cluster").first
+    expect(cluster).to_be_visible()
+    count = cluster.inner_text().strip()
+    # The count alone told nothing: "5 services here", in the visitor's language.
+    expect(cluster).to_have_attribute("aria-label", re.compile(rf"^{count}\b\D+"))
+    expect(cluster).to_have_attribute("role", "button")
+
+    zoom_until_markers(page)
+    pin = page.locator(".brug-pin").first
+    pin.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".map-popup__title a")
+    expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".map-popup")).to_have_count(0)
+    expect(pin).to_be_focused()
