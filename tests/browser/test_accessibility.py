@@ -243,3 +243,11 @@ def test_map_clusters_are_named_and_popups_take_and_return_the_focus(
     page.keyboard.press("Escape")
     expect(page.locator(".map-popup")).to_have_count(0)
     expect(pin).to_be_focused()
+    # The close button gives the focus back too, and speaks the visitor's language.
+    page.keyboard.press("Enter")
+    expect(link).to_be_focused()
+    close = page.locator(".leaflet-popup-close-button")
+    expect(close).to_have_attribute("aria-label", "إغلاق")
+    close.press("Enter")
+    expect(page.locator(".map-popup")).to_have_count(0)
+    expect(pin).to_be_focused()

@@ -179,7 +179,10 @@
   function focusPopup(layer) {
     layer.on("popupopen", function (event) {
       opener = layer;
-      var link = event.popup.getElement().querySelector(".leaflet-popup-content a");
+      var box = event.popup.getElement();
+      var close = box.querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", texts.close); // Leaflet's is in English
+      var link = box.querySelector(".leaflet-popup-content a");
       if (link) link.focus({ preventScroll: true });
     });
     layer.on("popupclose", function (event) {
