@@ -187,8 +187,8 @@ def test_the_referral_screens_pass_axe_and_the_form_fits_a_phone(
     for name, path in screens.items():
         page.goto(f"{site_server.url}{path}")
         expect(page.locator("html")).to_have_attribute("lang", language)
-        if name == "new referral":
-            failures += fits_phones(page, name, path, "form.brug-referral-form")
+        # Wagtail's main box clips what is too wide: look inside it.
+        failures += fits_phones(page, name, path, "main")
         report = axe_report(page)
         if report:
             failures.append(f"{name} ({path}):\n{report}")
