@@ -1,6 +1,6 @@
 """Accessibility as a gate: axe-core (vendored, tests/browser/vendor/axe-core) finds no
 violation on any public template or main referral screen, in Dutch and in Arabic (right to
-left); every public template and the referral form fit phones 320 to 390 px wide without
+left); every public template and referral screen fits phones 320 to 390 px wide without
 scrolling sideways; and a keyboard gets past the filters, sees where it is and uses the map."""
 
 import re
@@ -158,7 +158,7 @@ def test_every_public_template_passes_axe_and_fits_a_phone(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_referral_screens_pass_axe_and_the_form_fits_a_phone(
+def test_the_referral_screens_pass_axe_and_fit_a_phone(
     site_server,
     world,  # noqa: F811
     client,
