@@ -10,6 +10,7 @@ import folium
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.plurals import by_plural_category
 from directory.models import Language, Need
 from search.clusters import network_extent
 from search.query import SearchQuery
@@ -107,8 +108,8 @@ def popup_vocabulary() -> dict:
         "details": _("Details"),
         "refer": _("Refer a client"),
         "languages": _("Languages:"),
-        "services": _("Services here: %(count)s"),
         "zoom": _("Zoom in"),
+        "close": _("Close"),  # a popup's close button (Wagtail's catalogues translate it too)
         "loading": _("Loading the map…"),
         "failed": _("The map could not load its markers. The list still works."),
         "located": _("Your location"),
@@ -117,4 +118,6 @@ def popup_vocabulary() -> dict:
         "truncated": _("Zoom in to see every service."),
         "area": _("Confidential address: only the municipality is shown."),
     }
-    return {"needs": needs, "languages": languages, "texts": texts}
+    # A cluster's name for screen readers ("5 services here"), in the language's plural forms.
+    here = by_plural_category("%(count)s service here", "%(count)s services here")
+    return {"needs": needs, "languages": languages, "texts": texts, "services_here": here}

@@ -15,12 +15,27 @@
   var status = document.querySelector("[data-map-status]");
   var results = document.getElementById("results");
   var form = document.getElementById("search-form");
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(frame.dataset.lang) : null;
+  /* "5 services here", in the plural form the language uses for that count. */
+  function servicesHere(count) {
+    var forms = vocabulary.services_here;
+    return format((plurals && forms[plurals.select(count)]) || forms.other, { count: count });
+  }
+  // A marker icon named for screen readers: a cluster shows only its count.
+  var NamedIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      icon.setAttribute("aria-label", this.options.label);
+      return icon;
+    },
+  });
   function clusterIcon(count) {
     var size = count < 10 ? 36 : count < 100 ? 44 : 54;
-    return L.divIcon({
+    return new NamedIcon({
       className: "brug-cluster",
       html: element("span", "", String(Number(count))),
       iconSize: [size, size],
+      label: servicesHere(count),
     });
   }
   // Markers close together (several services at one address) group in the browser too,
@@ -149,7 +164,7 @@
     var count = feature.properties.count;
     var marker = L.marker(L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]), {
       icon: clusterIcon(count),
-      title: format(texts.services, { count: count }) + " · " + texts.zoom,
+      title: servicesHere(count) + " · " + texts.zoom,
       keyboard: true,
     });
     marker.on("click", function () {
@@ -161,6 +176,35 @@
     });
     return marker;
   }
+
+  /* Keyboard use of popups: an opened popup takes the focus (its link, not the end of the
+     page after every marker); Escape or its close button gives the focus back to the marker
+     or cluster that opened it. */
+  var opener = null;
+  function focusPopup(layer) {
+    layer.on("popupopen", function (event) {
+      opener = layer;
+      var box = event.popup.getElement();
+      var close = box.querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", texts.close); // Leaflet's is in English
+      var link = box.querySelector(".leaflet-popup-content a");
+      if (link) link.focus({ preventScroll: true });
+    });
+    layer.on("popupclose", function (event) {
+      var box = event.popup.getElement();
+      var active = document.activeElement;
+      var inside = !active || active === document.body || (box && box.contains(active));
+      var icon = layer.getElement && layer.getElement();
+      // Only when the focus was in the popup: a click elsewhere keeps its own focus.
+      if (opener === layer && inside && icon) icon.focus({ preventScroll: true });
+      if (opener === layer) opener = null;
+    });
+  }
+  frame.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.closest && event.target.closest(".leaflet-popup")) {
+      map.closePopup();
+    }
+  });
 
   function draw(collection) {
     markers.clearLayers();
@@ -188,6 +232,7 @@
           box.insertBefore(element("p", "map-popup__area", texts.area), box.children[1]);
           return box;
         });
+        focusPopup(circle);
         cells.addLayer(circle);
         return;
       }
@@ -199,6 +244,7 @@
       marker.bindPopup(function () {
         return popup(feature.properties);
       });
+      focusPopup(marker);
       points.push(marker);
     });
     markers.addLayers(points);
