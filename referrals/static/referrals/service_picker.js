@@ -25,8 +25,11 @@
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
-    var label = element("label", "brug-picker__label", config.label);
-    label.htmlFor = input.id;
+    input.placeholder = config.label;
+    // The field's own label names the search field; the select stays as what the form sends.
+    var label = document.querySelector("label[for='" + select.id + "']");
+    if (label) label.htmlFor = input.id;
+    select.hidden = true;
     var list = element("ul", "brug-picker__options");
     list.id = select.id + "-options";
     list.setAttribute("role", "listbox");
@@ -34,7 +37,8 @@
     input.setAttribute("aria-controls", list.id);
     var status = element("p", "brug-picker__status");
     status.setAttribute("role", "status");
-    box.append(label, input, list, status);
+    box.append(input, list, status);
+    if (select.selectedIndex > 0) status.textContent = select.options[select.selectedIndex].textContent;
     select.insertAdjacentElement("afterend", box);
     var timer = null;
     var asked = 0;
