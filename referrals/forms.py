@@ -324,7 +324,7 @@ class IntakeForm(TransitionForm):
     )
 
 
-class RedirectForm(TransitionForm):
+class RedirectForm(CapacityConfirmation, TransitionForm):
     action = "redirect"
     service = ServiceChoiceField(
         label=_("Redirect to"),

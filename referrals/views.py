@@ -233,7 +233,11 @@ def detail(request, pk, forms=None, status=200):
     def form(name, make):
         return forms.get(name) or (make() if name in names else None)
 
+    unconfirmed = getattr(forms.get("redirect"), "unconfirmed", None)
     context = {
+        "alternatives": alternatives.for_service(unconfirmed, get_language())
+        if unconfirmed is not None
+        else None,
         "referral": referral,
         "page_title": str(referral),
         "header_title": _("Referral %(number)s") % {"number": referral},
@@ -321,6 +325,7 @@ def act(request, pk, action):
         return detail(request, pk, forms={action: form}, status=400)
     data = dict(form.cleaned_data)
     version = data.pop("version")
+    data.pop("send_anyway", None)  # the form's confirmation, not the transition's data
     try:
         workflow.perform(referral, request.user, action, version, **data)
     except workflow.StaleReferral as error:

@@ -10,7 +10,7 @@ from django.test import Client
 
 from directory.models import ServicePage
 from referrals.models import Referral, State
-from tests.referrals.conftest import referral_form, refused
+from tests.referrals.conftest import act, referral_form, refused
 
 NEW = "/admin/referrals/new/"
 
@@ -151,3 +151,24 @@ def test_the_api_gives_what_the_service_field_shows(indexed):
     assert trauma["capacity_label"] == "Waiting list: about 3 weeks"
     assert trauma["referrable"] is True and isinstance(trauma["interpreter"], bool)
     assert isinstance(trauma["language_names"], list)
+
+
+def test_redirecting_to_a_full_service_asks_for_confirmation_too(indexed, as_user):
+    as_user("coach").post(NEW, referral_form(indexed))
+    referral = Referral.objects.get()
+    set_capacity(indexed["caw_service"], "closed")
+    intake = as_user("intake")  # reads the admin in French
+    refused_redirect = act(intake, referral, "redirect", service=indexed["caw_service"].pk)
+    assert refused_redirect.status_code == 400
+    body = refused_redirect.content.decode()
+    assert 'name="send_anyway"' in body and 'id="alternatives-heading"' in body
+    assert "Caritas Leuven support" in body[body.index("alternatives-heading") :]
+    referral.refresh_from_db()
+    assert referral.state == State.SENT and not referral.follow_ups.exists()
+    confirmed = act(
+        intake, referral, "redirect", service=indexed["caw_service"].pk, send_anyway="on"
+    )
+    assert confirmed.status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.REDIRECTED
+    assert referral.follow_ups.get().service_id == indexed["caw_service"].pk
