@@ -7,6 +7,7 @@ and has searched): 1. "Refer a client" on the result's card — the form opens w
 service and the need filled in; 2. the client's first name; 3. how consent was given;
 4. "Send the referral"."""
 
+import re
 import time
 
 import pytest
@@ -71,3 +72,13 @@ def test_choosing_another_service_by_typing(live_server, indexed, browser):
     coach.get_by_role("button", name="Send the referral").click()
     expect(coach.locator("main")).to_contain_text("Sent, waiting for an answer")
     expect(coach.locator("main")).to_contain_text("Listening and advice")
+
+
+def test_a_map_popup_refers_with_the_searched_topic(live_server, indexed, browser):
+    coach = sign_in(browser, live_server, "coach")
+    coach.goto(f"{live_server.url}/en/map/?q=trauma&need=mental-health")
+    coach.locator(".brug-pin").first.click()
+    refer = coach.locator(".map-popup__refer")
+    expect(refer).to_have_attribute("href", re.compile(r"need=mental-health"))
+    refer.click()
+    expect(coach.locator(".brug-picker [role=status]")).to_contain_text("Trauma care")
