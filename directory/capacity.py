@@ -5,6 +5,7 @@ The audit log keeps who changed it from what to what."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from directory.field_freshness import record_changes
@@ -18,6 +19,21 @@ MAX_WAITING_WEEKS = 104
 def describe(status: str, weeks) -> str:
     label = str(Capacity(status).label)
     return f"{label} ({weeks})" if status == Capacity.WAITING_LIST else label
+
+
+def label(service) -> str:
+    """A service's capacity in words, in the active language (as includes/capacity.html)."""
+    if service.capacity_status == Capacity.WAITING_LIST and service.waiting_weeks is not None:
+        weeks = service.waiting_weeks
+        return ngettext(
+            "Waiting list: about %(weeks)s week", "Waiting list: about %(weeks)s weeks", weeks
+        ) % {"weeks": weeks}
+    return str(Capacity(service.capacity_status).label)
+
+
+def is_open_to_new_clients(service) -> bool:
+    """Accepting: a referral to a full or closed service needs the sender's confirmation."""
+    return service.capacity_status == Capacity.ACCEPTING
 
 
 @transaction.atomic

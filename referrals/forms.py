@@ -3,12 +3,14 @@ their language, at the field: first each field's own checks, then the rule of th
 (referrals.transitions), which referrals.workflow applies again when it makes the change."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory import capacity
 from directory.models import Language, Need, OrganisationPage, ServicePage
 from directory.submissions import SubmissionKeyField
 from referrals import transitions
@@ -38,8 +40,64 @@ def referable_services():
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
+    """A plain select of the services (it works without JavaScript); with JavaScript,
+    service_picker.js puts a search-as-you-type field over it (/api/v1/services), which
+    sends the service's key (its translation key) instead of the page's id."""
+
+    widget = forms.Select(attrs={"data-service-picker": ""})
+
     def label_from_instance(self, obj):
         return f"{obj.title} – {obj.organisation.title}"
+
+    def to_python(self, value):
+        key = _as_key(value)
+        if key is not None:
+            found = self.queryset.filter(translation_key=key).first()
+            if found is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+            return found
+        return super().to_python(value)
+
+
+def _as_key(value):
+    try:
+        return uuid.UUID(str(value)) if value and not str(value).isdigit() else None
+    except ValueError:
+        return None
+
+
+class CapacityConfirmation(forms.Form):
+    """Sending to a service that is full or not taking new clients asks for an explicit
+    "send anyway"; without it the form refuses and the view shows the alternatives."""
+
+    send_anyway = forms.BooleanField(label=_("Send anyway"), required=False)
+    service_field = "service"
+    unconfirmed = None  # the full service, when the sender has not confirmed yet
+
+    def sends(self) -> bool:
+        return True
+
+    def clean(self):
+        data = super().clean()
+        service = data.get(self.service_field)
+        if (
+            service is not None
+            and self.sends()
+            and not capacity.is_open_to_new_clients(service)
+            and not data.get("send_anyway")
+        ):
+            self.unconfirmed = service
+            self.add_error(
+                self.service_field,
+                _(
+                    "This service is not taking new clients now (%(capacity)s). Choose one of "
+                    "the services below, or tick “Send anyway”."
+                )
+                % {"capacity": capacity.label(service)},
+            )
+        return data
 
 
 class VersionForm(forms.Form):
@@ -96,7 +154,7 @@ class ConsentFields(forms.Form):
     )
 
 
-class ReferralForm(RuleForm, ConsentFields):
+class ReferralForm(CapacityConfirmation, RuleForm, ConsentFields):
     """A new referral: the service, the client (minimal), the need, the note and consent."""
 
     submission_key = SubmissionKeyField()  # the same form sent twice makes one referral
@@ -112,9 +170,10 @@ class ReferralForm(RuleForm, ConsentFields):
             "required": _("Choose the service to refer to."),
         },
     )
-    client_reference = forms.CharField(
+    client_reference = forms.CharField(  # optional: the referral's number finds it too
         label=_("Your internal reference"),
         max_length=40,
+        required=False,
         help_text=_("Your case number, so you find the client in your own files."),
     )
     client_name = forms.CharField(
@@ -174,10 +233,16 @@ class ReferralForm(RuleForm, ConsentFields):
     def rule(self, data):
         transitions.check_referral(data)
 
+    def sends(self) -> bool:
+        return self.data.get("action") != "draft"  # a draft may wait until there is room
+
     def _chosen_service(self):
         raw = self.data.get("service") if self.is_bound else self.initial.get("service")
         if isinstance(raw, ServicePage):
             return raw
+        key = _as_key(raw)
+        if key is not None:
+            return ServicePage.objects.filter(translation_key=key).first()
         try:
             return ServicePage.objects.filter(pk=int(raw)).first() if raw else None
         except (TypeError, ValueError):
@@ -259,7 +324,7 @@ class IntakeForm(TransitionForm):
     )
 
 
-class RedirectForm(TransitionForm):
+class RedirectForm(CapacityConfirmation, TransitionForm):
     action = "redirect"
     service = ServiceChoiceField(
         label=_("Redirect to"),

@@ -18,10 +18,11 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from directory.models import ServicePage
-from referrals import access, consent, lists, overdue, retention, timeline, workflow
+from directory.models import Need, ServicePage
+from referrals import access, alternatives, consent, lists, overdue, retention, timeline, workflow
 from referrals.forms import (
     ClientLookupForm,
     DeclineForm,
@@ -141,7 +142,7 @@ def new(request):
     initial = {}
     service = _service_from(request.GET.get("service"))
     if service is not None:
-        initial = {"service": service, "needs": list(service.needs.all())}
+        initial = {"service": service, "needs": _needs_from(request, service)}
     form = ReferralForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,12 +170,34 @@ def new(request):
                 messages.success(request, _("Referral saved as a draft."))
             return redirect("referrals:detail", referral.pk)
     title = _("New referral")
-    return _render(
-        request,
-        "referrals/new.html",
-        {"form": form, "page_title": title, "header_title": title, "service": service},
-        status=400 if form.errors else 200,
-    )
+    context = {"form": form, "page_title": title, "header_title": title, "service": service}
+    context["picker"] = _picker()
+    if form.unconfirmed is not None:
+        context["alternatives"] = alternatives.for_service(form.unconfirmed, get_language())
+    return _render(request, "referrals/new.html", context, status=400 if form.errors else 200)
+
+
+def _picker() -> dict:
+    """The search-as-you-type service field's address and words (service_picker.js)."""
+    return {
+        "api": reverse("api-v1:services"),
+        "lang": get_language(),
+        "label": _("Search for a service"),
+        "languages": _("Languages:"),
+        "interpreter": _("Interpreter available"),
+        "none": _("No services found"),
+    }
+
+
+def _needs_from(request, service):
+    """The needs a "Refer" link names (the search's topics) that the form offers, else the
+    service's own."""
+    own = list(service.needs.all())
+    asked = set(request.GET.getlist("need"))
+    chosen = [need for need in own if need.slug in asked]
+    if asked and not chosen:
+        chosen = list(Need.objects.filter(slug__in=asked, parent__isnull=True))
+    return chosen or own
 
 
 def _service_from(raw):
@@ -210,7 +233,11 @@ def detail(request, pk, forms=None, status=200):
     def form(name, make):
         return forms.get(name) or (make() if name in names else None)
 
+    unconfirmed = getattr(forms.get("redirect"), "unconfirmed", None)
     context = {
+        "alternatives": alternatives.for_service(unconfirmed, get_language())
+        if unconfirmed is not None
+        else None,
         "referral": referral,
         "page_title": str(referral),
         "header_title": _("Referral %(number)s") % {"number": referral},
@@ -228,6 +255,7 @@ def detail(request, pk, forms=None, status=200):
         or (SendForm(initial=version) if "send" in names and not consent_valid else None),
         "renew_form": form("renew_consent", lambda: RenewConsentForm(initial=version)),
         "message_form": forms.get("message") or MessageForm(),
+        "picker": _picker(),
         "version_form": VersionForm(initial=version),
         "timeline": timeline.entries(referral, consent.may_read_messages(user, referral, today)),
         "client": consent.client_view(user, referral, today),
@@ -297,6 +325,7 @@ def act(request, pk, action):
         return detail(request, pk, forms={action: form}, status=400)
     data = dict(form.cleaned_data)
     version = data.pop("version")
+    data.pop("send_anyway", None)  # the form's confirmation, not the transition's data
     try:
         workflow.perform(referral, request.user, action, version, **data)
     except workflow.StaleReferral as error:

@@ -6,7 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
 
-from directory import eligibility
+from directory import capacity, eligibility
 from search import api_parameters, unmet
 from search import query as search_query
 from search.backends import get_backend
@@ -43,6 +43,11 @@ class ServiceResult(Schema):
     needs: list[str]
     languages: list[str]
     capacity: str
+    capacity_label: str = Field(description="The capacity in words, in the answer's language.")
+    waiting_weeks: int | None = Field(description="With capacity waiting_list: about how long.")
+    language_names: list[str] = Field(description="The languages spoken, named in `lang`.")
+    interpreter: bool = Field(description="An interpreter or intercultural mediator can join.")
+    referrable: bool = Field(description="Accepts warm referrals through Brug.")
     distance_km: float | None
     point: dict | None = Field(
         description="Where the service is; for a confidential location (`area`), the centre "
@@ -143,6 +148,11 @@ def services(request, params: Query[ServiceParameters]):
                 "needs": [n.slug for n in result.page.needs.all()],
                 "languages": [lang.code for lang in result.page.languages.all()],
                 "capacity": result.page.capacity_status,
+                "capacity_label": capacity.label(result.page),
+                "waiting_weeks": result.page.waiting_weeks,
+                "language_names": [lang.name for lang in result.page.languages.all()],
+                "interpreter": result.page.interpreter_available,
+                "referrable": result.page.accepts_referrals,
                 "distance_km": round(result.hit.distance_km, 2)
                 if result.hit.distance_km is not None
                 else None,

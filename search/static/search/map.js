@@ -144,7 +144,11 @@
     if (properties.refer && frame.dataset.referUrl) {
       // Signed-in coaches: start a warm referral to this service.
       var refer = element("a", "map-popup__refer button", texts.refer);
-      refer.href = frame.dataset.referUrl + "?service=" + encodeURIComponent(properties.id);
+      var referParams = new URLSearchParams({ service: properties.id });
+      searchParameters(false).getAll("need").forEach(function (need) {
+        referParams.append("need", need); // the form opens with the search's topics
+      });
+      refer.href = frame.dataset.referUrl + "?" + referParams.toString();
       box.appendChild(refer);
     }
     return box;
