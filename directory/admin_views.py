@@ -197,7 +197,7 @@ class CapacityView(_TitledView, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.service.title
+        return self.service.get_admin_display_title()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -61,11 +61,11 @@ class ListingRow:
 
     @property
     def title(self) -> str:
-        return self.page.title
+        return self.page.get_admin_display_title()
 
     @property
     def organisation_title(self) -> str:
-        return self.organisation.title
+        return self.organisation.get_admin_display_title()
 
 
 def _broken(value: str, validator) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
@@ -16,6 +17,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_titles import annotate_admin_titles
 from directory import (
     admin_views,
     capacity,
@@ -102,7 +104,17 @@ class SuggestionViewSet(ModelViewSet):
     inspect_view_enabled = True
     edit_view_class = SuggestionEditView
     form_fields = ["status", "curator_note"]
-    list_display = ["service", "topic", "text", "created_at", "status"]
+    list_display = [
+        Column(
+            "service",
+            label=CorrectionSuggestion._meta.get_field("service").verbose_name,
+            accessor=lambda suggestion: suggestion.service.get_admin_display_title(),
+        ),
+        "topic",
+        "text",
+        "created_at",
+        "status",
+    ]
     list_filter = ["status", "topic"]
     ordering = ["-created_at"]
 
@@ -299,6 +311,20 @@ def hide_other_drafts_in_chooser(pages, request):
         ):
             own |= Q(path__startswith=version.path)
     return pages.filter(Q(live=True) | own) if own else pages.filter(live=True)
+
+
+# Titles in the admin's language (core/admin_titles.py), fetched with the listing ------------
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_titles(parent_page, pages, request):
+    # Not while searching: the search backend builds its own query from the filters.
+    return pages if request.GET.get("q") else annotate_admin_titles(pages)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_titles(pages, request):
+    return pages if request.GET.get("q") else annotate_admin_titles(pages)
 
 
 # Audit log -------------------------------------------------------------------------------

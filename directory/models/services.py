@@ -16,6 +16,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
 from directory import opening_hours
@@ -125,7 +126,7 @@ class ServiceForm(WagtailAdminPageForm):
             self.fields["locations"].queryset = choices.order_by("title")
 
 
-class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
+class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     """A service of an organisation: what, for whom, cost, access, languages and capacity."""
 
     summary = models.CharField(

@@ -1,0 +1,91 @@
+"""The admin in the staff member's language: page titles in the admin's language where a
+translation exists (else the original, marked with its language), Wagtail's own e-mails in
+the recipient's language, dates in Belgian conventions."""
+
+import pytest
+from django.test import Client
+from wagtail.models import Page
+from wagtail.users.models import UserProfile
+
+from directory.models import ServicePage
+
+from .conftest import shown
+
+pytestmark = pytest.mark.django_db
+
+
+def speaks(user, language):
+    UserProfile.objects.filter(user=user).update(preferred_language=language)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def translate_into_french(page, title):
+    """The French alias becomes a real translation (what *Translate* does)."""
+    french = Page.objects.get(translation_key=page.translation_key, locale__language_code="fr")
+    Page.objects.filter(pk=french.pk).update(alias_of=None, title=title, draft_title=title)
+    return french
+
+
+@pytest.fixture
+def french_service(orgs):
+    service = orgs["own"]["service"]
+    translate_into_french(service, "Aide au logement de Buddy")
+    return service
+
+
+def test_the_french_explorer_shows_french_titles_and_marks_the_rest(people, orgs, french_service):
+    curator = speaks(people["curator"], "fr")
+    organisation = orgs["own"]["organisation"]
+    page = shown(curator.get(f"/admin/pages/{organisation.pk}/"))
+    assert "Aide au logement de Buddy" in page
+    assert "Buddy Leuven housing help" not in page
+    assert "Buddy Leuven office (nl)" in page  # no French version: the original, marked
+
+
+def test_the_explorer_of_the_admins_own_language_shows_plain_titles(people, orgs):
+    curator = speaks(people["curator"], "nl")
+    page = shown(curator.get(f"/admin/pages/{orgs['own']['organisation'].pk}/"))
+    assert "Buddy Leuven housing help" in page
+    assert "Buddy Leuven housing help (nl)" not in page
+
+
+def test_an_alias_shows_its_source_title_marked(people, orgs):
+    curator = speaks(people["curator"], "fr")
+    service = orgs["own"]["service"]
+    alias = ServicePage.objects.get(
+        translation_key=service.translation_key, locale__language_code="fr"
+    )
+    page = shown(curator.get(f"/admin/pages/{alias.get_parent().pk}/"))
+    assert "Buddy Leuven housing help (nl)" in page
+
+
+def test_the_page_chooser_shows_french_titles(people, orgs, french_service):
+    curator = speaks(people["curator"], "fr")
+    response = curator.get(f"/admin/choose-page/{orgs['own']['organisation'].pk}/")
+    assert "Aide au logement de Buddy" in shown(response)
+
+
+def test_the_editors_dashboard_shows_french_titles(people, orgs, french_service):
+    editor = speaks(people["editor"], "fr")
+    page = shown(editor.get("/admin/"))
+    assert "Aide au logement de Buddy" in page
+
+
+def test_the_sidebar_explorer_api_shows_french_titles(people, orgs, french_service):
+    curator = speaks(people["curator"], "fr")
+    organisation = orgs["own"]["organisation"]
+    response = curator.get(
+        "/admin/api/main/pages/",
+        {"child_of": organisation.pk, "for_explorer": 1, "fields": "admin_display_title"},
+    )
+    titles = [item["admin_display_title"] for item in response.json()["items"]]
+    assert "Aide au logement de Buddy" in titles
+
+
+def test_another_organisations_editor_is_refused_its_pages(people, orgs, french_service):
+    other = speaks(people["other_editor"], "fr")
+    response = other.get(f"/admin/pages/{orgs['own']['service'].pk}/edit/")
+    assert response.status_code in (302, 403)
+    assert "Aide au logement de Buddy" not in shown(other.get("/admin/"))
