@@ -14,8 +14,10 @@
 `ensure_roles()` creates all of it and is idempotent; `setup_site` (and so `make run`) runs it.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import (
     Collection,
@@ -29,6 +31,7 @@ from wagtail.models import (
 )
 
 from directory.extension_points import role_permissions
+from directory.mail import record_language, record_missing_languages
 from directory.models import Membership, OrganisationPage, OrganisationTeam, Role
 
 CURATORS = "Network curators"
@@ -121,6 +124,13 @@ def ensure_roles() -> dict[str, Group]:
                 group=groups[CURATORS], page=root, permission=_page_permission(action)
             )
         _ensure_workflow(root, groups[CURATORS])
+    # Accounts from before every member got a language (see add_member).
+    staff = (
+        get_user_model()
+        .objects.filter(Q(memberships__isnull=False) | Q(groups=groups[CURATORS]))
+        .distinct()
+    )
+    record_missing_languages(staff)
     return groups
 
 
@@ -178,6 +188,8 @@ def sync_team_permissions(organisation: OrganisationPage, group: Group | None = 
 
 def add_member(user, organisation: OrganisationPage, role: str, invited_by=None) -> Membership:
     organisation = organisation.original()
+    # Brug's e-mails and Wagtail's then agree on the person's language (directory/mail.py).
+    record_language(user)
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, defaults={"invited_by": invited_by}
     )

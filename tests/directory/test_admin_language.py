@@ -89,3 +89,55 @@ def test_another_organisations_editor_is_refused_its_pages(people, orgs, french_
     response = other.get(f"/admin/pages/{orgs['own']['service'].pk}/edit/")
     assert response.status_code in (302, 403)
     assert "Aide au logement de Buddy" not in shown(other.get("/admin/"))
+
+
+def test_wagtails_notices_use_the_recipients_language_not_the_senders(people, orgs):
+    """A person who never chose a language gets Wagtail's notices in the language Brug's own
+    e-mails use (the site's), not in that of the curator who acted."""
+    from django.core import mail
+
+    from directory.mail import user_language
+    from directory.roles import add_member
+
+    from .conftest import make_user
+    from .test_moderation import submit_change
+
+    newcomer = make_user("newcomer", language="")
+    add_member(newcomer, orgs["own"]["organisation"], "editor")
+    assert UserProfile.get_for_user(newcomer).preferred_language == "nl"
+    assert user_language(newcomer) == "nl"
+    editor = Client()
+    editor.force_login(newcomer)
+    service = submit_change(editor, orgs["own"]["service"], summary="Nieuwe tekst.")
+    curator = speaks(people["curator"], "en")
+    mail.outbox.clear()
+    curator.post(
+        f"/admin/pages/workflow/action/{service.pk}/reject/"
+        f"{service.current_workflow_task_state.pk}/",
+        {"comment": "Graag de uren aanvullen."},
+    )
+    message = next(m for m in mail.outbox if "newcomer@example.org" in m.to)
+    assert "afgewezen" in message.body or "afgekeurd" in message.body, message.body
+
+
+def test_the_curators_submission_notice_comes_in_their_language(people, orgs):
+    from django.core import mail
+
+    from .test_moderation import submit_change
+
+    speaks(people["curator"], "fr")
+    editor = speaks(people["editor"], "en")
+    mail.outbox.clear()
+    submit_change(editor, orgs["own"]["service"], summary="New text.")
+    message = next(m for m in mail.outbox if "curator@example.org" in m.to)
+    assert "Buddy Leuven housing help (nl)" in message.body  # the title in French terms too
+    assert "soumis" in message.body or "soumise" in message.body, message.body
+
+
+def test_setup_gives_existing_members_a_language(people):
+    from directory.roles import ensure_roles
+
+    UserProfile.objects.filter(user=people["coach"]).update(preferred_language="")
+    ensure_roles()
+    assert UserProfile.get_for_user(people["coach"]).preferred_language == "nl"
+    assert UserProfile.get_for_user(people["editor"]).preferred_language == "en"  # kept
