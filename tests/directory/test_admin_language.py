@@ -141,3 +141,52 @@ def test_setup_gives_existing_members_a_language(people):
     ensure_roles()
     assert UserProfile.get_for_user(people["coach"]).preferred_language == "nl"
     assert UserProfile.get_for_user(people["editor"]).preferred_language == "en"  # kept
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [
+        ("nl", "01/12/2026", "1 december 2026"),
+        ("fr", "01/12/2026", "1 décembre 2026"),
+        ("en", "01/12/2026", "1 December 2026"),
+    ],
+)
+def test_dates_are_written_day_first(language, short, long):
+    from datetime import date
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(date(2026, 12, 1), "SHORT_DATE_FORMAT") == short
+        assert date_format(date(2026, 12, 1), "DATE_FORMAT") == long
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
+def test_the_admins_date_picker_writes_and_reads_day_first(language):
+    from datetime import date
+
+    from django import forms
+    from django.utils import translation
+    from wagtail.admin.widgets import AdminDateInput
+
+    class DayForm(forms.Form):
+        day = forms.DateField(widget=AdminDateInput)
+
+    with translation.override(language):
+        assert 'value="01/12/2026"' in str(DayForm(initial={"day": date(2026, 12, 1)})["day"])
+        form = DayForm({"day": "01/12/2026"})
+        assert form.is_valid() and form.cleaned_data["day"] == date(2026, 12, 1)
+        assert DayForm({"day": "2026-12-01"}).is_valid()
+
+
+def test_the_english_dashboard_shows_a_day_first_date(people, orgs):
+    from datetime import date
+
+    from directory.models import OrganisationPage
+
+    OrganisationPage.objects.filter(pk=orgs["own"]["organisation"].pk).update(
+        last_verified=date(2026, 12, 1)
+    )
+    editor = speaks(people["editor"], "en")
+    assert "Last verified on 1 December 2026." in shown(editor.get("/admin/"))
