@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_titles import annotate_admin_titles
 from directory import (
+    admin_start,
     admin_views,
     capacity,
     duplicate_views,
@@ -311,6 +312,28 @@ def hide_other_drafts_in_chooser(pages, request):
         ):
             own |= Q(path__startswith=version.path)
     return pages.filter(Q(live=True) | own) if own else pages.filter(live=True)
+
+
+# Where the Pages menu and the dashboard's page count open (directory/admin_start.py) -------
+
+
+@hooks.register("construct_main_menu")
+def open_pages_where_people_work(request, menu_items):
+    menu_items[:] = [
+        admin_start.StartPageExplorerMenuItem.replacing(item) if item.name == "explorer" else item
+        for item in menu_items
+    ]
+
+
+# After Wagtail's own hook, which adds the item (the directory's hooks load first).
+@hooks.register("construct_homepage_summary_items", order=100)
+def count_pages_where_people_work(request, items):
+    items[:] = [
+        admin_start.StartPagesSummaryItem(request)
+        if type(item) is admin_start.PagesSummaryItem
+        else item
+        for item in items
+    ]
 
 
 # Titles in the admin's language (core/admin_titles.py), fetched with the listing ------------
