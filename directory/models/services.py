@@ -24,6 +24,7 @@ from directory.fields import DocumentListField, PostcodeListField, ResidenceStat
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.validators import validate_phone
+from directory.widgets import GroupedNeedsWidget
 
 
 class Cost(models.TextChoices):
@@ -112,7 +113,16 @@ class ServiceForm(WagtailAdminPageForm):
                         "actions: it goes live at once, without review."
                     )
         from directory.models.locations import LocationPage
+        from directory.models.taxonomy import Need, TargetGroup
 
+        # Each term's label is read from its label rows: fetched with the choices, not per
+        # checkbox (57 needs, their main needs and the target groups were ~150 queries).
+        if "needs" in self.fields:
+            self.fields["needs"].queryset = Need.objects.select_related("parent").prefetch_related(
+                "labels", "parent__labels"
+            )
+        if "target_groups" in self.fields:
+            self.fields["target_groups"].queryset = TargetGroup.objects.prefetch_related("labels")
         organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if "locations" in self.fields and organisation is not None:
             # A translation in another locale keeps pointing at the original's locations
@@ -214,7 +224,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("description"),
-        FieldPanel("needs", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("needs", widget=GroupedNeedsWidget),
         FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [
