@@ -296,11 +296,14 @@ class ListingReportView(SafeSpreadsheetExportMixin, ReportView):
         return [
             TitleColumn(
                 "title",
+                accessor="admin_title",
                 label=_("Page"),
                 get_url=lambda row: reverse("wagtailadmin_pages:edit", args=[row.page.pk]),
             ),
             Column("kind", label=_("Type")),
-            Column("organisation_title", label=_("Organisation")),
+            Column(
+                "organisation_title", accessor="organisation_admin_title", label=_("Organisation")
+            ),
             Column("issue_labels", label=_("What to check")),
             Column("details_text", label=_("Details")),
             Column("fields_text", label=_("Facts checked")),
