@@ -2,10 +2,19 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.telepath import register
+from wagtail.admin.telepath.widgets import RadioSelectAdapter
+
+_RENDERER = TemplatesSetting()
 
 
-class GroupedNeedsWidget(forms.CheckboxSelectMultiple):
+class PageFieldCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of a page's own field (see PageFieldCheckboxesAdapter)."""
+
+
+class GroupedNeedsWidget(PageFieldCheckboxes):
     """The needs as checkboxes in one group per main need (the main need first, then its
     sub-needs), so 57 needs read as 14 groups. Without JavaScript that is all; with it, a
     filter box above the groups hides the needs and groups that do not match
@@ -46,10 +55,25 @@ class GroupedNeedsWidget(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         # The template is the project's (templates/directory/), which Django's default form
-        # renderer does not search.
-        return super().render(name, value, attrs, renderer=TemplatesSetting())
+        # renderer does not search. One renderer for the process: each has its own engine,
+        # which would compile the template again on every render.
+        return super().render(name, value, attrs, renderer=_RENDERER)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["filter_label"] = self.filter_label
         return context
+
+
+class PageFieldCheckboxesAdapter(RadioSelectAdapter):
+    """Wagtail packs every widget of the edit form for its client-side panels, rendering it a
+    second time as a template for new copies. A page's own field is never copied: the client
+    only reads and sets it through the inputs the form rendered (`getByName`), so the
+    template need not carry every option again (the needs, languages and locations of the
+    service form were rendered twice)."""
+
+    def js_args(self, widget):
+        return [format_html('<div id="__ID__"></div>')]
+
+
+register(PageFieldCheckboxesAdapter(), PageFieldCheckboxes)

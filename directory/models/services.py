@@ -1,6 +1,5 @@
 """Services: what an organisation offers, for whom, where, in which languages."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query import ModelIterable
@@ -24,7 +23,7 @@ from directory.fields import DocumentListField, PostcodeListField, ResidenceStat
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.validators import validate_phone
-from directory.widgets import GroupedNeedsWidget
+from directory.widgets import GroupedNeedsWidget, PageFieldCheckboxes
 
 
 class Cost(models.TextChoices):
@@ -225,7 +224,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         FieldPanel("summary"),
         FieldPanel("description"),
         FieldPanel("needs", widget=GroupedNeedsWidget),
-        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("target_groups", widget=PageFieldCheckboxes),
         MultiFieldPanel(
             [
                 FieldPanel("eligibility"),
@@ -251,12 +250,12 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         ),
         MultiFieldPanel(
             [
-                FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("languages", widget=PageFieldCheckboxes),
                 FieldPanel("interpreter_available"),
             ],
             heading=_("Languages"),
         ),
-        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("locations", widget=PageFieldCheckboxes),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
             heading=_("Contact"),
