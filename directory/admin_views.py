@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from core.admin_titles import annotate_admin_titles
 from directory import capacity, invitations, listing_checks, roles, verification
 from directory.models import (
     CorrectionSuggestion,
@@ -353,7 +354,8 @@ class MyListingsPanel(Component):
         context = super().get_context_data(parent_context)
         listings = []
         for organisation in self.organisations:
-            services = list(verification.listing_services(organisation).order_by("title"))
+            services = verification.listing_services(organisation).order_by("title")
+            services = list(annotate_admin_titles(services))  # titles in one query
             listings.append(
                 {
                     "organisation": organisation,
