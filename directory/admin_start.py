@@ -26,7 +26,14 @@ def _in_admin_language(page):
 
 def start_page(user) -> tuple[Page, list[Page]] | None:
     """The page the explorer opens at, and the subtrees the person works in (for the page
-    count); None: Wagtail's own start point."""
+    count); None: Wagtail's own start point. Kept on the user for the request (the menu and
+    the dashboard both ask), as Wagtail keeps its own explorable root."""
+    if not hasattr(user, "_brug_start_page"):
+        user._brug_start_page = _start_page(user)
+    return user._brug_start_page
+
+
+def _start_page(user):
     organisations = list(roles.edited_organisations(user))
     if len(organisations) == 1:
         return _in_admin_language(organisations[0]), organisations
