@@ -24,7 +24,7 @@ class GroupedNeedsWidget(PageFieldCheckboxes):
     every label costs queries."""
 
     template_name = "directory/widgets/grouped_needs.html"
-    # Wagtail's own catalogues translate it in every admin language: no new message.
+    # A message the catalogues already have (the search page's button): nothing new to translate.
     filter_label = _("Search")
 
     class Media:
