@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
+from core.admin_titles import annotate_admin_titles
 from directory import capacity, invitations, listing_checks, roles, verification
 from directory.models import (
     CorrectionSuggestion,
@@ -204,7 +205,7 @@ class CapacityView(_TitledView, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.service.title
+        return self.service.get_admin_display_title()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -303,11 +304,14 @@ class ListingReportView(SafeSpreadsheetExportMixin, ReportView):
         return [
             TitleColumn(
                 "title",
+                accessor="admin_title",
                 label=_("Page"),
                 get_url=lambda row: reverse("wagtailadmin_pages:edit", args=[row.page.pk]),
             ),
             Column("kind", label=_("Type")),
-            Column("organisation_title", label=_("Organisation")),
+            Column(
+                "organisation_title", accessor="organisation_admin_title", label=_("Organisation")
+            ),
             Column("issue_labels", label=_("What to check")),
             Column("details_text", label=_("Details")),
             Column("fields_text", label=_("Facts checked")),
@@ -357,7 +361,8 @@ class MyListingsPanel(Component):
         context = super().get_context_data(parent_context)
         listings = []
         for organisation in self.organisations:
-            services = list(verification.listing_services(organisation).order_by("title"))
+            services = verification.listing_services(organisation).order_by("title")
+            services = list(annotate_admin_titles(services))  # titles in one query
             listings.append(
                 {
                     "organisation": organisation,

@@ -206,6 +206,7 @@ def accept(token: str, *, password=None, first_name="", last_name="", user=None)
             _("This invitation was sent to another e-mail address than your account's."),
             "other_user",
         )
+    mail.record_language(user, invitation.language)  # an existing account that never chose one
     add_member(user, invitation.organisation, invitation.role, invited_by=invitation.created_by)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -67,6 +67,16 @@ class ListingRow:
     def organisation_title(self) -> str:
         return self.organisation.title
 
+    # On screen, in the curator's admin language (core/admin_titles.py); the exports keep the
+    # pages' own titles.
+    @property
+    def admin_title(self) -> str:
+        return self.page.get_admin_display_title()
+
+    @property
+    def organisation_admin_title(self) -> str:
+        return self.organisation.get_admin_display_title()
+
 
 def _broken(value: str, validator) -> bool:
     if not value:

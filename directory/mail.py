@@ -20,6 +20,29 @@ def user_language(user) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def record_language(user, language: str | None = None) -> None:
+    """Give a person who never chose an admin language one: `language` (an invitation's)
+    or the site's. The profile is the one record both Brug's e-mails and Wagtail's (the
+    moderation and comment notices) read; Wagtail, finding none, would write in the language
+    of whoever caused the notice (a curator's English admin) instead."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    if not profile.preferred_language:
+        profile.preferred_language = language or settings.LANGUAGE_CODE
+        profile.save(update_fields=["preferred_language"])
+
+
+def record_missing_languages(users) -> int:
+    """`record_language` for every one of `users` without a language; how many there were."""
+    missing = users.exclude(wagtail_userprofile__preferred_language__gt="")
+    count = 0
+    for user in missing:
+        record_language(user)
+        count += 1
+    return count
+
+
 def send(to: str, template: str, context: dict, language: str) -> bool:
     """Send `<template>_subject.txt` / `<template>.txt` rendered in `language`. Returns False
     (and logs) when the mail server refuses or cannot be reached; never raises for that.

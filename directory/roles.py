@@ -20,8 +20,10 @@
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import (
     Collection,
@@ -35,6 +37,7 @@ from wagtail.models import (
 )
 
 from directory.extension_points import role_permissions
+from directory.mail import record_language, record_missing_languages
 from directory.models import Membership, OrganisationPage, OrganisationTeam, Role
 from directory.translation_state import source_of
 
@@ -132,6 +135,13 @@ def ensure_roles() -> dict[str, Group]:
             )
         _ensure_workflow(root, groups[CURATORS])
         _ensure_translator_trees(root, groups[TRANSLATORS])
+    # Accounts from before every member got a language (see add_member).
+    staff = (
+        get_user_model()
+        .objects.filter(Q(memberships__isnull=False) | Q(groups=groups[CURATORS]))
+        .distinct()
+    )
+    record_missing_languages(staff)
     return groups
 
 
@@ -235,6 +245,8 @@ def sync_team_permissions(organisation: OrganisationPage, group: Group | None = 
 
 def add_member(user, organisation: OrganisationPage, role: str, invited_by=None) -> Membership:
     organisation = organisation.original()
+    # Brug's e-mails and Wagtail's then agree on the person's language (directory/mail.py).
+    record_language(user)
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, defaults={"invited_by": invited_by}
     )

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
@@ -20,7 +21,9 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_titles import annotate_admin_titles
 from directory import (
+    admin_start,
     admin_views,
     capacity,
     duplicate_views,
@@ -132,7 +135,17 @@ class SuggestionViewSet(ModelViewSet):
     inspect_view_enabled = True
     edit_view_class = SuggestionEditView
     form_fields = ["status", "curator_note"]
-    list_display = ["service", "topic", "text", "created_at", "status"]
+    list_display = [
+        Column(
+            "service",
+            label=CorrectionSuggestion._meta.get_field("service").verbose_name,
+            accessor=lambda suggestion: suggestion.service.get_admin_display_title(),
+        ),
+        "topic",
+        "text",
+        "created_at",
+        "status",
+    ]
     list_filter = ["status", "topic"]
     ordering = ["-created_at"]
 
@@ -415,6 +428,42 @@ def translators_do_not_bulk_delete_or_move(request, action_type, objects, action
         for page in objects:
             if isinstance(page, Page):
                 _refuse_translator(request, page, action_type)
+
+
+# Where the Pages menu and the dashboard's page count open (directory/admin_start.py) -------
+
+
+@hooks.register("construct_main_menu")
+def open_pages_where_people_work(request, menu_items):
+    menu_items[:] = [
+        admin_start.StartPageExplorerMenuItem.replacing(item) if item.name == "explorer" else item
+        for item in menu_items
+    ]
+
+
+# After Wagtail's own hook, which adds the item (the directory's hooks load first).
+@hooks.register("construct_homepage_summary_items", order=100)
+def count_pages_where_people_work(request, items):
+    items[:] = [
+        admin_start.StartPagesSummaryItem(request)
+        if type(item) is admin_start.PagesSummaryItem
+        else item
+        for item in items
+    ]
+
+
+# Titles in the admin's language (core/admin_titles.py), fetched with the listing ------------
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_titles(parent_page, pages, request):
+    # Not while searching: the search backend builds its own query from the filters.
+    return pages if request.GET.get("q") else annotate_admin_titles(pages)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_titles(pages, request):
+    return pages if request.GET.get("q") else annotate_admin_titles(pages)
 
 
 # Audit log -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory import confidentiality, opening_hours
 from directory.forms import LocationPageForm
@@ -68,7 +69,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class LocationPage(InterfaceLanguageUrlMixin, Page):
+class LocationPage(AdminTitleMixin, InterfaceLanguageUrlMixin, Page):
     """A place where an organisation receives people; services are offered at locations."""
 
     street = models.CharField(_("street"), max_length=120)

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory.forms import TranslatablePageForm
 from directory.models.live_facts import LiveFactsMixin
@@ -41,7 +42,7 @@ class OrganisationType(models.TextChoices):
     COMMUNITY = "community", _("Community centre")
 
 
-class OrganisationIndexPage(InterfaceLanguageUrlMixin, Page):
+class OrganisationIndexPage(AdminTitleMixin, InterfaceLanguageUrlMixin, Page):
     """The list of all organisations of the network."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -87,7 +88,7 @@ class OrganisationQuerySet(PageQuerySet):
         return originals(self)
 
 
-class OrganisationPage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
+class OrganisationPage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     """An organisation of the network (OCMW Leuven, CAW Oost-Brabant …)."""
 
     short_description = models.CharField(

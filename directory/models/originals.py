@@ -20,5 +20,13 @@ def originals(queryset):
 
 
 def original_of(page):
-    """The original of this page (itself, when it is the original)."""
-    return originals(type(page).objects.filter(translation_key=page.translation_key)).first()
+    """The original of this page (itself, when it is the original): the first non-alias page
+    of its translation key, as in `originals`, without that function's aggregate over every
+    page of the model (one page's lookup is an indexed filter; the aggregate cost the service
+    edit page tens of milliseconds)."""
+    return (
+        type(page)
+        .objects.filter(translation_key=page.translation_key, alias_of__isnull=True)
+        .order_by("pk")
+        .first()
+    )

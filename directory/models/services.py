@@ -1,6 +1,5 @@
 """Services: what an organisation offers, for whom, where, in which languages."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query import ModelIterable
@@ -16,6 +15,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
 from directory import opening_hours
@@ -25,6 +25,7 @@ from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.panels import TranslationStatePanel
 from directory.validators import validate_phone
+from directory.widgets import GroupedNeedsWidget, PageFieldCheckboxes
 
 
 class Cost(models.TextChoices):
@@ -113,7 +114,16 @@ class ServiceForm(TranslatorFieldsMixin, WagtailAdminPageForm):
                         "actions: it goes live at once, without review."
                     )
         from directory.models.locations import LocationPage
+        from directory.models.taxonomy import Need, TargetGroup
 
+        # Each term's label is read from its label rows: fetched with the choices, not per
+        # checkbox (57 needs, their main needs and the target groups were ~150 queries).
+        if "needs" in self.fields:
+            self.fields["needs"].queryset = Need.objects.select_related("parent").prefetch_related(
+                "labels", "parent__labels"
+            )
+        if "target_groups" in self.fields:
+            self.fields["target_groups"].queryset = TargetGroup.objects.prefetch_related("labels")
         organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if "locations" in self.fields and organisation is not None:
             # A translation in another locale keeps pointing at the original's locations
@@ -127,7 +137,7 @@ class ServiceForm(TranslatorFieldsMixin, WagtailAdminPageForm):
             self.fields["locations"].queryset = choices.order_by("title")
 
 
-class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
+class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
     """A service of an organisation: what, for whom, cost, access, languages and capacity."""
 
     summary = models.CharField(
@@ -227,8 +237,8 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("description"),
-        FieldPanel("needs", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("needs", widget=GroupedNeedsWidget),
+        FieldPanel("target_groups", widget=PageFieldCheckboxes),
         MultiFieldPanel(
             [
                 FieldPanel("eligibility"),
@@ -254,12 +264,12 @@ class ServicePage(LiveFactsMixin, InterfaceLanguageUrlMixin, Page):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("languages", widget=PageFieldCheckboxes),
                 FieldPanel("interpreter_available"),
             ],
             heading=_("Languages"),
         ),
-        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("locations", widget=PageFieldCheckboxes),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
             heading=_("Contact"),

@@ -109,8 +109,8 @@ def test_the_public_pages_say_when_hours_and_phone_were_checked(client, orgs):
         changed_on=date(2026, 5, 4), confirmed_on=None
     )
     page = shown(client.get("/en/organisations/buddy/buddy-housing/"))
-    assert "Opening hours checked on Oct. 14, 2026" in page
-    assert "Phone number checked on May 4, 2026" in page  # the organisation's phone
+    assert "Opening hours checked on 14 October 2026" in page
+    assert "Phone number checked on 4 May 2026" in page  # the organisation's phone
 
 
 def test_existing_listings_are_backfilled_with_their_verified_date(orgs):

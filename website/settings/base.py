@@ -221,6 +221,7 @@ WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 # Brug's catalogues, then Django's own strings for languages Django ships none for
 # (scripts/i18n/django_core.py), with their date formats.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
+# Belgian conventions for the content languages (day before month, 24 hours; website/formats).
 FORMAT_MODULE_PATH = ["website.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -245,6 +246,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 # The admin speaks the content languages (Wagtail's own admin catalogues cover these).
 WAGTAILADMIN_PERMITTED_LANGUAGES = WAGTAIL_CONTENT_LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin's date pickers write day/month/year, which every admin language's input formats
+# read day first (website/formats); ISO dates are always accepted too.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 
 # Background work (index updates, e-mail, the periodic jobs) goes through django-tasks. Here
 # and in the tests a task runs at once, inside the request that enqueued it; production

@@ -1,0 +1,79 @@
+"""Admin widgets of the directory's own: the needs as a grouped, searchable picker."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.telepath import register
+from wagtail.admin.telepath.widgets import RadioSelectAdapter
+
+_RENDERER = TemplatesSetting()
+
+
+class PageFieldCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of a page's own field (see PageFieldCheckboxesAdapter)."""
+
+
+class GroupedNeedsWidget(PageFieldCheckboxes):
+    """The needs as checkboxes in one group per main need (the main need first, then its
+    sub-needs), so 57 needs read as 14 groups. Without JavaScript that is all; with it, a
+    filter box above the groups hides the needs and groups that do not match
+    (directory/js/need-picker.js, a static file of ours: nothing from another host).
+
+    The choices' instances must have their parent and labels fetched (ServiceForm does), or
+    every label costs queries."""
+
+    template_name = "directory/widgets/grouped_needs.html"
+    # A message the catalogues already have (the search page's button): nothing new to translate.
+    filter_label = _("Search")
+
+    class Media:
+        css = {"all": ["directory/need-picker.css"]}
+        js = ["directory/js/need-picker.js"]
+
+    def optgroups(self, name, value, attrs=None):
+        by_main = {}
+        for index, (choice, label) in enumerate(self.choices):
+            need = getattr(choice, "instance", None)
+            main = need.parent if need is not None and need.parent_id else need
+            key = main.pk if main is not None else None
+            if key not in by_main:
+                order = (main.sort_order, main.slug) if main is not None else (0, "")
+                by_main[key] = (order, str(main) if main is not None else "", [], index)
+            option_value = "" if choice is None else choice
+            selected = str(option_value) in value
+            options = by_main[key][2]
+            option = self.create_option(
+                name, option_value, label, selected, index, subindex=len(options), attrs=attrs
+            )
+            # The main need itself heads its group.
+            if need is not None and not need.parent_id:
+                options.insert(0, option)
+            else:
+                options.append(option)
+        return [group for _order, *group in sorted(by_main.values(), key=lambda g: g[0])]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The template is the project's (templates/directory/), which Django's default form
+        # renderer does not search. One renderer for the process: each has its own engine,
+        # which would compile the template again on every render.
+        return super().render(name, value, attrs, renderer=_RENDERER)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_label"] = self.filter_label
+        return context
+
+
+class PageFieldCheckboxesAdapter(RadioSelectAdapter):
+    """Wagtail packs every widget of the edit form for its client-side panels, rendering it a
+    second time as a template for new copies. A page's own field is never copied: the client
+    only reads and sets it through the inputs the form rendered (`getByName`), so the
+    template need not carry every option again (the needs, languages and locations of the
+    service form were rendered twice)."""
+
+    def js_args(self, widget):
+        return [mark_safe('<div id="__ID__"></div>')]  # noqa: S308 (a constant)
+
+
+register(PageFieldCheckboxesAdapter(), PageFieldCheckboxes)
