@@ -199,7 +199,7 @@ def accept(token: str, *, password=None, first_name="", last_name="", user=None)
             last_name=last_name[:150],
         )
         profile = UserProfile.get_for_user(user)
-        profile.preferred_language = invitation.language
+        profile.preferred_language = mail.admin_language(invitation.language)
         profile.save()
     elif (user.email or "").lower() != invitation.email.lower():
         raise InvitationError(

@@ -29,8 +29,15 @@ def record_language(user, language: str | None = None) -> None:
 
     profile = UserProfile.get_for_user(user)
     if not profile.preferred_language:
-        profile.preferred_language = language or settings.LANGUAGE_CODE
+        profile.preferred_language = admin_language(language)
         profile.save(update_fields=["preferred_language"])
+
+
+def admin_language(language: str | None) -> str:
+    """`language` if the admin speaks it, else the site's: an invitation may be in any UI
+    language, the admin (and so the profile's language) only in the content languages."""
+    permitted = dict(settings.WAGTAILADMIN_PERMITTED_LANGUAGES)
+    return language if language in permitted else settings.LANGUAGE_CODE
 
 
 def record_missing_languages(users) -> int:

@@ -117,10 +117,14 @@ def need_choices() -> list[tuple[int, str]]:
 
 class FiguresForm(forms.Form):
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     receiving_organisation = forms.TypedChoiceField(
         label=_("Receiving organisation"), required=False, coerce=int, widget=FastSelect

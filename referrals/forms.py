@@ -149,7 +149,7 @@ class ConsentFields(forms.Form):
     )
     consent_valid_until = forms.DateField(
         label=_("Consent valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Give the date until which the consent is valid.")},
     )
 

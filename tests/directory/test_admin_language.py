@@ -190,3 +190,18 @@ def test_the_english_dashboard_shows_a_day_first_date(people, orgs):
     )
     editor = speaks(people["editor"], "en")
     assert "Last verified on 1 December 2026." in shown(editor.get("/admin/"))
+
+
+@pytest.mark.parametrize(("invited_in", "admin"), [("fr", "fr"), ("uk", "nl"), ("ps", "nl")])
+def test_a_member_gets_an_admin_language_the_admin_speaks(orgs, invited_in, admin):
+    """An invitation may be in any UI language; the admin speaks the content languages only."""
+    from directory.roles import add_member
+
+    from .conftest import make_user
+
+    newcomer = make_user(f"newcomer-{invited_in}", language="")
+    from directory.mail import record_language
+
+    record_language(newcomer, invited_in)
+    add_member(newcomer, orgs["own"]["organisation"], "editor")
+    assert UserProfile.get_for_user(newcomer).preferred_language == admin
