@@ -109,6 +109,7 @@ def popup_vocabulary() -> dict:
         "refer": _("Refer a client"),
         "languages": _("Languages:"),
         "zoom": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
         "close": _("Close"),  # a popup's close button (Wagtail's catalogues translate it too)
         "loading": _("Loading the map…"),
         "failed": _("The map could not load its markers. The list still works."),

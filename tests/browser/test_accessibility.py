@@ -242,6 +242,10 @@ def test_map_clusters_are_named_and_popups_take_and_return_the_focus(
     page.goto(f"{site_server.url}/ar/map/")
     cluster = page.locator(".brug-cluster").first
     expect(cluster).to_have_attribute("role", "button")
+    # Leaflet's zoom buttons speak the visitor's language too, not English.
+    arabic = re.compile(r"^[\u0600-\u06ff ]+$")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", arabic)
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("aria-label", arabic)
     # Read from one element at once: the markers are redrawn whenever the map moves.
     count, name = cluster.evaluate(
         "node => [node.textContent.trim(), node.getAttribute('aria-label') || '']"

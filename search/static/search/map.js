@@ -16,6 +16,17 @@
   var results = document.getElementById("results");
   var form = document.getElementById("search-form");
   var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(frame.dataset.lang) : null;
+  // Leaflet names its zoom buttons in English: name them in the page's language.
+  [
+    [".leaflet-control-zoom-in", texts.zoom],
+    [".leaflet-control-zoom-out", texts.zoom_out],
+  ].forEach(function (pair) {
+    var button = frame.querySelector(pair[0]);
+    if (button && pair[1]) {
+      button.setAttribute("title", pair[1]);
+      button.setAttribute("aria-label", pair[1]);
+    }
+  });
   /* "5 services here", in the plural form the language uses for that count. */
   function servicesHere(count) {
     var forms = vocabulary.services_here;
