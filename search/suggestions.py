@@ -11,12 +11,10 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Max
-
 from search import analysis
+from search.entries_cache import rebuilt_when_entries_change
 
 MIN_WORD = 3
-_cached: dict[str, "Vocabulary"] = {}
 
 
 def fold_text(text: str) -> str:
@@ -80,16 +78,12 @@ class Vocabulary:
         return " ".join(corrected) if changed else None
 
 
+@rebuilt_when_entries_change
 def vocabulary() -> Vocabulary:
-    """The vocabulary of the live search entries, rebuilt when they change."""
+    """The vocabulary of the live search entries."""
     from search.models import SearchEntry
 
-    state = SearchEntry.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    key = f"{state['n']}:{state['at']}"
-    if key not in _cached:
-        phrases = set()
-        for suggest in SearchEntry.objects.values_list("data__suggest", flat=True).iterator():
-            phrases.update(suggest or ())
-        _cached.clear()  # one per process: only the current state is worth keeping
-        _cached[key] = Vocabulary(sorted(phrases))
-    return _cached[key]
+    phrases = set()
+    for suggest in SearchEntry.objects.values_list("data__suggest", flat=True).iterator():
+        phrases.update(suggest or ())
+    return Vocabulary(sorted(phrases))

@@ -12,14 +12,12 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Max
-
 from search import analysis
+from search.entries_cache import rebuilt_when_entries_change
 
 CLOSE_CUTOFF = 0.8  # difflib ratio: one typo in a word of five letters or more
 MIN_CLOSE_WORD = 4
 MAX_CLOSE_NEEDS = 5
-_cached: dict[str, "NeedVocabulary"] = {}
 
 
 @dataclass
@@ -74,30 +72,25 @@ class NeedVocabulary:
         return ordered[:MAX_CLOSE_NEEDS]
 
 
+@rebuilt_when_entries_change
 def vocabulary() -> NeedVocabulary:
     """The needs' labels and synonyms, rebuilt when the search entries change: a label edit
     reaches search when the services are indexed again, as the documents' own labels do."""
     from directory.models import NeedLabel
-    from search.models import SearchEntry
 
-    state = SearchEntry.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    key = f"{state['n']}:{state['at']}"
-    if key not in _cached:
-        phrases = []
-        rows = NeedLabel.objects.values_list("need__slug", "language", "label", "synonyms")
-        for slug, language, label, synonyms in rows:
-            for text in [label, *synonyms.split(",")]:
-                for variant in _with_synonym_group(text):
-                    phrases.append(
-                        NeedPhrase(
-                            slug,
-                            tuple(analysis.index_terms(variant, language)),
-                            tuple(analysis.tokens(variant)),
-                        )
+    phrases = []
+    rows = NeedLabel.objects.values_list("need__slug", "language", "label", "synonyms")
+    for slug, language, label, synonyms in rows:
+        for text in [label, *synonyms.split(",")]:
+            for variant in _with_synonym_group(text):
+                phrases.append(
+                    NeedPhrase(
+                        slug,
+                        tuple(analysis.index_terms(variant, language)),
+                        tuple(analysis.tokens(variant)),
                     )
-        _cached.clear()  # one per process: only the current state is worth keeping
-        _cached[key] = NeedVocabulary(phrases)
-    return _cached[key]
+                )
+    return NeedVocabulary(phrases)
 
 
 def _with_synonym_group(text: str) -> list[str]:
