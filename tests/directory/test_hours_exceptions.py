@@ -22,6 +22,7 @@ from directory.opening_hours import (
     week_of,
 )
 from tests.directory import test_admin
+from tests.directory.hours import Hours
 from tests.directory.test_admin import add_url, location_data, monday_morning, shown
 
 curator_client = test_admin.curator_client  # the admin fixture of that module
@@ -33,17 +34,6 @@ def english():
     earlier test activated."""
     with translation.override("en"):
         yield
-
-
-@dataclass
-class Hours:
-    weekday: int
-    opens: time
-    closes: time
-    closes_next_day: bool = False
-    by_appointment_only: bool = False
-    valid_from: date | None = None
-    valid_until: date | None = None
 
 
 @dataclass

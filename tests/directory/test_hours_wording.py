@@ -26,17 +26,7 @@ from directory.opening_hours import (
     status_now,
     week_of,
 )
-
-
-@dataclass
-class Hours:
-    weekday: int
-    opens: time
-    closes: time
-    closes_next_day: bool = False
-    by_appointment_only: bool = False
-    valid_from: date | None = None
-    valid_until: date | None = None
+from tests.directory.hours import Hours
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:

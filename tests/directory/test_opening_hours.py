@@ -1,20 +1,9 @@
 """'Open now' in Europe/Brussels time: two ranges a day, across midnight, validity dates, DST."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from directory.opening_hours import BRUSSELS, OpenStatus, opening_status, week_of
-
-
-@dataclass
-class Hours:
-    weekday: int
-    opens: time
-    closes: time
-    closes_next_day: bool = False
-    by_appointment_only: bool = False
-    valid_from: date | None = None
-    valid_until: date | None = None
+from tests.directory.hours import Hours
 
 
 # 2026-11-23 is a Monday.
