@@ -56,6 +56,11 @@ def test_an_interface_only_language_shows_the_original_under_its_own_prefix(
     assert title.find_parent(attrs={"lang": "nl"}) or title.get("lang") == "nl"
     assert page.select_one(".note--translation")
     # Links to other pages keep the visitor's language.
+    # The organisation list and the home page's introduction are content too.
+    listing = soup(client.get(f"/{language}/organisations/"))
+    assert (listing.find("h1")["lang"], listing.find("h1")["dir"]) == ("nl", "ltr")
+    home = soup(client.get(f"/{language}/"))
+    assert home.select_one(".lead")["lang"] == "nl"
     organisation = page.select_one(f'a[href="/{language}/organisations/ocmw-leuven/"]')
     assert organisation is not None
     assert client.get(organisation["href"]).status_code == 200
