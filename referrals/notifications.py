@@ -36,6 +36,13 @@ SENTENCES = {
         "Your referral to %(service)s has had no answer in time; the receiving organisation "
         "was reminded."
     ),
+    "intake_reminder": _(
+        "A referral to %(service)s was accepted, but no intake has been planned yet."
+    ),
+    "intake_overdue": _(
+        "Your referral to %(service)s was accepted, but no intake was planned in time; the "
+        "receiving organisation was reminded."
+    ),
 }
 SENDER_ACTIONS = {"send", "withdraw", "withdraw_consent", "renew_consent"}
 

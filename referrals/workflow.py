@@ -42,6 +42,7 @@ from referrals.transitions import (
 )
 
 __all__ = [
+    "INTAKE_STEP",
     "TRANSITIONS",
     "Invalid",
     "StaleReferral",
@@ -320,11 +321,20 @@ def record_view(referral: Referral, user) -> None:
 # bumps it, so a form opened before it is refused.
 
 
-def remind(referral: Referral, now, referrer_told: bool = False) -> None:
-    """The receiving side was reminded of a referral waiting for an answer (and the referring
-    worker told that it is overdue)."""
-    detail = {"referrer_told": True} if referrer_told else None
-    _write(referral, None, "reminded", {"reminded_at": now}, detail=detail, bump=False)
+# The step a reminder is about when it is not the answer: an accepted referral whose intake
+# is not planned in time (its reminder keeps `reminded_at`, the answer's, as it was).
+INTAKE_STEP = "intake"
+
+
+def remind(referral: Referral, now, referrer_told: bool = False, step: str | None = None) -> None:
+    """The receiving side was reminded of a referral waiting for an answer, or with `step`
+    INTAKE_STEP for its intake to be planned (and the referring worker told that it is
+    overdue)."""
+    detail = {"step": step} if step else {}
+    if referrer_told:
+        detail["referrer_told"] = True
+    fields = {} if step else {"reminded_at": now}
+    _write(referral, None, "reminded", fields, detail=detail or None, bump=False)
 
 
 def escalate(referral: Referral, now) -> None:
