@@ -9,7 +9,8 @@ all its referrals are closed and old enough. A referral administrator can also e
 client's data (their right of access) and erase it at once (their right to erasure); the
 erasing itself is referrals.workflow.erase_client's. To find the client first they give a
 referral's number or the exact case reference (`find_clients`): no list, no names, no part
-of a word, so nobody can browse the clients.
+of a word, so nobody can browse the clients. Every lookup is in the audit log
+(`record_lookup`): who, what was searched and which client records it found, without names.
 """
 
 import datetime
@@ -17,6 +18,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from wagtail.log_actions import log
 
 from referrals import workflow
@@ -30,11 +32,35 @@ def find_clients(text: str) -> list[ClientRecord]:
     if not text:
         return []
     condition = Q(reference__iexact=text, anonymised_at__isnull=True)
-    number = text.upper().removeprefix("R-")
-    if number.isdigit() and len(number) <= 18:
-        condition |= Q(referrals__pk=int(number))
+    number = _referral_number(text)
+    if number is not None:
+        condition |= Q(referrals__pk=number)
     found = ClientRecord.objects.filter(condition).distinct().select_related("organisation")
     return list(found.order_by("pk")[:20])
+
+
+def _referral_number(text: str) -> int | None:
+    number = text.strip().upper().removeprefix("R-")
+    return int(number) if number.isdigit() and len(number) <= 18 else None
+
+
+def record_lookup(user, text: str, found: list[ClientRecord]) -> None:
+    """A referral administrator's lookup, in the audit log: who, what was searched and the
+    client records it found (their numbers). A referral number is kept as searched; any
+    other text only as a keyed digest of it (one typed the reference, another might type a
+    name): whoever holds a reference can check that it was looked up, nobody can read it."""
+    number = _referral_number(text)
+    if number is not None:
+        searched = {"referral": f"R-{number}"}
+    else:
+        digest = salted_hmac("brug.client.lookup", text.strip().casefold(), algorithm="sha256")
+        searched = {"reference_digest": digest.hexdigest()}
+    log(
+        instance=user,
+        action="brug.client.looked_up",
+        user=user,
+        data={**searched, "found": [str(record) for record in found]},
+    )
 
 
 def export_client(record: ClientRecord, user) -> dict:

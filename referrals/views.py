@@ -388,6 +388,8 @@ def find_client(request):
     form = ClientLookupForm(request.GET or None)
     searched = form.is_valid()
     found = retention.find_clients(form.cleaned_data["q"]) if searched else []
+    if searched:
+        retention.record_lookup(request.user, form.cleaned_data["q"], found)
     clients = [
         (record, record.referrals.select_related("service").order_by("pk")) for record in found
     ]

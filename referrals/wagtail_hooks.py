@@ -188,6 +188,7 @@ def register_referral_log_actions(actions):
         "brug.client.exported", _("Client data exported"), _("Client data exported")
     )
     actions.register_action("brug.client.erased", _("Client data erased"), _("Client data erased"))
+    actions.register_action("brug.client.looked_up", _("Client looked up"), _("Client looked up"))
     plan_labels = {
         "created": _("Client plan made"),
         "new_link": _("New link for a client plan"),
