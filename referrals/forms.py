@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import capacity
 from directory.models import Language, Need, OrganisationPage, ServicePage
+from directory.models.services import Capacity
 from directory.submissions import SubmissionKeyField
 from referrals import transitions
 from referrals.models import (
@@ -47,7 +48,14 @@ class ServiceChoiceField(forms.ModelChoiceField):
     widget = forms.Select(attrs={"data-service-picker": ""})
 
     def label_from_instance(self, obj):
-        return f"{obj.title} – {obj.organisation.title}"
+        # The waiting time and an interpreter where the service has them, as the picker's
+        # candidates show them (service_picker.js).
+        parts = [f"{obj.title} – {obj.organisation.title}"]
+        if obj.capacity_status == Capacity.WAITING_LIST and obj.waiting_weeks is not None:
+            parts.append(capacity.label(obj))
+        if obj.interpreter_available:
+            parts.append(str(_("Interpreter available")))
+        return " · ".join(parts)
 
     def to_python(self, value):
         key = _as_key(value)

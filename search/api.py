@@ -96,7 +96,8 @@ class MapAnswer(Schema):
     features: list[dict] = Field(
         description="GeoJSON Point features. A marker's properties: id (service), name, org, "
         "needs, langs, open (for walk-ins now), appointment (open by appointment now), "
-        "accepting, km (from `near`/`lat`+`lon`), area and radius_m (a "
+        "accepting, interpreter (one can join), waiting_weeks (a waiting list's length, "
+        "else null), refer, km (from `near`/`lat`+`lon`), area and radius_m (a "
         "confidential location: the municipality's centre, to draw as a circle of radius_m "
         "metres, never an address). A cluster's: "
         "cluster=true, count, bbox (the cell, to zoom into)."

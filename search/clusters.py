@@ -117,6 +117,8 @@ def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
             "open": status == OpenStatus.OPEN,
             "appointment": status == OpenStatus.BY_APPOINTMENT,
             "accepting": bool(source.get("accepting")),
+            "interpreter": bool(source.get("interpreter")),
+            "waiting_weeks": source.get("waiting_weeks"),
             "refer": bool(source.get("referrable")),
             "km": distance,
         },

@@ -154,6 +154,8 @@ def _offer(source, organisation, needs: set[str]) -> dict:
         "accepting": source.capacity_status == "accepting",
         "referrable": source.accepts_referrals,
         "capacity": source.capacity_status,
+        # About how long the waiting list is (the map's popups say it).
+        "waiting_weeks": source.waiting_weeks if source.capacity_status == "waiting_list" else None,
         "org_type": organisation.organisation_type,
         "tags": sorted(t.name.lower() for t in source.tags.all()),
     }

@@ -108,6 +108,7 @@ def popup_vocabulary() -> dict:
         "details": _("Details"),
         "refer": _("Refer a client"),
         "languages": _("Languages:"),
+        "interpreter": _("Interpreter available"),
         "zoom": _("Zoom in"),
         "zoom_out": _("Zoom out"),
         "close": _("Close"),  # a popup's close button (Wagtail's catalogues translate it too)
@@ -121,4 +122,14 @@ def popup_vocabulary() -> dict:
     }
     # A cluster's name for screen readers ("5 services here"), in the language's plural forms.
     here = by_plural_category("%(count)s service here", "%(count)s services here")
-    return {"needs": needs, "languages": languages, "texts": texts, "services_here": here}
+    # A waiting list's length, worded as on the service page (directory.capacity.label).
+    waiting = by_plural_category(
+        "Waiting list: about %(weeks)s week", "Waiting list: about %(weeks)s weeks"
+    )
+    return {
+        "needs": needs,
+        "languages": languages,
+        "texts": texts,
+        "services_here": here,
+        "waiting": waiting,
+    }

@@ -80,6 +80,7 @@ FIELDS: tuple[Field, ...] = (
     Field("accepting", bool, BOOLEAN),
     Field("referrable", bool, BOOLEAN),
     Field("capacity", str, None),
+    Field("waiting_weeks", int | None, {"type": "integer", "index": False}),  # shown only
     Field("wheelchair", bool, BOOLEAN),
     # Never the building of a confidential location: its municipality's centre (`area`).
     Field("point", dict | None, GEO_POINT),

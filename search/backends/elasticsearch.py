@@ -60,6 +60,8 @@ MAP_SOURCE = [
     "needs",
     "languages",
     "accepting",
+    "interpreter",
+    "waiting_weeks",
     "referrable",
     "point",
     "area",

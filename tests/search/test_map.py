@@ -121,6 +121,8 @@ def test_at_high_zoom_few_points_come_as_markers_with_what_the_popup_shows(clien
             "open",
             "appointment",
             "accepting",
+            "interpreter",
+            "waiting_weeks",
             "refer",
             "km",
             "area",
@@ -204,3 +206,24 @@ def test_a_popup_link_leads_to_the_service_in_the_visitors_language(client, netw
     assert response["Location"].startswith("/fr/")
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/fr/services/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_a_marker_says_the_waiting_time_and_whether_an_interpreter_can_join(client, spread_network):
+    answer = features(client, bbox=LEUVEN_CENTRE, zoom=15)
+    by_name = {f["properties"]["name"]: f["properties"] for f in answer["features"]}
+    assert by_name["Woonbegeleiding"]["waiting_weeks"] == 6  # a waiting list of six weeks
+    assert by_name["Woonbegeleiding"]["interpreter"] is True
+    assert by_name["Dienst 01"]["waiting_weeks"] is None
+    assert by_name["Dienst 01"]["interpreter"] is False
+
+
+def test_the_popups_words_for_them_come_with_the_page_in_its_language(client, spread_network):
+    import json
+    import re
+
+    html = client.get("/fr/map/").content.decode()
+    found = re.search(r'<script id="map-vocabulary" type="application/json">(.*?)</script>', html)
+    vocabulary = json.loads(found.group(1))
+    assert set(vocabulary["waiting"]) >= {"one", "other"}
+    assert "%(weeks)s" in vocabulary["waiting"]["other"]
+    assert vocabulary["texts"]["interpreter"]

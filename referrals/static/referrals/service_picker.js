@@ -53,7 +53,12 @@
         return o.value === result.id;
       });
       if (!option) {
-        option = new Option(result.name + " – " + result.organisation, result.id);
+        // Worded as the select's own options (ServiceChoiceField): the waiting time and an
+        // interpreter where the service has them.
+        var words = [result.name + " – " + result.organisation];
+        if (result.capacity === "waiting_list" && result.waiting_weeks !== null) words.push(result.capacity_label);
+        if (result.interpreter) words.push(config.interpreter);
+        option = new Option(words.join(" · "), result.id);
         select.add(option);
       }
       select.value = result.id;

@@ -142,6 +142,12 @@
       facts.appendChild(element("li", "", format(texts.km, { km: properties.km })));
     }
     if (properties.accepting) facts.appendChild(element("li", "", texts.accepting));
+    if (properties.waiting_weeks !== null && properties.waiting_weeks !== undefined) {
+      var weeks = Number(properties.waiting_weeks);
+      var waiting = (plurals && vocabulary.waiting[plurals.select(weeks)]) || vocabulary.waiting.other;
+      facts.appendChild(element("li", "", format(waiting, { weeks: weeks })));
+    }
+    if (properties.interpreter) facts.appendChild(element("li", "", texts.interpreter));
     var languages = properties.langs
       .map(function (code) {
         return vocabulary.languages[code] || code;
