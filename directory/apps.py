@@ -10,8 +10,9 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory import signals, urlconverters
+        from directory import signals, spreadsheets, urlconverters
 
         signals.connect()
+        spreadsheets.protect_wagtail_exports()
         # Before any URLconf is loaded (they are read lazily, after every app is ready).
         urlconverters.register()

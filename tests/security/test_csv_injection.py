@@ -100,6 +100,19 @@ def test_the_listings_report_keeps_a_formula_name_as_text(orgs, curator):  # noq
     assert_text(xlsx_cells(curator.get("/admin/reports/listings/?export=xlsx")))
 
 
+@pytest.mark.parametrize("report", ["aging-pages", "locked"])
+def test_wagtails_own_reports_keep_a_formula_title_as_text(orgs, report):  # noqa: F811
+    """Wagtail's reports list page titles that an editor typed."""
+    from django.contrib.auth import get_user_model
+
+    ServicePage.objects.update(title=EVIL, locked=True)
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+    rows = csv_rows(admin.get(f"/admin/reports/{report}/?export=csv"))
+    assert_neutralised(rows)
+    assert any("'" + EVIL in row for row in rows)
+
+
 def test_only_text_is_quoted_not_numbers():
     from directory.spreadsheets import SafeSpreadsheetExportMixin
 
