@@ -10,6 +10,12 @@ outer one back. This is Django's `TestCase.setUpTestData`, keyed by fixture inst
 class. Each test gets deep copies of the instances, so one test changing an object in memory
 cannot reach the next.
 
+Layers nest: each fixture of a set is built in a savepoint of its own, on top of the ones it
+comes after, so the next set keeps the fixtures it starts with (the site in four locales is
+in nearly every set) and rolls back only the rest. The sets are ordered so that those
+starting alike are side by side. The data a test sees is what building its set from scratch,
+in the same order, would give.
+
 A test sees exactly the data it asks for, as before: tests that ask for different sets never
 share a layer. Tests that need a real commit (`transactional_db`, `live_server`) and tests
 whose fixtures change how pages are saved (NOT_LAYERED) build their data per test, as the
@@ -108,48 +114,71 @@ def order_by_layer(items) -> None:
         uses_db = item.get_closest_marker("django_db") or "db" in getattr(item, "fixturenames", ())
         if key is None or not uses_db:
             return (1, position)  # transactional and database-free tests: where they were
-        return (0, first_seen[key], position)
+        # Sets that are built alike follow each other (they share the savepoints below).
+        defined = list(LAYERS)
+        builds = tuple(defined.index(name) for name in Layers.in_build_order(key))
+        return (0, builds, first_seen[key], position)
 
     ordered = [item for _position, item in sorted(enumerate(items), key=rank)]
     items[:] = ordered
 
 
 class Layers:
-    """The one open layer: its key, its outer transaction and the values built in it."""
+    """The open layer: its key, and a stack of the fixtures built for it, each in its own
+    savepoint (the outermost also holding the outer transaction), with their values."""
 
     def __init__(self, blocker):
         self.blocker = blocker
         self.key: tuple[str, ...] | None = None
-        self.atomics: dict = {}
+        self.stack: list[tuple[str, dict]] = []  # (fixture, its atomic per database)
+        self.hooks: dict = {}  # the atomics around the current set's each_layer hooks
         self.values: dict = {}
         self.ran: set = set()  # the per-test hooks run for the current test
-        self.built = 0  # layers built so far: the current one's number names it
+        self.built = 0  # layers entered so far: the current one's number names it
 
     def enter(self, key: tuple[str, ...] | None) -> None:
         if key == self.key:
             return
-        self.leave()
-        if not key:
-            return
+        order = self.in_build_order(key) if key else []
         with self.blocker.unblock():
-            self.atomics = {alias: transaction.atomic(using=alias) for alias in connections}
-            for atomic in self.atomics.values():
-                atomic.__enter__()
-            self.key = key
+            self._roll_back(self.hooks)  # each set runs its own hooks, on its own data
+            self.hooks = {}
+            kept = 0
+            while kept < min(len(self.stack), len(order)) and self.stack[kept][0] == order[kept]:
+                kept += 1
+            while len(self.stack) > kept:
+                name, atomics = self.stack.pop()
+                self._roll_back(atomics)
+                del self.values[name]
+            self.key = key or None
+            if not key:
+                return
             self.built += 1
-            order = self._in_build_order(key)
-            for name in order:
+            for name in order[kept:]:
+                atomics = self._open()
+                self.stack.append((name, atomics))
                 self.values[name] = self._build(name, [self.values[n] for n in LAYERS[name].needs])
-            for hook in dict.fromkeys(LAYERS[n].each_layer for n in order if LAYERS[n].each_layer):
-                hook()
+            hooks = list(dict.fromkeys(LAYERS[n].each_layer for n in order if LAYERS[n].each_layer))
+            if hooks:
+                self.hooks = self._open()
+                for hook in hooks:
+                    hook()
 
     def leave(self) -> None:
-        if self.atomics:
-            with self.blocker.unblock():
-                for alias, atomic in reversed(self.atomics.items()):
-                    transaction.set_rollback(True, using=alias)
-                    atomic.__exit__(None, None, None)
-        self.key, self.atomics, self.values = None, {}, {}
+        self.enter(None)
+
+    @staticmethod
+    def _open() -> dict:
+        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+        for atomic in atomics.values():
+            atomic.__enter__()
+        return atomics
+
+    @staticmethod
+    def _roll_back(atomics: dict) -> None:
+        for alias, atomic in reversed(atomics.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
 
     def value(self, request, name: str):
         if name in self.values:
@@ -174,18 +203,21 @@ class Layers:
             return LAYERS[name].build(*needs)
 
     @staticmethod
-    def _in_build_order(key) -> list[str]:
-        ordered: list[str] = []
+    def in_build_order(key) -> list[str]:
+        """The fixtures of a set and all they build on, each after its needs: by depth, then in
+        the order they were defined (the shared ones of tests/conftest.py first), so that sets
+        with the same lower fixtures start with the same builds."""
+        depth: dict[str, int] = {}
 
-        def visit(name):
-            for need in LAYERS[name].needs:
-                visit(need)
-            if name not in ordered:
-                ordered.append(name)
+        def visit(name) -> int:
+            if name not in depth:
+                depth[name] = 1 + max((visit(need) for need in LAYERS[name].needs), default=-1)
+            return depth[name]
 
         for name in key:
             visit(name)
-        return ordered
+        defined = list(LAYERS)
+        return sorted(depth, key=lambda name: (depth[name], defined.index(name)))
 
 
 @pytest.fixture(scope="session")
