@@ -104,6 +104,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "website.content_security.WagtailAdminMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON gzipped (static files come compressed from WhiteNoise above), except for
+    # people signed in (BREACH; website/compression.py).
+    "website.compression.PublicGZipMiddleware",
+    # ETag and a short max-age on anonymous public pages and the API; 304 before the view.
+    "website.http_caching.PublicCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "website.middleware.LocaleMiddleware",  # Django's, but an admin 404 stays a 404
     "django.middleware.common.CommonMiddleware",
