@@ -1,7 +1,9 @@
 """Services: what an organisation offers, for whom, where, in which languages."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,32 @@ class CardIterable(ModelIterable):
             yield service
 
 
+class CardLabelsIterable(CardIterable):
+    """Cards with the needs' labels of one language (ServiceQuerySet.for_cards): a need
+    without a label in it or in the default language gets all its labels, as Need.label
+    then shows any of them."""
+
+    def __iter__(self):
+        services = list(super().__iter__())
+        bare = {
+            need.pk: need
+            for service in services
+            for need in service.needs.all()
+            if not need.labels.all()
+        }
+        if bare:
+            from directory.models.taxonomy import NeedLabel
+
+            found: dict[int, list] = {}
+            for row in NeedLabel.objects.filter(need__in=bare):
+                found.setdefault(row.need_id, []).append(row)
+            for service in services:
+                for need in service.needs.all():
+                    if need.pk in bare:
+                        need._prefetched_objects_cache["labels"] = found.get(need.pk, [])
+        yield from services
+
+
 class ServiceQuerySet(PageQuerySet):
     """Domain queries over services."""
 
@@ -87,15 +115,24 @@ class ServiceQuerySet(PageQuerySet):
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
-    def for_cards(self):
-        """Everything a result card shows, in a fixed number of queries."""
+    def for_cards(self, language: str | None = None):
+        """Everything a result card shows, in a fixed number of queries. With `language`,
+        only the needs' labels a card in that language can show (its own and the default
+        language's; every label of a need that has neither): a need has a label in each of
+        twelve languages, which were most of a page of cards' model instances."""
+        from directory.models.taxonomy import NeedLabel, _language_base
+
+        labels = "needs__labels"
+        if language:
+            wanted = {_language_base(language), settings.LANGUAGE_CODE}
+            labels = Prefetch("needs__labels", NeedLabel.objects.filter(language__in=wanted))
         cards = self.select_related("locale", "alias_of__locale").prefetch_related(
-            "needs__labels",
+            labels,
             "languages",
             "locations__opening_hours",
             "locations__hours_exceptions",
         )
-        cards._iterable_class = CardIterable
+        cards._iterable_class = CardIterable if not language else CardLabelsIterable
         return cards
 
 

@@ -10,7 +10,8 @@ from directory.factories import publish
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = ["/nl/search/?q=woning", "/nl/map/", "/api/v1/services?q=woning", "/nl/"]
+# In more than one language: a prefix resolves only in its own language.
+PUBLIC = ["/nl/search/?q=woning", "/ar/map/", "/api/v1/services?q=woning", "/nl/", "/fr/"]
 
 
 @pytest.fixture
