@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from directory.models import LocationPage, ServicePage
+from directory.models.services import complete_need_labels
 from search.backends.base import Hit
 
 
@@ -35,6 +36,7 @@ def present(hits: list[Hit], locale: Locale) -> list[Result]:
         .filter(translation_key__in=keys, locale=locale)
         .for_cards(language=get_language())
     }
+    complete_need_labels(pages.values())
     location_keys = [hit.location_key for hit in hits if hit.location_key]
     locations = {
         str(location.translation_key): location

@@ -72,30 +72,19 @@ class CardIterable(ModelIterable):
             yield service
 
 
-class CardLabelsIterable(CardIterable):
-    """Cards with the needs' labels of one language (ServiceQuerySet.for_cards): a need
-    without a label in it or in the default language gets all its labels, as Need.label
-    then shows any of them."""
+def complete_need_labels(services) -> None:
+    """After `for_cards(language)`: a need with no label in that language nor the default
+    one gets all its labels (one query for all such needs), as Need.label then shows any."""
+    from directory.models.taxonomy import NeedLabel
 
-    def __iter__(self):
-        services = list(super().__iter__())
-        bare = {
-            need.pk: need
-            for service in services
-            for need in service.needs.all()
-            if not need.labels.all()
-        }
-        if bare:
-            from directory.models.taxonomy import NeedLabel
-
-            found: dict[int, list] = {}
-            for row in NeedLabel.objects.filter(need__in=bare):
-                found.setdefault(row.need_id, []).append(row)
-            for service in services:
-                for need in service.needs.all():
-                    if need.pk in bare:
-                        need._prefetched_objects_cache["labels"] = found.get(need.pk, [])
-        yield from services
+    bare = [need for service in services for need in service.needs.all() if not need.labels.all()]
+    if not bare:
+        return
+    found: dict[int, list] = {}
+    for row in NeedLabel.objects.filter(need__in={need.pk for need in bare}):
+        found.setdefault(row.need_id, []).append(row)
+    for need in bare:
+        need._prefetched_objects_cache["labels"] = found.get(need.pk, [])
 
 
 class ServiceQuerySet(PageQuerySet):
@@ -118,8 +107,8 @@ class ServiceQuerySet(PageQuerySet):
     def for_cards(self, language: str | None = None):
         """Everything a result card shows, in a fixed number of queries. With `language`,
         only the needs' labels a card in that language can show (its own and the default
-        language's; every label of a need that has neither): a need has a label in each of
-        twelve languages, which were most of a page of cards' model instances."""
+        language's; then `complete_need_labels` for a need that has neither): a need has a
+        label in each of twelve languages, which were most of a page of cards' instances."""
         from directory.models.taxonomy import NeedLabel, _language_base
 
         labels = "needs__labels"
@@ -132,7 +121,7 @@ class ServiceQuerySet(PageQuerySet):
             "locations__opening_hours",
             "locations__hours_exceptions",
         )
-        cards._iterable_class = CardIterable if not language else CardLabelsIterable
+        cards._iterable_class = CardIterable
         return cards
 
 
