@@ -90,18 +90,43 @@ def build_map(query: SearchQuery | None) -> dict:
         "script": root.script.render(),
         "fit": json.dumps(fit) if fit else "",
         "zoom": zoom_to_fit(*fit[0], *fit[1]) if fit else zoom,
+        # Around a place without a radius the search is the whole network: the first
+        # markers are those of about the area shown.
+        "area": None if fit or query is None or query.radius_km else area_around(center, zoom),
     }
+
+
+def area_around(center: tuple[float, float], zoom: int, margin: float = 1.5):
+    """(west, south, east, north) of what a FRAME-sized map at `zoom` shows around `center`,
+    `margin` times wider and higher (a bigger screen or a small pan sees markers)."""
+    lat, lon = center
+    scale = 256 * 2**zoom
+    half_width = FRAME[0] * margin / 2 / scale * 360
+    y = _mercator_y(lat) * scale
+    half_height = FRAME[1] * margin / 2
+
+    def lat_at(pixel_y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * pixel_y / scale))))
+
+    return (
+        max(lon - half_width, -180.0),
+        max(lat_at(y + half_height), -85.0),
+        min(lon + half_width, 180.0),
+        min(lat_at(y - half_height), 85.0),
+    )
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, from 0 (north) to 1 (south)."""
+    rad = math.radians(max(min(lat, 85.0511), -85.0511))
+    return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
 
 
 def zoom_to_fit(south: float, west: float, north: float, east: float) -> int:
     """The zoom level at which Leaflet's fitBounds shows the area in a FRAME-sized map."""
 
-    def mercator_y(lat: float) -> float:
-        rad = math.radians(max(min(lat, 85.0511), -85.0511))
-        return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
-
     width = max((east - west) / 360, 1e-9)
-    height = max(abs(mercator_y(south) - mercator_y(north)), 1e-9)
+    height = max(abs(_mercator_y(south) - _mercator_y(north)), 1e-9)
     zoom = math.floor(min(math.log2(FRAME[0] / 256 / width), math.log2(FRAME[1] / 256 / height)))
     return max(MIN_ZOOM, min(FIT_MAX_ZOOM, zoom))
 

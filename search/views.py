@@ -46,7 +46,11 @@ def _search_page(request, template: str, always: bool, other: str):
         # One search fills the list, the facets and the map's first markers (map.js asks the
         # map API again only when the visitor moves the map); the list alone needs no map.
         the_map = None if partial else build_map(query)
-        response = backend.search(query, map_zoom=the_map["zoom"] if the_map else None)
+        response = backend.search(
+            query,
+            map_zoom=the_map["zoom"] if the_map else None,
+            map_area=the_map["area"] if the_map else None,
+        )
         if not partial:
             unmet.record(query, response.count)
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)

@@ -9,6 +9,9 @@ from directory import eligibility
 from search import schema
 from search.query import SearchQuery
 
+# An area of the map: west, south, east, north.
+Area = tuple[float, float, float, float]
+
 # The list filters' facets: parameter -> document key (search.schema).
 FACET_FIELDS = {f.param: f.key for f in schema.LIST_FILTERS}
 
@@ -107,15 +110,18 @@ class SearchBackend:
     # search.backends.fallback).
     durable = False
 
-    def search(self, query: SearchQuery, map_zoom: int | None = None) -> SearchResponse:
+    def search(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         """Answer a query; when it finds nothing (or only some words), offer corrections from
         the names and the taxonomy's words in every language, and the needs close to it.
-        With `map_zoom`, the answer also carries the map's features for the whole search at
-        that zoom (`response.map`, as `map()` gives them)."""
+        With `map_zoom`, the answer also carries the map's features of the search at that
+        zoom (`response.map`, as `map()` gives them), in `map_area` when given (the area the
+        map first shows, when that is not the whole search)."""
         from search import taxonomy
         from search.suggestions import vocabulary
 
-        response = self.run(query, map_zoom)
+        response = self.run(query, map_zoom, map_area)
         if query.has_text and (response.count == 0 or response.relaxed):
             corrected = vocabulary().correct(query.text, taxonomy.vocabulary().known_words)
             if corrected:
@@ -127,7 +133,7 @@ class SearchBackend:
         return response
 
     def run(
-        self, query: SearchQuery, map_zoom: int | None = None
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
     ) -> SearchResponse:  # pragma: no cover - interface
         raise NotImplementedError
 

@@ -11,6 +11,7 @@ from directory import opening_hours
 from search import analysis, clusters, fulltext, schema, taxonomy
 from search.backends.base import (
     LANGUAGE_PREFERENCE,
+    Area,
     Hit,
     SearchBackend,
     SearchResponse,
@@ -66,7 +67,9 @@ class DatabaseBackend(SearchBackend):
             entries = entries.filter(service_key=service_key)
         return [entry.to_document() for entry in entries.iterator()]
 
-    def run(self, query: SearchQuery, map_zoom: int | None = None) -> SearchResponse:
+    def run(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         matching, scores, relaxed, hidden, capped = self._matching(query)
         best: dict[str, tuple[dict, float | None, float]] = {}
         for key, docs in matching.items():
@@ -102,7 +105,9 @@ class DatabaseBackend(SearchBackend):
             ),
             relaxed=relaxed,
             hidden=hidden_counts(hidden),
-            map=None if map_zoom is None else self._features(query, map_zoom, matching, relaxed),
+            map=None
+            if map_zoom is None
+            else self._features(query, map_zoom, matching, relaxed, map_area),
             capped=capped,
         )
 
@@ -110,9 +115,19 @@ class DatabaseBackend(SearchBackend):
         matching, _scores, relaxed, _hidden, _capped = self._matching(query)
         return self._features(query, zoom, matching, relaxed)
 
-    def _features(self, query: SearchQuery, zoom: int, matching, relaxed: bool) -> MapResponse:
-        """The map of the matching documents: points, or clusters on the tile grid."""
+    def _features(
+        self, query: SearchQuery, zoom: int, matching, relaxed: bool, area: Area | None = None
+    ) -> MapResponse:
+        """The map of the matching documents (in `area`, when given): points, or clusters on
+        the tile grid."""
         docs = [d for docs in matching.values() for d, _dist, _pk in docs if d.get("point")]
+        if area is not None:
+            west, south, east, north = area
+            docs = [
+                d
+                for d in docs
+                if west <= d["point"]["lon"] <= east and south <= d["point"]["lat"] <= north
+            ]
         response = MapResponse(
             backend=self.name,
             services=len({d["service_key"] for d in docs}),

@@ -28,6 +28,7 @@ from search.backends.base import (
     NEED_INTENT_WEIGHT,
     NEED_WEIGHT,
     TEXT_WEIGHT,
+    Area,
     BackendUnavailable,
     Hit,
     IndexMissing,
@@ -65,6 +66,18 @@ MAP_SOURCE = [
     "open_periods",
     "appointment_periods",
 ]
+
+
+def _bounding_box(area) -> dict:
+    west, south, east, north = area
+    return {
+        "geo_bounding_box": {
+            "point": {
+                "top_left": {"lat": north, "lon": west},
+                "bottom_right": {"lat": south, "lon": east},
+            }
+        }
+    }
 
 
 def _distance_sort(query: SearchQuery) -> dict:
@@ -371,9 +384,11 @@ def _reachable():
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def search(self, query: SearchQuery, map_zoom: int | None = None) -> SearchResponse:
+    def search(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         with _reachable():
-            return super().search(query, map_zoom)
+            return super().search(query, map_zoom, map_area)
 
     def add(self, service_key: str, documents: list[dict]) -> None:
         with _reachable():
@@ -399,13 +414,15 @@ class ElasticsearchBackend(SearchBackend):
         with _reachable():
             return str(client("search").cluster.health()["status"])
 
-    def run(self, query: SearchQuery, map_zoom: int | None = None) -> SearchResponse:
+    def run(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         es = client()
         filters = self._filters(query)
-        answer, map_answer = self._search(es, query, filters, True, map_zoom)
+        answer, map_answer = self._search(es, query, filters, True, map_zoom, map_area)
         relaxed = False
         if query.can_relax and self._count(answer) == 0:
-            answer, map_answer = self._search(es, query, filters, False, map_zoom)
+            answer, map_answer = self._search(es, query, filters, False, map_zoom, map_area)
             relaxed = self._count(answer) > 0
         response = self._response(answer, query, relaxed)
         if map_answer is not None:
@@ -414,13 +431,15 @@ class ElasticsearchBackend(SearchBackend):
         response.hidden = self._hidden(es, query, every_word=not relaxed)
         return response
 
-    def _search(self, es, query: SearchQuery, filters, every_word: bool, map_zoom: int | None):
-        """The list's search, and with `map_zoom` the map's beside it in one round trip
-        (a multi-search): (answer, map answer or None)."""
+    def _search(self, es, query: SearchQuery, filters, every_word: bool, map_zoom, map_area=None):
+        """The list's search, and with `map_zoom` the map's beside it (in `map_area`) in one
+        round trip (a multi-search): (answer, map answer or None)."""
         body = self._body(query, filters, every_word)
         if map_zoom is None:
             return es.search(index=alias_name(), **body), None
         map_filters = [*filters, {"exists": {"field": "point"}}]
+        if map_area is not None:
+            map_filters.append(_bounding_box(map_area))
         map_body = self._map_body(query, map_filters, map_zoom, every_word)
         body["from"] = body.pop("from_")
         header = {"index": alias_name()}
@@ -478,17 +497,7 @@ class ElasticsearchBackend(SearchBackend):
             if wanted:
                 filters.append(filter_clause(spec, wanted, now))
         if query.bbox:
-            west, south, east, north = query.bbox
-            filters.append(
-                {
-                    "geo_bounding_box": {
-                        "point": {
-                            "top_left": {"lat": north, "lon": west},
-                            "bottom_right": {"lat": south, "lon": east},
-                        }
-                    }
-                }
-            )
+            filters.append(_bounding_box(query.bbox))
         if query.point and query.radius_km is not None:
             lat, lon = query.point
             filters.append(

@@ -32,11 +32,11 @@ class FallbackBackend(SearchBackend):
         self.primary = primary
         self.name = primary.name
 
-    def search(self, query, map_zoom: int | None = None) -> SearchResponse:
-        answer = self._primary("search", query, map_zoom)
+    def search(self, query, map_zoom: int | None = None, map_area=None) -> SearchResponse:
+        answer = self._primary("search", query, map_zoom, map_area)
         if answer is not None:
             return answer
-        response = _database().search(query, map_zoom)
+        response = _database().search(query, map_zoom, map_area)
         if response.map is not None:
             response.map.fallback = True
         response.fallback = True

@@ -101,3 +101,16 @@ def test_a_capped_count_says_so_on_the_page_and_in_the_api(
     else:
         assert answer["count"] == 16 and answer["count_capped"] is False
         assert count == "16 services found"
+
+
+def test_around_a_place_without_a_radius_the_first_map_is_the_area_shown(client, spread_network):
+    """The list is the whole network, nearest first; the map shows about the place's
+    surroundings, so its first markers are those (not every point of the network)."""
+    from geopy.distance import geodesic
+
+    response = client.get("/nl/search/", {"near": "3010"})
+    page = first_map(response)
+    assert 0 < page["services"] < 25
+    for feature in page["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert geodesic((50.88992, 4.73076), (lat, lon)).km < 10
