@@ -5,8 +5,9 @@ directory's revision and the five minutes it was built in ("open now" changes wi
 clock). The revision changes with every publish, unpublish, move or deletion of a page (the
 page log), every edit logged in the admin (snippets such as the taxonomy, settings such as the
 site notice) and every change of the search entries (a capacity change, a re-index). A
-request whose If-None-Match holds it gets a 304 before the view runs. `Cache-Control: public`
-lets a browser keep the page until the five minutes are over, at most MAX_AGE seconds.
+request whose If-None-Match holds it gets a 304 before the view runs. `Cache-Control: public,
+max-age=0, must-revalidate`: a browser or proxy may keep the page but asks every time, so a
+publish shows at once (a max-age would hide it for that long); the question costs a 304.
 
 Never for a person signed in (or with a session of any kind: a page's password passed, a
 form's messages), never for a response that sets a cookie or already says how to cache it
@@ -28,7 +29,6 @@ from search.entries_cache import entries_state
 PUBLIC_VIEWS = {"search", "map", "wagtail_serve", "sitemap", "robots_txt"}
 PUBLIC_NAMESPACES = {"api-v1"}
 BUCKET = 300  # seconds: "open now" is never older than this
-MAX_AGE = 60
 
 
 def revision() -> str:
@@ -58,9 +58,9 @@ def etag_for(request, kind: str, now: float) -> str:
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
 
 
-def _headers(response, kind: str, etag: str, now: float) -> None:
+def _headers(response, kind: str, etag: str) -> None:
     response.headers["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=min(MAX_AGE, BUCKET - int(now % BUCKET)))
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     if kind == "api":
         patch_vary_headers(response, ("Accept-Language",))
 
@@ -78,7 +78,7 @@ class PublicCachingMiddleware:
         asked = parse_etags(request.headers.get("If-None-Match", ""))
         if etag in asked or f"W/{etag}" in asked:  # the gzipped copy's ETag is weak
             response = HttpResponseNotModified()
-            _headers(response, kind, etag, now)
+            _headers(response, kind, etag)
             # The kept page's policy (and its script's nonce) stays: a 304's headers would
             # replace the stored ones.
             response._csp_exempt = True
@@ -90,5 +90,5 @@ class PublicCachingMiddleware:
             and not response.has_header("Cache-Control")
             and not response.streaming
         ):
-            _headers(response, kind, etag, now)
+            _headers(response, kind, etag)
         return response

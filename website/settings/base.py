@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "website.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "website.middleware.LocaleMiddleware",  # Django's, but an admin 404 stays a 404
-    # ETag and a short max-age on anonymous public pages and the API; 304 before the view.
+    # ETag on anonymous public pages and the API, revalidated; 304 before the view.
     # After the language is active: the language prefix of a URL resolves only then.
     "website.http_caching.PublicCachingMiddleware",
     "django.middleware.common.CommonMiddleware",
