@@ -67,6 +67,10 @@ class ServiceSearchAnswer(Schema):
     )
     relaxed: bool = Field(description="No service matched every word; these match some.")
     count: int
+    count_capped: bool = Field(
+        description="The database backend read only its best 5,000 text matches: `count` and "
+        "the facets are lower bounds (the search page shows them with a +)."
+    )
     results: list[ServiceResult]
     facets: dict[str, dict[str, int]]
     suggestions: list[str] = Field(description='"Did you mean": queries that find services.')
@@ -171,6 +175,7 @@ def services(request, params: Query[ServiceParameters]):
         "fallback": response.fallback,
         "relaxed": response.relaxed,
         "count": response.count,
+        "count_capped": response.capped,
         "results": results,
         "facets": response.facets,
         "suggestions": response.suggestions,

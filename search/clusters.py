@@ -91,12 +91,17 @@ def wants_points(zoom: int, points: int) -> bool:
     return zoom >= POINTS_FROM_ZOOM and points <= MAX_POINTS
 
 
-def point_feature(source: dict, language: str, near, moment: datetime) -> dict:
-    """A marker: what the popup shows, in the visitor's language, and nothing more."""
+def point_feature(
+    source: dict, language: str, near, moment: datetime, km: float | None = None
+) -> dict:
+    """A marker: what the popup shows, in the visitor's language, and nothing more. `km`: the
+    distance from `near` when the backend measured it (Elasticsearch's sort value)."""
     point = source["point"]
     status = status_at(source, moment)
     distance = None
-    if near is not None:
+    if km is not None:
+        distance = round(km, 1)
+    elif near is not None:
         distance = round(geodesic(near, (point["lat"], point["lon"])).km, 1)
     organisations = source.get("organisation_names") or {}
     return {

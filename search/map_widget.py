@@ -1,10 +1,15 @@
 """The map beside the results, built with folium (Leaflet) and served from our static files.
 
-folium writes the map and its tile layer; search/static/search/map.js then loads the
-markers and clusters of the current search from /api/v1/map whenever the map moves. folium's
+folium writes the map and its tile layer; search/static/search/map.js fits it to the area
+(`fit`, without animation, so that is not taken for the visitor's move), draws the first
+markers and clusters from the page (the same search's answer, at `zoom`), and loads them from
+/api/v1/map only when the visitor moves the map. folium's
 own page header (CDN scripts, a viewport that forbids zooming) is not used: the template
 loads Leaflet and the cluster plugin from the project's static files.
 """
+
+import json
+import math
 
 import folium
 from django.conf import settings
@@ -19,11 +24,16 @@ from search.query import SearchQuery
 ZOOM_FOR_RADIUS = ((2, 14), (5, 13), (10, 12), (25, 11), (50, 10))
 DEFAULT_NEAR_ZOOM = 13
 BELGIUM = (50.5, 4.47, 8)  # lat, lon, zoom when the directory is empty
+MIN_ZOOM, FIT_MAX_ZOOM = 6, 18
+# The map frame the first features are clustered for when the map is fitted to an area (px;
+# the frame is about this size on a laptop, smaller on a phone: a zoom level either way).
+FRAME = (640, 480)
 
 
 def build_map(query: SearchQuery | None) -> dict:
     """The folium map for a search: the area asked for (bbox), else around the place asked
-    for, else the whole network. Returns the element's HTML, its script and its JS name."""
+    for, else the whole network. Returns the element's HTML, its script and its JS name,
+    the area map.js fits it to (`fit`, JSON) and the zoom level that shows (`zoom`)."""
     fit = None
     if query is not None and query.bbox:
         west, south, east, north = query.bbox
@@ -44,7 +54,7 @@ def build_map(query: SearchQuery | None) -> dict:
         zoom_start=zoom,
         tiles=None,
         max_zoom=19,
-        min_zoom=6,
+        min_zoom=MIN_ZOOM,
     )
     folium.TileLayer(
         tiles=settings.MAP_TILE_URL,
@@ -72,15 +82,53 @@ def build_map(query: SearchQuery | None) -> dict:
             fill_opacity=1,
             tooltip=_("Your place"),
         ).add_to(fmap)
-    if fit:
-        fmap.fit_bounds(fit)
     root = fmap.get_root()
     root.render()
     return {
         "name": fmap.get_name(),
         "html": root.html.render(),
         "script": root.script.render(),
+        "fit": json.dumps(fit) if fit else "",
+        "zoom": zoom_to_fit(*fit[0], *fit[1]) if fit else zoom,
+        # Around a place without a radius the search is the whole network: the first
+        # markers are those of about the area shown.
+        "area": None if fit or query is None or query.radius_km else area_around(center, zoom),
     }
+
+
+def area_around(center: tuple[float, float], zoom: int, margin: float = 1.5):
+    """(west, south, east, north) of what a FRAME-sized map at `zoom` shows around `center`,
+    `margin` times wider and higher (a bigger screen or a small pan sees markers)."""
+    lat, lon = center
+    scale = 256 * 2**zoom
+    half_width = FRAME[0] * margin / 2 / scale * 360
+    y = _mercator_y(lat) * scale
+    half_height = FRAME[1] * margin / 2
+
+    def lat_at(pixel_y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * pixel_y / scale))))
+
+    return (
+        max(lon - half_width, -180.0),
+        max(lat_at(y + half_height), -85.0),
+        min(lon + half_width, 180.0),
+        min(lat_at(y - half_height), 85.0),
+    )
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, from 0 (north) to 1 (south)."""
+    rad = math.radians(max(min(lat, 85.0511), -85.0511))
+    return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
+
+
+def zoom_to_fit(south: float, west: float, north: float, east: float) -> int:
+    """The zoom level at which Leaflet's fitBounds shows the area in a FRAME-sized map."""
+
+    width = max((east - west) / 360, 1e-9)
+    height = max(abs(_mercator_y(south) - _mercator_y(north)), 1e-9)
+    zoom = math.floor(min(math.log2(FRAME[0] / 256 / width), math.log2(FRAME[1] / 256 / height)))
+    return max(MIN_ZOOM, min(FIT_MAX_ZOOM, zoom))
 
 
 def _zoom_for(radius_km: float | None) -> int:

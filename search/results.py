@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from directory.models import LocationPage, ServicePage
+from directory.models.services import complete_need_labels
 from search.backends.base import Hit
 
 
@@ -32,8 +34,9 @@ def present(hits: list[Hit], locale: Locale) -> list[Result]:
         str(page.translation_key): page
         for page in ServicePage.objects.live()
         .filter(translation_key__in=keys, locale=locale)
-        .for_cards()
+        .for_cards(language=get_language())
     }
+    complete_need_labels(pages.values())
     location_keys = [hit.location_key for hit in hits if hit.location_key]
     locations = {
         str(location.translation_key): location

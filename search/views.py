@@ -40,10 +40,18 @@ def _search_page(request, template: str, always: bool, other: str):
         "map_page": other == "search",
     }
     counts = None
+    partial = request.GET.get("partial") == "results"
     if query is not None and (always or facets.is_filtered(query)):
         backend = get_backend()
-        response = backend.search(query)
-        if request.GET.get("partial") != "results":
+        # One search fills the list, the facets and the map's first markers (map.js asks the
+        # map API again only when the visitor moves the map); the list alone needs no map.
+        the_map = None if partial else build_map(query)
+        response = backend.search(
+            query,
+            map_zoom=the_map["zoom"] if the_map else None,
+            map_area=the_map["area"] if the_map else None,
+        )
+        if not partial:
             unmet.record(query, response.count)
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)
         if response.count and query.page > page_obj.number:
@@ -60,12 +68,13 @@ def _search_page(request, template: str, always: bool, other: str):
             ],
             hidden_note=facets.hidden_note(response.hidden),
             close_needs=_needs(response.close_needs),
-            map=build_map(query),
-            map_vocabulary=popup_vocabulary(),
+            map=the_map,
+            map_features=response.map.geojson() if response.map is not None else None,
+            map_vocabulary=None if partial else popup_vocabulary(),
         )
     context["panel"] = facets.build_panel(request.GET, links, counts, errors, query)
     status = 400 if errors else 200
-    if request.GET.get("partial") == "results":
+    if partial:
         # The list for an area the visitor moved the map to (map.js), without the page.
         return render(request, "search/includes/results.html", context, status=status)
     return render(request, template, context, status=status)

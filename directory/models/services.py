@@ -1,7 +1,9 @@
 """Services: what an organisation offers, for whom, where, in which languages."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,21 @@ class CardIterable(ModelIterable):
             yield service
 
 
+def complete_need_labels(services) -> None:
+    """After `for_cards(language)`: a need with no label in that language nor the default
+    one gets all its labels (one query for all such needs), as Need.label then shows any."""
+    from directory.models.taxonomy import NeedLabel
+
+    bare = [need for service in services for need in service.needs.all() if not need.labels.all()]
+    if not bare:
+        return
+    found: dict[int, list] = {}
+    for row in NeedLabel.objects.filter(need__in={need.pk for need in bare}):
+        found.setdefault(row.need_id, []).append(row)
+    for need in bare:
+        need._prefetched_objects_cache["labels"] = found.get(need.pk, [])
+
+
 class ServiceQuerySet(PageQuerySet):
     """Domain queries over services."""
 
@@ -87,10 +104,19 @@ class ServiceQuerySet(PageQuerySet):
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
-    def for_cards(self):
-        """Everything a result card shows, in a fixed number of queries."""
+    def for_cards(self, language: str | None = None):
+        """Everything a result card shows, in a fixed number of queries. With `language`,
+        only the needs' labels a card in that language can show (its own and the default
+        language's; then `complete_need_labels` for a need that has neither): a need has a
+        label in each of twelve languages, which were most of a page of cards' instances."""
+        from directory.models.taxonomy import NeedLabel, _language_base
+
+        labels = "needs__labels"
+        if language:
+            wanted = {_language_base(language), settings.LANGUAGE_CODE}
+            labels = Prefetch("needs__labels", NeedLabel.objects.filter(language__in=wanted))
         cards = self.select_related("locale", "alias_of__locale").prefetch_related(
-            "needs__labels",
+            labels,
             "languages",
             "locations__opening_hours",
             "locations__hours_exceptions",

@@ -9,6 +9,9 @@ from directory import eligibility
 from search import schema
 from search.query import SearchQuery
 
+# An area of the map: west, south, east, north.
+Area = tuple[float, float, float, float]
+
 # The list filters' facets: parameter -> document key (search.schema).
 FACET_FIELDS = {f.param: f.key for f in schema.LIST_FILTERS}
 
@@ -74,6 +77,12 @@ class SearchResponse:
     suggestions: list[str] = field(default_factory=list)  # "did you mean"
     # Nothing found: the needs (slugs) whose labels or synonyms are close to the words.
     close_needs: list[str] = field(default_factory=list)
+    # Asked with `map_zoom`: the map's features of the same search (search.clusters), so a
+    # page draws its first map from the answer that fills its list.
+    map: object | None = None
+    # The embedded backend considered only its best MAX_TEXT_MATCHES text matches: `count`
+    # and the facets are "at least".
+    capped: bool = False
 
 
 class BackendUnavailable(Exception):
@@ -101,13 +110,18 @@ class SearchBackend:
     # search.backends.fallback).
     durable = False
 
-    def search(self, query: SearchQuery) -> SearchResponse:
+    def search(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         """Answer a query; when it finds nothing (or only some words), offer corrections from
-        the names and the taxonomy's words in every language, and the needs close to it."""
+        the names and the taxonomy's words in every language, and the needs close to it.
+        With `map_zoom`, the answer also carries the map's features of the search at that
+        zoom (`response.map`, as `map()` gives them), in `map_area` when given (the area the
+        map first shows, when that is not the whole search)."""
         from search import taxonomy
         from search.suggestions import vocabulary
 
-        response = self.run(query)
+        response = self.run(query, map_zoom, map_area)
         if query.has_text and (response.count == 0 or response.relaxed):
             corrected = vocabulary().correct(query.text, taxonomy.vocabulary().known_words)
             if corrected:
@@ -118,7 +132,9 @@ class SearchBackend:
             response.close_needs = taxonomy.vocabulary().close(query.text)
         return response
 
-    def run(self, query: SearchQuery) -> SearchResponse:  # pragma: no cover - interface
+    def run(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:  # pragma: no cover - interface
         raise NotImplementedError
 
     def map(self, query: SearchQuery, zoom: int):  # pragma: no cover - interface

@@ -11,6 +11,7 @@ from directory import opening_hours
 from search import analysis, clusters, fulltext, schema, taxonomy
 from search.backends.base import (
     LANGUAGE_PREFERENCE,
+    Area,
     Hit,
     SearchBackend,
     SearchResponse,
@@ -26,6 +27,8 @@ from search.clusters import MapResponse
 from search.models import TEXT_FIELDS, SearchEntry
 from search.query import SearchQuery
 
+# The best text matches (entries, one per service and location) the embedded backend reads;
+# beyond it an answer says its count is "at least" (SearchResponse.capped).
 MAX_TEXT_MATCHES = 5000
 
 
@@ -64,8 +67,10 @@ class DatabaseBackend(SearchBackend):
             entries = entries.filter(service_key=service_key)
         return [entry.to_document() for entry in entries.iterator()]
 
-    def run(self, query: SearchQuery) -> SearchResponse:
-        matching, scores, relaxed, hidden = self._matching(query)
+    def run(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
+        matching, scores, relaxed, hidden, capped = self._matching(query)
         best: dict[str, tuple[dict, float | None, float]] = {}
         for key, docs in matching.items():
             # One result per service: its nearest (or first) matching location.
@@ -100,11 +105,29 @@ class DatabaseBackend(SearchBackend):
             ),
             relaxed=relaxed,
             hidden=hidden_counts(hidden),
+            map=None
+            if map_zoom is None
+            else self._features(query, map_zoom, matching, relaxed, map_area),
+            capped=capped,
         )
 
     def map(self, query: SearchQuery, zoom: int) -> MapResponse:
-        matching, _scores, relaxed, _hidden = self._matching(query)
+        matching, _scores, relaxed, _hidden, _capped = self._matching(query)
+        return self._features(query, zoom, matching, relaxed)
+
+    def _features(
+        self, query: SearchQuery, zoom: int, matching, relaxed: bool, area: Area | None = None
+    ) -> MapResponse:
+        """The map of the matching documents (in `area`, when given): points, or clusters on
+        the tile grid."""
         docs = [d for docs in matching.values() for d, _dist, _pk in docs if d.get("point")]
+        if area is not None:
+            west, south, east, north = area
+            docs = [
+                d
+                for d in docs
+                if west <= d["point"]["lon"] <= east and south <= d["point"]["lat"] <= north
+            ]
         response = MapResponse(
             backend=self.name,
             services=len({d["service_key"] for d in docs}),
@@ -130,20 +153,25 @@ class DatabaseBackend(SearchBackend):
 
     def _matching(self, query: SearchQuery):
         """The matching documents per service, as (doc, distance, entry id); the text scores;
-        whether only some of the words matched; and the reasons of the services left out
-        because the client cannot use them."""
-        scores, matching, hidden = self._match(query, every_word=True)
+        whether only some of the words matched; the reasons of the services left out
+        because the client cannot use them; and whether the text matches were capped."""
+        scores, matching, hidden, capped = self._match(query, every_word=True)
         if not matching and query.can_relax:
-            scores, matching, hidden = self._match(query, every_word=False)
-            return matching, scores, bool(matching), hidden
-        return matching, scores, False, hidden
+            scores, matching, hidden, capped = self._match(query, every_word=False)
+            return matching, scores, bool(matching), hidden, capped
+        return matching, scores, False, hidden, capped
 
     def _match(self, query: SearchQuery, every_word: bool):
         scores: dict[int, float] = {}
         alternatives = analysis.word_alternatives(query.text) if query.has_text else []
         named = taxonomy.vocabulary().named(query.text) if alternatives else set()
+        capped = False
         if alternatives:
-            ids = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES)
+            # One more than the cap, to know whether it cut anything off.
+            ids = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES + 1)
+            if len(ids) > MAX_TEXT_MATCHES:
+                capped = True
+                ids = sorted(ids, key=ids.get, reverse=True)[:MAX_TEXT_MATCHES]
             entries = SearchEntry.objects.filter(pk__in=ids)
         else:
             entries = SearchEntry.objects.all()
@@ -173,7 +201,7 @@ class DatabaseBackend(SearchBackend):
                     named_needs=len(named.intersection(doc["needs"])),
                 )
             matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
-        return scores, matching, hidden
+        return scores, matching, hidden, capped
 
 
 def prefilter(entries, query: SearchQuery):

@@ -28,13 +28,13 @@ from search.backends.base import (
     NEED_INTENT_WEIGHT,
     NEED_WEIGHT,
     TEXT_WEIGHT,
+    Area,
     BackendUnavailable,
     Hit,
     IndexMissing,
     RebuildFailed,
     SearchBackend,
     SearchResponse,
-    distance_km,
 )
 from search.clusters import MapResponse
 from search.documents import any_open_periods, open_periods
@@ -68,6 +68,51 @@ MAP_SOURCE = [
     "open_periods",
     "appointment_periods",
 ]
+
+
+def _bounding_box(area) -> dict:
+    west, south, east, north = area
+    return {
+        "geo_bounding_box": {
+            "point": {
+                "top_left": {"lat": north, "lon": west},
+                "bottom_right": {"lat": south, "lon": east},
+            }
+        }
+    }
+
+
+def _distance_sort(query: SearchQuery) -> dict:
+    """Nearest first from the query's place; the hit's sort value is its distance in km."""
+    lat, lon = query.point
+    return {
+        "_geo_distance": {
+            "point": {"lat": lat, "lon": lon},
+            "order": "asc",
+            "unit": "km",
+            "distance_type": "arc",
+        }
+    }
+
+
+def _sort(query: SearchQuery) -> list:
+    """The list's order: by distance, by name, or by score; with a place, the distance is
+    always among the sort values (DISTANCE_AT), so no hit's distance is computed in Python."""
+    name_sort = {f"sort_names.{query.language}": "asc"}
+    if query.sort == "distance" and query.point:
+        return [_distance_sort(query), name_sort]
+    if query.sort == "name" or not query.has_text:
+        return [name_sort] + ([_distance_sort(query)] if query.point else [])
+    return ["_score", name_sort] + ([_distance_sort(query)] if query.point else [])
+
+
+def _distance_of(item: dict, query: SearchQuery) -> float | None:
+    """A hit's distance from the query's place, from its sort values (see _sort)."""
+    if query.point is None or not item.get("_source", {}).get("point"):
+        return None
+    at = 0 if query.sort == "distance" else -1
+    value = (item.get("sort") or [None])[at]
+    return float(value) if isinstance(value, int | float) else None
 
 
 def location_filtered(query: SearchQuery) -> bool:
@@ -341,9 +386,11 @@ def _reachable():
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def search(self, query: SearchQuery) -> SearchResponse:
+    def search(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         with _reachable():
-            return super().search(query)
+            return super().search(query, map_zoom, map_area)
 
     def add(self, service_key: str, documents: list[dict]) -> None:
         with _reachable():
@@ -369,18 +416,40 @@ class ElasticsearchBackend(SearchBackend):
         with _reachable():
             return str(client("search").cluster.health()["status"])
 
-    def run(self, query: SearchQuery) -> SearchResponse:
+    def run(
+        self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
+    ) -> SearchResponse:
         es = client()
         filters = self._filters(query)
-        body = self._body(query, filters, every_word=True)
-        answer = es.search(index=alias_name(), **body)
+        answer, map_answer = self._search(es, query, filters, True, map_zoom, map_area)
         relaxed = False
         if query.can_relax and self._count(answer) == 0:
-            answer = es.search(index=alias_name(), **self._body(query, filters, every_word=False))
+            answer, map_answer = self._search(es, query, filters, False, map_zoom, map_area)
             relaxed = self._count(answer) > 0
         response = self._response(answer, query, relaxed)
+        if map_answer is not None:
+            response.map = self._map_response(map_answer, query, map_zoom)
+            response.map.relaxed = relaxed
         response.hidden = self._hidden(es, query, every_word=not relaxed)
         return response
+
+    def _search(self, es, query: SearchQuery, filters, every_word: bool, map_zoom, map_area=None):
+        """The list's search, and with `map_zoom` the map's beside it (in `map_area`) in one
+        round trip (a multi-search): (answer, map answer or None)."""
+        body = self._body(query, filters, every_word)
+        if map_zoom is None:
+            return es.search(index=alias_name(), **body), None
+        map_filters = [*filters, {"exists": {"field": "point"}}]
+        if map_area is not None:
+            map_filters.append(_bounding_box(map_area))
+        map_body = self._map_body(query, map_filters, map_zoom, every_word)
+        body["from"] = body.pop("from_")
+        header = {"index": alias_name()}
+        answers = es.msearch(searches=[header, body, header, map_body])["responses"]
+        for item in answers:
+            if "error" in item:
+                raise BackendUnavailable(str(item["error"]))
+        return answers[0], answers[1]
 
     def _hidden(self, es, query: SearchQuery, every_word: bool) -> dict[str, int]:
         """How many services the other filters keep but the client cannot use, per reason
@@ -430,17 +499,7 @@ class ElasticsearchBackend(SearchBackend):
             if wanted:
                 filters.append(filter_clause(spec, wanted, now))
         if query.bbox:
-            west, south, east, north = query.bbox
-            filters.append(
-                {
-                    "geo_bounding_box": {
-                        "point": {
-                            "top_left": {"lat": north, "lon": west},
-                            "bottom_right": {"lat": south, "lon": east},
-                        }
-                    }
-                }
-            )
+            filters.append(_bounding_box(query.bbox))
         if query.point and query.radius_km is not None:
             lat, lon = query.point
             filters.append(
@@ -510,27 +569,9 @@ class ElasticsearchBackend(SearchBackend):
 
     def _body(self, query: SearchQuery, filters: list[dict], every_word: bool) -> dict:
         text_query = self._text_query(query, every_word)
-        sort: list = []
-        if query.point:
-            lat, lon = query.point
-            distance_sort = {
-                "_geo_distance": {
-                    "point": {"lat": lat, "lon": lon},
-                    "order": "asc",
-                    "unit": "km",
-                    "distance_type": "arc",
-                }
-            }
-        name_sort = {f"sort_names.{query.language}": "asc"}
-        if query.sort == "distance" and query.point:
-            sort = [distance_sort, name_sort]
-        elif query.sort == "name" or not query.has_text:
-            sort = [name_sort] + ([distance_sort] if query.point else [])
-        else:
-            sort = ["_score", name_sort] + ([distance_sort] if query.point else [])
         body = {
             "query": {"bool": {"must": [text_query], "filter": filters}},
-            "sort": sort,
+            "sort": _sort(query),
             "from_": (query.page - 1) * query.page_size,
             "size": query.page_size,
             "aggs": self._aggs(query),
@@ -589,14 +630,18 @@ class ElasticsearchBackend(SearchBackend):
         return response
 
     def _map(self, es, query: SearchQuery, filters, zoom: int, every_word: bool) -> MapResponse:
+        answer = es.search(index=alias_name(), **self._map_body(query, filters, zoom, every_word))
+        return self._map_response(answer, query, zoom)
+
+    def _map_body(self, query: SearchQuery, filters, zoom: int, every_word: bool) -> dict:
         """One request: the cells (always), and at high zoom the points too, which are sent
-        instead of the cells when there are few enough."""
-        moment = opening_hours.now_in_brussels()
+        instead of the cells when there are few enough. With a place, hits are sorted by
+        distance, so each carries its distance as its sort value."""
         wants_points = zoom >= clusters.POINTS_FROM_ZOOM
-        answer = es.search(
-            index=alias_name(),
-            query={"bool": {"must": [self._text_query(query, every_word)], "filter": filters}},
-            aggs={
+        one: dict = {"size": 1, "_source": MAP_SOURCE}
+        body = {
+            "query": {"bool": {"must": [self._text_query(query, every_word)], "filter": filters}},
+            "aggs": {
                 "services": {"cardinality": {"field": "service_number"}},
                 "cells": {
                     "geotile_grid": {
@@ -606,19 +651,26 @@ class ElasticsearchBackend(SearchBackend):
                     },
                     "aggs": {
                         "centroid": {"geo_centroid": {"field": "point"}},
-                        "one": {"top_hits": {"size": 1, "_source": MAP_SOURCE}},
+                        "one": {"top_hits": one},
                     },
                 },
             },
-            source=MAP_SOURCE,
-            size=clusters.MAX_POINTS if wants_points else 0,
-            track_total_hits=True,
-        )
+            "_source": MAP_SOURCE,
+            "size": clusters.MAX_POINTS if wants_points else 0,
+            "track_total_hits": True,
+        }
+        if query.point:
+            body["sort"] = one["sort"] = [_distance_sort(query)]
+        return body
+
+    def _map_response(self, answer, query: SearchQuery, zoom: int) -> MapResponse:
+        moment = opening_hours.now_in_brussels()
         points = answer["hits"]["total"]["value"]
         services = int(answer["aggregations"]["services"]["value"])
 
-        def feature(source):
-            return clusters.point_feature(source, query.language, query.point, moment)
+        def feature(hit):
+            km = float(hit["sort"][0]) if query.point and hit.get("sort") else None
+            return clusters.point_feature(hit["_source"], query.language, query.point, moment, km)
 
         if clusters.wants_points(zoom, points):
             return MapResponse(
@@ -626,13 +678,13 @@ class ElasticsearchBackend(SearchBackend):
                 services=services,
                 points=points,
                 clustered=False,
-                features=[feature(hit["_source"]) for hit in answer["hits"]["hits"]],
+                features=[feature(hit) for hit in answer["hits"]["hits"]],
             )
         buckets = answer["aggregations"]["cells"]["buckets"]
         features = []
         for bucket in buckets[: clusters.MAX_FEATURES]:
             if bucket["doc_count"] == 1:
-                features.append(feature(bucket["one"]["hits"]["hits"][0]["_source"]))
+                features.append(feature(bucket["one"]["hits"]["hits"][0]))
                 continue
             centroid = bucket["centroid"]["location"]
             features.append(
@@ -685,7 +737,7 @@ class ElasticsearchBackend(SearchBackend):
         hits = []
         for item in answer["hits"]["hits"]:
             source = item["_source"]
-            distance = distance_km(source, query)
+            distance = _distance_of(item, query)
             hits.append(
                 Hit(
                     service_key=source["service_key"],

@@ -32,11 +32,13 @@ class FallbackBackend(SearchBackend):
         self.primary = primary
         self.name = primary.name
 
-    def search(self, query) -> SearchResponse:
-        answer = self._primary("search", query)
+    def search(self, query, map_zoom: int | None = None, map_area=None) -> SearchResponse:
+        answer = self._primary("search", query, map_zoom, map_area)
         if answer is not None:
             return answer
-        response = _database().search(query)
+        response = _database().search(query, map_zoom, map_area)
+        if response.map is not None:
+            response.map.fallback = True
         response.fallback = True
         return response
 

@@ -104,8 +104,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "website.content_security.WagtailAdminMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON gzipped (static files come compressed from WhiteNoise above), except for
+    # people signed in (BREACH; website/compression.py).
+    "website.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "website.middleware.LocaleMiddleware",  # Django's, but an admin 404 stays a 404
+    # ETag on anonymous public pages and the API, revalidated; 304 before the view.
+    # After the language is active: the language prefix of a URL resolves only then.
+    "website.http_caching.PublicCachingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

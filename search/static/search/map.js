@@ -1,8 +1,9 @@
 /* The map beside the results. folium has built the Leaflet map (a global named in
-   data-brug-map); this loads the markers and clusters of the current search from
-   /api/v1/map for the visible area, and when the visitor moves or zooms the map, searches
-   that area: the list follows (?partial=results) and the address bar keeps the area, without
-   reloading the page. Everything the popups say comes from the page (#map-vocabulary), in
+   data-brug-map); this fits it to the search's area (data-fit), draws the first markers and
+   clusters from the page (#map-features: the answer of the search that filled the list), and
+   when the visitor moves or zooms the map, searches that area: markers from /api/v1/map, the
+   list following (?partial=results) and the address bar keeping the area, without
+   reloading the page. No request is sent twice for the same area. Everything the popups say comes from the page (#map-vocabulary), in
    the visitor's language; text is set as text, never as HTML. */
 (function () {
   "use strict";
@@ -65,6 +66,8 @@
   map.addLayer(cells);
   var pending = null;
   var listPending = null;
+  var lastMarkers = null; // the last map API and list addresses asked for
+  var lastList = null;
 
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_match, key) {
@@ -279,10 +282,13 @@
     params.set("bbox", areaParameter());
     params.set("zoom", String(map.getZoom()));
     if (!params.get("lang")) params.set("lang", frame.dataset.lang);
+    var address = frame.dataset.api + "?" + params.toString();
+    if (address === lastMarkers) return;
+    lastMarkers = address;
     if (pending) pending.abort();
     pending = new AbortController();
     status.textContent = texts.loading;
-    fetch(frame.dataset.api + "?" + params.toString(), {
+    fetch(address, {
       signal: pending.signal,
       headers: { Accept: "application/json" },
     })
@@ -292,7 +298,9 @@
       })
       .then(draw)
       .catch(function (error) {
-        if (error.name !== "AbortError") status.textContent = texts.failed;
+        if (error.name === "AbortError") return;
+        lastMarkers = null; // a failed answer may be asked for again
+        status.textContent = texts.failed;
       });
   }
 
@@ -314,9 +322,12 @@
       }
       input.value = params.get("bbox");
     }
+    var address = window.location.pathname + "?" + query + "&partial=results";
+    if (address === lastList) return;
+    lastList = address;
     if (listPending) listPending.abort();
     listPending = new AbortController();
-    fetch(window.location.pathname + "?" + query + "&partial=results", {
+    fetch(address, {
       signal: listPending.signal,
     })
       .then(function (response) {
@@ -327,12 +338,14 @@
         // without JavaScript; the CSP blocks any inline script or handler in it.
         results.innerHTML = html;
       })
-      .catch(function () {});
+      .catch(function (error) {
+        if (error.name !== "AbortError") lastList = null;
+      });
   }
 
-  // folium's script has already set the view to the search; every later move is the
-  // visitor's (dragging, zooming, opening a cluster).
-  // On a phone the search page hides its map: load markers once the map can be seen.
+  // start() sets the view to the search (folium's script only centred it); every later move
+  // is the visitor's (dragging, zooming, opening a cluster).
+  // On a phone the search page hides its map: draw the markers once the map can be seen.
   var started = false;
   // Leaflet follows a window resize (a phone turned, a toolbar shown) with a late "moveend":
   // not the visitor's move either.
@@ -346,9 +359,15 @@
     // (keeping its centre) is not the visitor moving it, so it must not turn the search into
     // an area search.
     map.invalidateSize();
+    // Fitted without animation: its "moveend" comes now, before `started`, not later as if
+    // the visitor had moved the map.
+    if (frame.dataset.fit) map.fitBounds(JSON.parse(frame.dataset.fit), { animate: false });
     resized = false;
     started = true;
-    loadMarkers(false);
+    var first = document.getElementById("map-features");
+    var features = first ? JSON.parse(first.textContent) : null;
+    if (features) draw(features);
+    else loadMarkers(false);
   }
   map.whenReady(start);
   if (form) {
