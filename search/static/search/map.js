@@ -364,9 +364,11 @@
     if (frame.dataset.fit) map.fitBounds(JSON.parse(frame.dataset.fit), { animate: false });
     resized = false;
     started = true;
+    // The page's markers are clustered for a laptop-sized map: a phone's map, fitted to the
+    // same area, shows a lower zoom, where they would overlap; then the API clusters anew.
     var first = document.getElementById("map-features");
     var features = first ? JSON.parse(first.textContent) : null;
-    if (features) draw(features);
+    if (features && map.getZoom() === Number(frame.dataset.zoom)) draw(features);
     else loadMarkers(false);
   }
   map.whenReady(start);
