@@ -115,7 +115,7 @@ class ServiceFilters:
     modified_after: object = None
 
 
-def filtered_services(filters: ServiceFilters, language: str) -> list[ServicePage]:
+def filtered_services(filters: ServiceFilters, feed: mapping.Feed) -> list[ServicePage]:
     """The published services the filters keep, in search order when searching (else by
     name)."""
     services = live_services()
@@ -131,7 +131,7 @@ def filtered_services(filters: ServiceFilters, language: str) -> list[ServicePag
                 for s in services
                 if any(
                     a["taxonomy_term_id"] == str(filters.taxonomy_term_id)
-                    for a in mapping.service_attributes(s, ids.page_id(s), language)
+                    for a in mapping.service_attributes(s, ids.page_id(s), feed)
                 )
             ]
     if filters.taxonomy_id:
@@ -146,7 +146,7 @@ def filtered_services(filters: ServiceFilters, language: str) -> list[ServicePag
         organisation = by_id(OrganisationPage.objects.live(), filters.organization_id)
         if organisation is None:
             return []
-        organisation = mapping.original(organisation)
+        organisation = mapping.original(organisation, feed)
         services = _queryset(services).child_of(organisation)
     if filters.modified_after:
         changed = Page.objects.filter(
@@ -155,7 +155,7 @@ def filtered_services(filters: ServiceFilters, language: str) -> list[ServicePag
         services = _queryset(services).filter(translation_key__in=changed)
     services = list(services)
     if filters.search:
-        order = {key: rank for rank, key in enumerate(search_keys(filters.search, language))}
+        order = {key: rank for rank, key in enumerate(search_keys(filters.search, feed.language))}
         services = sorted(
             (s for s in services if str(s.translation_key) in order),
             key=lambda s: order[str(s.translation_key)],

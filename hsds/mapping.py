@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from wagtail.models import Page
 
 from directory import capacity, eligibility
 from directory.eligibility import DocumentType
+from directory.models import Need, OrganisationPage, TargetGroup
 from directory.models.locations import LocationPage, WheelchairAccess
 from directory.models.originals import original_of
 from directory.models.services import Access, Capacity, Cost
@@ -53,15 +55,49 @@ _BLOCK_END = re.compile(r"</(p|li|h[1-6]|ul|ol)>|<br\s*/?>", re.IGNORECASE)
 @dataclass(frozen=True)
 class Feed:
     """One locale's feed: its content language, the site's address for absolute URLs, and
-    the day the feed is made (public holidays of the coming year are listed from it)."""
+    the day the feed is made (public holidays of the coming year are listed from it). It
+    remembers what it looked up (versions, originals, terms), so that a list of services
+    costs a few queries per row, not per field."""
 
     language: str
     base_url: str = ""
     today: date | None = None
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def day(self) -> date:
         return self.today or timezone.localdate()
+
+    def remember(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def preload(self, originals: list) -> None:
+        """Fetch the feed's versions and the last changes of these original pages at once."""
+        if not originals:
+            return
+        model = type(originals[0])
+        keys = [page.translation_key for page in originals]
+        versions = {
+            page.translation_key: page
+            for page in model.objects.live().filter(
+                translation_key__in=keys, locale__language_code=self.language
+            )
+        }
+        changes = dict(
+            Page.objects.filter(translation_key__in=keys, live=True)
+            .order_by()
+            .values("translation_key")
+            .annotate(last=Max("last_published_at"))
+            .values_list("translation_key", "last")
+        )
+        for page in originals:
+            key = page.translation_key
+            self.memo[("original", model, key)] = page
+            self.memo[("localized", model, key)] = versions.get(key, page)
+            if changes.get(key):
+                self.memo[("modified", key)] = changes[key]
 
 
 def compact(row: dict) -> dict:
@@ -81,32 +117,40 @@ def text(page, name: str) -> str:
 
 def localized(page, feed: Feed):
     """The live version of a page in the feed's locale, else the page itself."""
-    version = (
-        type(page)
-        .objects.live()
-        .filter(translation_key=page.translation_key, locale__language_code=feed.language)
-        .first()
-    )
-    return version or page
+
+    def find():
+        version = (
+            type(page)
+            .objects.live()
+            .filter(translation_key=page.translation_key, locale__language_code=feed.language)
+            .first()
+        )
+        return version or page
+
+    return feed.remember(("localized", type(page), page.translation_key), find)
 
 
-def original(page):
+def original(page, feed: Feed):
     """The original version of a page: it holds the facts (address, hours, capacity …)."""
-    return original_of(page) or page
+    key = ("original", type(page), page.translation_key)
+    return feed.remember(key, lambda: original_of(page) or page)
 
 
-def last_modified(page) -> str:
+def parent_organisation(page, feed: Feed):
+    path = page.path[: -Page.steplen]
+    return feed.remember(("parent", path), lambda: OrganisationPage.objects.get(path=path))
+
+
+def last_modified(page, feed: Feed) -> str:
     """The latest publication of any version of the page (a translation changes the feed of
     its locale; a harvester asking `modified_after` must not miss it)."""
-    moments = [
-        moment
-        for moment in Page.objects.filter(translation_key=page.translation_key, live=True)
-        .values_list("last_published_at", flat=True)
-        .order_by()
-        if moment is not None
-    ]
-    moment = max(moments) if moments else (page.latest_revision_created_at or timezone.now())
-    return _iso(moment)
+
+    def latest():
+        moments = Page.objects.filter(translation_key=page.translation_key, live=True)
+        return moments.aggregate(last=Max("last_published_at"))["last"]
+
+    moment = feed.remember(("modified", page.translation_key), latest)
+    return _iso(moment or page.latest_revision_created_at or timezone.now())
 
 
 def _iso(moment: datetime) -> str:
@@ -183,7 +227,7 @@ def organization(page, feed: Feed) -> dict:
 
 def organization_full(page, feed: Feed, services: list[dict]) -> dict:
     org_id = ids.page_id(page)
-    source = original(page)
+    source = original(page, feed)
     attributes = [brug_attribute(org_id, "organisation-type", source.organisation_type)]
     attributes += [
         brug_attribute(org_id, "keyword", tag.name) for tag in source.tags.order_by("name")
@@ -199,10 +243,9 @@ def organization_full(page, feed: Feed, services: list[dict]) -> dict:
                 "identifier": source.enterprise_number,
             }
         )
-    locations = [
-        location_full(localized(location, feed), feed)
-        for location in LocationPage.objects.child_of(source).live().order_by("title")
-    ]
+    originals = list(LocationPage.objects.child_of(source).live().order_by("title"))
+    feed.preload(originals)
+    locations = [location_full(localized(location, feed), feed) for location in originals]
     return {
         **organization(page, feed),
         "phones": phone("organization_id", org_id, "main", source.phone),
@@ -229,11 +272,11 @@ def _province(postcode: str, country: str) -> str:
 def location(page, feed: Feed) -> dict:
     """A location's one-to-one fields. A confidential location names no address and no
     point (its municipality is in the confidential-address attribute)."""
-    source = original(page)
+    source = original(page, feed)
     row = {
         "id": ids.page_id(page),
         "location_type": "physical",
-        "organization_id": ids.page_id(source.get_parent()),
+        "organization_id": ids.page_id(parent_organisation(source, feed)),
         "name": text(page, "title"),
         "description": text(page, "front_door_note") if source.confidential else "",
     }
@@ -244,7 +287,7 @@ def location(page, feed: Feed) -> dict:
 
 
 def location_full(page, feed: Feed) -> dict:
-    source = original(page)
+    source = original(page, feed)
     location_id = ids.page_id(page)
     attributes = [
         brug_attribute(location_id, "wheelchair-access", source.wheelchair_access),
@@ -329,8 +372,8 @@ def _labelled(label, details: str) -> str:
 
 def service(page, feed: Feed, organisation_page=None) -> dict:
     """A service's one-to-one fields with its organisation (service_list)."""
-    source = original(page)
-    organisation_page = organisation_page or localized(source.get_parent().specific, feed)
+    source = original(page, feed)
+    organisation_page = organisation_page or localized(parent_organisation(source, feed), feed)
     row = {
         "id": ids.page_id(page),
         "organization_id": ids.page_id(organisation_page),
@@ -352,21 +395,33 @@ def service(page, feed: Feed, organisation_page=None) -> dict:
         "minimum_age": source.age_min,
         "maximum_age": source.age_max,
         "assured_date": source.last_verified.isoformat() if source.last_verified else None,
-        "last_modified": last_modified(source),
+        "last_modified": last_modified(source, feed),
         "organization": organization(organisation_page, feed),
     }
     return compact(row)
 
 
-def service_attributes(source, service_id: str, language: str) -> list[dict]:
-    rows = [
-        attribute(service_id, "service", brug_taxonomy.need_term(need, language))
-        for need in source.needs.select_related("parent").order_by("sort_order", "slug")
-    ]
-    rows += [
-        attribute(service_id, "service", brug_taxonomy.target_group_term(group, language))
-        for group in source.target_groups.order_by("sort_order", "slug")
-    ]
+def _terms(feed: Feed) -> dict:
+    """Every need's and target group's term row in the feed's language, by (kind, pk)."""
+
+    def build():
+        rows = {}
+        needs = Need.objects.select_related("parent").prefetch_related("labels", "parent__labels")
+        for need in needs:
+            rows["need", need.pk] = brug_taxonomy.need_term(need, feed.language)
+        for group in TargetGroup.objects.prefetch_related("labels"):
+            rows["target_group", group.pk] = brug_taxonomy.target_group_term(group, feed.language)
+        return rows
+
+    return feed.remember("terms", build)
+
+
+def service_attributes(source, service_id: str, feed: Feed) -> list[dict]:
+    terms = _terms(feed)
+    needs = source.needs.order_by("sort_order", "slug").values_list("pk", flat=True)
+    groups = source.target_groups.order_by("sort_order", "slug").values_list("pk", flat=True)
+    rows = [attribute(service_id, "service", terms["need", pk]) for pk in needs]
+    rows += [attribute(service_id, "service", terms["target_group", pk]) for pk in groups]
     rows += [
         brug_attribute(service_id, "residence-status", status)
         for status in sorted(source.residence_statuses or [])
@@ -410,7 +465,7 @@ def service_locations(source) -> list:
 
 
 def service_full(page, feed: Feed) -> dict:
-    source = original(page)
+    source = original(page, feed)
     service_id = ids.page_id(page)
     row = service(page, feed)
     contacts = []
@@ -457,9 +512,11 @@ def service_full(page, feed: Feed) -> dict:
         for code in DocumentType.values
         if code in set(source.documents_to_bring or [])
     ]
+    locations = service_locations(source)
+    feed.preload(locations)
     at_locations = [
         service_at_location(page, localized(location_page, feed), feed, full=True)
-        for location_page in service_locations(source)
+        for location_page in locations
     ]
     return {
         **row,
@@ -470,5 +527,5 @@ def service_full(page, feed: Feed) -> dict:
         "service_areas": areas,
         "required_documents": documents,
         "service_at_locations": at_locations,
-        "attributes": service_attributes(source, service_id, feed.language),
+        "attributes": service_attributes(source, service_id, feed),
     }

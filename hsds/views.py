@@ -112,10 +112,11 @@ def _service_filters(params) -> feeds.ServiceFilters:
 @hsds_view
 def services(request, params, feed):
     page, per_page = _paging(params)
-    found = feeds.filtered_services(_service_filters(params), feed.language)
+    found = feeds.filtered_services(_service_filters(params), feed)
     shown = found[(page - 1) * per_page : page * per_page]
+    feed.preload(shown)
     if params["minimal"]:
-        rows = [_minimal(service) for service in shown]
+        rows = [_minimal(service, feed) for service in shown]
     elif params["full"]:
         rows = [mapping.service_full(mapping.localized(s, feed), feed) for s in shown]
     else:
@@ -123,13 +124,13 @@ def services(request, params, feed):
     return feeds.paginate(rows, page, per_page, total=len(found))
 
 
-def _minimal(service) -> dict:
+def _minimal(service, feed) -> dict:
     # HSDS asks for "id and modified date"; name and status are the schema's required fields.
     return {
         "id": ids.page_id(service),
         "name": service.title,
         "status": "active",
-        "last_modified": mapping.last_modified(service),
+        "last_modified": mapping.last_modified(service, feed),
     }
 
 
@@ -148,7 +149,9 @@ def service_detail(request, params, feed, id):
 def organizations(request, params, feed):
     page, per_page = _paging(params)
     found = feeds.organisations(params["search"], feed.language)
-    shown = [mapping.localized(o, feed) for o in found[(page - 1) * per_page : page * per_page]]
+    originals = found[(page - 1) * per_page : page * per_page]
+    feed.preload(originals)
+    shown = [mapping.localized(o, feed) for o in originals]
     if params["full"]:
         rows = [_organisation_full(o, feed, params["full_service"]) for o in shown]
     else:
@@ -157,8 +160,9 @@ def organizations(request, params, feed):
 
 
 def _organisation_full(organisation, feed, full_service: bool) -> dict:
-    source = mapping.original(organisation)
-    services = ServicePage.objects.child_of(source).live().order_by("title", "pk")
+    source = mapping.original(organisation, feed)
+    services = list(ServicePage.objects.child_of(source).live().order_by("title", "pk"))
+    feed.preload(services)
     rows = [
         mapping.service_full(mapping.localized(s, feed), feed)
         if full_service
@@ -228,10 +232,13 @@ def taxonomy_term_detail(request, params, feed, id):
 @hsds_view
 def service_at_locations(request, params, feed):
     page, per_page = _paging(params)
-    found = feeds.filtered_services(_service_filters(params), feed.language)
+    found = feeds.filtered_services(_service_filters(params), feed)
     pairs = feeds.service_at_locations(found, params["postcode"], params["proximity"])
     rows = []
-    for service, location in pairs[(page - 1) * per_page : page * per_page]:
+    shown = pairs[(page - 1) * per_page : page * per_page]
+    feed.preload(list(dict.fromkeys(service for service, _location in shown)))
+    feed.preload(list(dict.fromkeys(location for _service, location in shown)))
+    for service, location in shown:
         service_page = mapping.localized(service, feed)
         row = mapping.service_at_location(
             service_page, mapping.localized(location, feed), feed, full=params["full"]

@@ -66,7 +66,8 @@ def page_validator(items: str) -> Draft202012Validator:
 def response_validator(path: str) -> Draft202012Validator:
     """A validator of the OpenAPI document's own 200 response schema of `path` ("/services")."""
     pointer = path.replace("~", "~0").replace("/", "~1")
-    ref = f"{SPEC_URL}openapi.json#/paths/{pointer}/get/responses/200/content/application~1json/schema"
+    response = "get/responses/200/content/application~1json/schema"
+    ref = f"{SPEC_URL}openapi.json#/paths/{pointer}/{response}"
     return Draft202012Validator({"$ref": ref}, registry=registry(), format_checker=format_checker())
 
 
