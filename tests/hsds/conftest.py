@@ -99,3 +99,7 @@ def hsds_network(network):
     publish(refuge)
     alias_everywhere(refuge)
     return {**network, "french_service": french, "shelter": shelter, "refuge": refuge}
+
+
+# Search through the HSDS API runs on both backends, as the product's own search tests do.
+from tests.search.conftest import search_backend  # noqa: E402, F401
