@@ -158,7 +158,8 @@ def _iso(moment: datetime) -> str:
 
 
 def _url(page, feed: Feed) -> str | None:
-    url = page.get_url()
+    """The page's public address: on the API's host, or (an export) the site's own."""
+    url = page.get_url() if feed.base_url else page.get_full_url()
     if not url:
         return None
     return url if url.startswith("http") else f"{feed.base_url}{url}"
