@@ -14,7 +14,7 @@ from geopy.distance import geodesic
 from wagtail.models import Page
 
 from directory.geocoding import postcode_places
-from directory.models import Need, OrganisationPage, ServicePage, TargetGroup
+from directory.models import LocationPage, Need, OrganisationPage, ServicePage, TargetGroup
 from directory.models.originals import originals
 from hsds import ids, mapping
 from hsds import taxonomy as brug_taxonomy
@@ -192,6 +192,27 @@ def service_at_locations(services, postcode: str = "", proximity: float | None =
                     continue
             pairs.append((service, location))
     return pairs
+
+
+def service_at_location_by_id(value: str):
+    """The (service, location) of a service-at-location id, or None. Its id is a UUID 5 of
+    the two keys (hsds.ids), so the published pairs are listed (one query) and named."""
+    pairs = (
+        ServicePage.locations.through.objects.filter(
+            servicepage__in=live_services(), locationpage__live=True
+        )
+        .values_list(
+            "servicepage_id",
+            "servicepage__translation_key",
+            "locationpage_id",
+            "locationpage__translation_key",
+        )
+        .order_by()
+    )
+    for service_pk, service_key, location_pk, location_key in pairs:
+        if mapping.service_at_location_id(str(service_key), str(location_key)) == value:
+            return ServicePage.objects.get(pk=service_pk), LocationPage.objects.get(pk=location_pk)
+    return None
 
 
 def organisations(search: str, language: str) -> list[OrganisationPage]:

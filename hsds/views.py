@@ -17,7 +17,7 @@ from pathlib import Path
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from directory.models import ServicePage
 from hsds import feeds, ids, mapping
@@ -45,10 +45,10 @@ def _not_found() -> JsonResponse:
 
 
 def hsds_view(view):
-    """GET only; the feed's language active; parameters checked; a filter naming something
-    unknown answered 400."""
+    """GET (and HEAD) only; the feed's language active; parameters checked; a filter naming
+    something unknown answered 400."""
 
-    @require_GET
+    @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         language = feed_language(request)
@@ -89,7 +89,7 @@ def _openapi() -> dict:
     return json.loads(OPENAPI.read_text(encoding="utf-8"))
 
 
-@require_GET
+@require_safe
 def openapi(request):
     """The official HSDS 3.0 OpenAPI document, with this server as its server."""
     document = {**_openapi(), "servers": [{"url": f"{_base_url(request)}/hsds"}]}
@@ -254,15 +254,15 @@ def service_at_locations(request, params, feed):
 
 @hsds_view
 def service_at_location_detail(request, params, feed, id):
-    for service in feeds.live_services():
-        for location in mapping.service_locations(service):
-            if mapping.service_at_location_id(ids.page_id(service), ids.page_id(location)) == str(
-                id
-            ):
-                service_page = mapping.localized(service, feed)
-                row = mapping.service_at_location(
-                    service_page, mapping.localized(location, feed), feed, full=True
-                )
-                row["service"] = mapping.service_full(service_page, feed)
-                return row
-    return _not_found()
+    found = feeds.service_at_location_by_id(str(id))
+    if found is None:
+        return _not_found()
+    service, location = found
+    feed.preload([service])
+    feed.preload([location])
+    service_page = mapping.localized(service, feed)
+    row = mapping.service_at_location(
+        service_page, mapping.localized(location, feed), feed, full=True
+    )
+    row["service"] = mapping.service_full(service_page, feed)
+    return row
