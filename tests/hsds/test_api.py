@@ -242,3 +242,44 @@ def test_only_live_listings(client, hsds_network):
 
 def test_only_get(client, hsds_network):
     assert client.post("/hsds/services").status_code == 405
+
+
+ODD_VALUES = [
+    "",
+    " ",
+    "\u200c",
+    "٣٠٠٠",
+    "<script>alert(1)</script>",
+    "🏠" * 50,
+    "%00",
+    "-1",
+    "1e309",
+]
+ODD_PARAMETERS = [
+    "search",
+    "page",
+    "per_page",
+    "locale",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "minimal",
+    "full",
+    "postcode",
+    "proximity",
+    "parent_id",
+    "top_only",
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["services", "organizations", "taxonomies", "taxonomy_terms", "service_at_locations"]
+)
+def test_odd_input_is_answered_never_a_500(client, hsds_network, path):
+    for name in ODD_PARAMETERS:
+        for value in ODD_VALUES:
+            response = client.get(f"/hsds/{path}", {name: value})
+            assert response.status_code in (200, 400), (name, value, response.content)
+            body = response.json()
+            assert ("contents" in body) if response.status_code == 200 else ("errors" in body)
