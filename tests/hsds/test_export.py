@@ -11,8 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from hsds import export
-from tests.hsds import schemas
+from hsds import export, schemas
 from tests.hsds.conftest import SHELTER_STREET
 
 pytestmark = pytest.mark.django_db

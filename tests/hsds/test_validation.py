@@ -6,8 +6,8 @@ translation, a confidential shelter, eligibility, closures) and on the demo netw
 import pytest
 from django.conf import settings
 
+from hsds import schemas
 from tests.browser.conftest import demo  # noqa: F401
-from tests.hsds import schemas
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
-"""The official HSDS 3.0 schemas (vendored in hsds/schema/), their `$ref`s to the spec's raw
-GitHub URLs resolved from the vendored files — never over the network."""
+"""Validation against the official HSDS 3.0 schemas (vendored in hsds/schema/): their `$ref`s
+to the spec's raw GitHub URLs resolve from the vendored files, never over the network. The
+import checks each record with it; the tests check every answer of the API."""
 
 import json
 from functools import cache
@@ -9,7 +10,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "hsds" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SPEC_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 # Checked formats: those the HSDS schemas use (jsonschema checks uri and date-time with
 # rfc3986-validator and rfc3339-validator, which must be installed for it).
