@@ -23,13 +23,17 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from directory import eligibility
 from directory.duplicates import (
     Listing,
     ListingIndex,
@@ -38,6 +42,7 @@ from directory.duplicates import (
     normalise_enterprise_number,
     normalise_phone,
 )
+from directory.eligibility import DocumentType
 from directory.models import (
     HoursException,
     Language,
@@ -47,6 +52,7 @@ from directory.models import (
     OrganisationIndexPage,
     OrganisationPage,
     ServicePage,
+    TargetGroup,
 )
 from directory.models.locations import CoordinatePrecision
 from directory.models.organisations import OrganisationType
@@ -297,6 +303,7 @@ class Importer:
             live=False,
         )
         _clean(page, name)
+        page.tags.add(*(_brug(record).get("keyword") or []))
         self.index.add_child(instance=page)
         _submit(page, self.curator)
         self.organisations[str(key)] = page
@@ -329,8 +336,8 @@ class Importer:
             postcode=address.get("postal_code") or "",
             municipality=address.get("city") or "",
             country=(address.get("country") or "BE").upper()[:2],
-            latitude=record.get("latitude"),
-            longitude=record.get("longitude"),
+            latitude=_degrees(record.get("latitude")),
+            longitude=_degrees(record.get("longitude")),
             wheelchair_access=(brug.get("wheelchair-access") or ["unknown"])[0],
             open_on_public_holidays=(brug.get("open-on-public-holidays") or ["false"])[0] == "true",
             translation_key=key,
@@ -437,7 +444,7 @@ class Importer:
             page = ServicePage.objects.get(pk=other.pk)
             self.report.matched.append(f"{name} = {page.title} ({', '.join(reasons)})")
             return
-        needs = self._needs(record)
+        needs, groups = self._terms(record)
         if not needs:
             raise RecordError("attributes", "no taxonomy term maps to a Brug need")
         brug = _brug(record)
@@ -470,9 +477,24 @@ class Importer:
         weeks = brug.get("waiting-weeks") or []
         if page.capacity_status == Capacity.WAITING_LIST and weeks and weeks[0].isdigit():
             page.waiting_weeks = int(weeks[0])
+        # Brug's own export prefixes its labels (in the package's language): taken off again.
+        page.access_details = _details(record.get("application_process"), Access(page.access).label)
+        page.cost_details = _details(record.get("fees_description"), Cost(page.cost).label)
+        derived = {f"{line.label}: {line.text}" for line in eligibility.describe(page)}
+        lines = (record.get("eligibility_description") or "").splitlines()
+        page.eligibility = "\n".join(line for line in lines if line not in derived)
+        labels = {str(label): code for code, label in DocumentType.choices}
+        page.documents_to_bring = [
+            labels[row["document"]]
+            for row in record.get("required_documents") or []
+            if row.get("document") in labels
+        ]
+        page.last_verified = _date(record.get("assured_date"))
         _clean(page, name)
         # Parental relations: kept on the page until it is saved (by add_child).
         page.needs.set(needs)
+        page.target_groups.set(groups)
+        page.tags.add(*(brug.get("keyword") or []))
         page.languages.set(self._languages(record))
         keys = [str(row.get("location_id")) for row in record.get("service_at_locations") or []]
         known = LocationPage.objects.filter(translation_key__in=[k for k in keys if _is_uuid(k)])
@@ -482,22 +504,28 @@ class Importer:
         _submit(page, self.curator)
         self.report.created.append(name)
 
-    def _needs(self, record: dict) -> list[Need]:
+    def _terms(self, record: dict) -> tuple[list[Need], list[TargetGroup]]:
+        """The record's needs (Brug's codes, else the crosswalk) and target groups; the terms
+        that map to neither are counted in the report."""
         needs_taxonomy = brug_taxonomy.BY_CODE[brug_taxonomy.NEEDS].id
         attributes_taxonomy = brug_taxonomy.BY_CODE[brug_taxonomy.ATTRIBUTES].id
         groups_taxonomy = brug_taxonomy.BY_CODE[brug_taxonomy.TARGET_GROUPS].id
         by_slug = {need.slug: need for need in Need.objects.all()}
-        found = []
+        groups_by_slug = {group.slug: group for group in TargetGroup.objects.all()}
+        needs, groups = [], []
         for taxonomy_id, code, term_id, _value in _attributes(record):
-            if taxonomy_id in (attributes_taxonomy, groups_taxonomy):
+            if taxonomy_id == attributes_taxonomy:
+                continue
+            if taxonomy_id == groups_taxonomy and code in groups_by_slug:
+                groups.append(groups_by_slug[code])
                 continue
             slug = code if taxonomy_id == needs_taxonomy else ""
             slug = slug or self.crosswalk.get(str(term_id)) or self.crosswalk.get(code, "")
             if slug in by_slug:
-                found.append(by_slug[slug])
+                needs.append(by_slug[slug])
             else:
                 self.report.unmapped_terms[code or str(term_id)] += 1
-        return found
+        return needs, groups
 
     def _languages(self, record: dict) -> list[Language]:
         languages = []
@@ -518,6 +546,18 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _degrees(value) -> Decimal | None:
+    """A coordinate as the directory stores it (six decimals, about 10 cm)."""
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+def _details(text: str | None, label) -> str:
+    text, prefix = text or "", f"{label}: "
+    if text.startswith(prefix):
+        return text[len(prefix) :]
+    return "" if text == str(label) else text
 
 
 def _choice(values, choices, default):
@@ -544,7 +584,9 @@ def _rule(row: dict) -> str:
 
 
 def import_package(data: dict, curator, crosswalk=None, dry_run: bool = False) -> Report:
-    with transaction.atomic():
+    """Import a package (in its `language`, Brug's default when it names none)."""
+    language = data.get("language") or settings.LANGUAGE_CODE
+    with translation.override(language), transaction.atomic():
         report = Importer(curator, crosswalk).run(data)
         if dry_run:
             transaction.set_rollback(True)

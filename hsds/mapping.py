@@ -11,6 +11,7 @@ Optional fields Brug has no value for are left out (HSDS types them as strings, 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from directory.models.services import Access, Capacity, Cost
 from directory.translation_fallbacks import field_text
 from hsds import ids, schedules
 from hsds import taxonomy as brug_taxonomy
+from hsds.phones import PhoneError, to_e164
 
 # Belgian postcodes by province (ISO 3166-2), as bpost assigns them: address.state_province
 # is required, and Brug stores the postcode, not the province.
@@ -188,9 +190,19 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def phone(parent_field: str, parent_id: str, role: str, number: str, description: str = ""):
+def phone(
+    parent_field: str,
+    parent_id: str,
+    role: str,
+    number: str,
+    description: str = "",
+    country: str = "BE",
+):
+    """A phone row, the number in E.164 (as stored when it does not parse as a number)."""
     if not number:
         return []
+    with contextlib.suppress(PhoneError):
+        number = to_e164(number, country)
     return [
         compact(
             {
@@ -342,7 +354,12 @@ def location_full(page, feed: Feed) -> dict:
             }
         )
     phones = phone(
-        "location_id", location_id, "front-door", source.front_door_phone, _("front-door phone")
+        "location_id",
+        location_id,
+        "front-door",
+        source.front_door_phone,
+        _("front-door phone"),
+        source.country,
     )
     return {
         **location(page, feed),

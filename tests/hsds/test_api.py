@@ -91,7 +91,7 @@ def test_service_detail_carries_eligibility_capacity_and_interpreter_as_attribut
     assert data["minimum_age"] == 18
     assert [area["extent"] for area in data["service_areas"]] == ["3000", "3010"]
     assert [doc["document"] for doc in data["required_documents"]] == ["Identity card or passport"]
-    assert data["phones"][0]["number"] == "016 99 88 77"
+    assert data["phones"][0]["number"] == "+3216998877"  # E.164
     assert data["contacts"][0]["email"] == "opvang@ocmw.example.org"
     housing = get(client, f"/hsds/services/{hsds_network['service'].translation_key}")
     codes = {(row["taxonomy_term"]["code"], row.get("value")) for row in housing["attributes"]}

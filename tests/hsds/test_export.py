@@ -96,7 +96,7 @@ def test_a_confidential_location_gives_only_its_municipality(tmp_path, hsds_netw
     assert {(a["taxonomy_term"]["code"], a["value"]) for a in row["attributes"]} >= {
         ("confidential-address", "Kessel-Lo")
     }
-    assert [p["number"] for p in row["phones"]] == ["016 11 22 33"]
+    assert [p["number"] for p in row["phones"]] == ["+3216112233"]
     assert [c["email"] for c in row["contacts"]] == ["voordeur@ocmw.example.org"]
     assert row["description"] == "Bel eerst: we halen je op aan het onthaal."
 

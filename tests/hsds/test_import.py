@@ -216,3 +216,34 @@ def test_a_record_that_breaks_the_schema_is_reported(tmp_path, hsds_network, cur
     assert "error: service Taalcafé: status: 'maybe' is not one of" in output
     assert "error: location Welkom huis: postcode: " in output  # the directory's own rule
     assert OrganisationPage.objects.filter(title="Welkom vzw").exists()
+
+
+def test_export_import_into_an_empty_directory_and_export_again(tmp_path, network, curator):
+    """The shared network (an organisation, a location with hours, a housing service with a
+    target group, a language, a waiting list and an interpreter): exported, every listing
+    deleted, imported into drafts, approved, exported again — the same JSON, but for each
+    service's last_modified (the moment it was published here)."""
+    from datetime import date
+
+    from wagtail.models import Page
+
+    day = date(2026, 12, 1)
+    before = export.package("nl", today=day)
+    for page in OrganisationPage.objects.order_by("-depth"):
+        if Page.objects.filter(pk=page.pk).exists():
+            page.delete()
+    assert not ServicePage.objects.exists()
+    report = importing.import_package(before, curator)
+    assert report.problems == [] and len(report.created) == 3
+    for model in (OrganisationPage, LocationPage, ServicePage):
+        for page in model.objects.filter(live=False):
+            page.get_latest_revision().publish()
+    after = export.package("nl", today=day)
+
+    def without_moments(data):
+        text = json.dumps(data, sort_keys=True)
+        for service in data["services"]:
+            text = text.replace(service["last_modified"], "(published)")
+        return json.loads(text)
+
+    assert without_moments(after) == without_moments(before)
