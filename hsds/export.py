@@ -150,6 +150,8 @@ def write_datapackage(data: dict, folder: Path) -> list[Path]:
         "profile": "tabular-data-package",
         "name": f"brug-hsds-{data['language']}",
         "title": f"Brug directory (HSDS {HSDS_VERSION}, {data['language']})",
+        # The content language (a custom property: hsds_import reads its labels in it).
+        "language": data["language"],
         "resources": resources,
     }
     path = folder / "datapackage.json"

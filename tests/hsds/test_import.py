@@ -247,3 +247,28 @@ def test_export_import_into_an_empty_directory_and_export_again(tmp_path, networ
         return json.loads(text)
 
     assert without_moments(after) == without_moments(before)
+
+
+def test_the_tabular_data_package_imports_as_the_json_one(tmp_path, network, curator):
+    """The same round trip through the CSV data package."""
+    from datetime import date
+
+    from wagtail.models import Page
+
+    day = date(2026, 12, 1)
+    before = export.package("nl", today=day)
+    export.write_datapackage(before, tmp_path / "package")
+    for page in OrganisationPage.objects.order_by("-depth"):
+        if Page.objects.filter(pk=page.pk).exists():
+            page.delete()
+    out = StringIO()
+    call_command("hsds_import", str(tmp_path / "package"), "--curator", "curator", stdout=out)
+    assert "errors 0." in out.getvalue() and "error:" not in out.getvalue(), out.getvalue()
+    for model in (OrganisationPage, LocationPage, ServicePage):
+        for page in model.objects.filter(live=False):
+            page.get_latest_revision().publish()
+    after = export.package("nl", today=day)
+    for data in (before, after):
+        for service in data["services"]:
+            service.pop("last_modified")
+    assert after == before
