@@ -243,7 +243,7 @@ def _attributes(record: dict) -> list[tuple[str, str, str, str]]:
         term = row.get("taxonomy_term") or {}
         found.append(
             (
-                term.get("taxonomy_id", ""),
+                term.get("taxonomy_id") or (term.get("taxonomy_detail") or {}).get("id", ""),
                 term.get("code", ""),
                 row.get("taxonomy_term_id") or term.get("id", ""),
                 row.get("value") or "",
@@ -326,9 +326,16 @@ class Importer:
         if self.index is None:
             self.report.problems.append(Problem("(package)", "-", "no organisation list"))
             return self.report
+        services = list(data.get("services") or [])
         for record in data.get("organizations") or []:
             self._each("organization", record, self.organisation)
-        for record in data.get("services") or []:
+            # A fully nested organisation (the spec's organization_full) holds its services.
+            services += [
+                {"organization_id": record.get("id"), **service}
+                for service in record.get("services") or []
+                if isinstance(service, dict) and service.get("name")
+            ]
+        for record in services:
             self._each("service", record, self.service)
         return self.report
 

@@ -272,3 +272,63 @@ def test_the_tabular_data_package_imports_as_the_json_one(tmp_path, network, cur
         for service in data["services"]:
             service.pop("last_modified")
     assert after == before
+
+
+def test_a_record_shaped_as_the_specs_organization_full(tmp_path, hsds_network, curator):
+    """Nested services, a term described by its taxonomy_detail, only a postal address, a
+    foreign country and a point off the globe: what can be stored is, the rest is reported."""
+    org = str(uuid.uuid4())
+    term = {
+        "id": str(uuid.uuid4()),
+        "code": "BD-1800",
+        "name": "Housing",
+        "description": "Housing",
+        "taxonomy_detail": {"id": OTHER_TAXONOMY, "name": "Other", "description": "Other"},
+    }
+    record = {
+        "id": org,
+        "name": "Example Organisation",
+        "description": "Helps people.",
+        "year_incorporated": 2011,
+        "locations": [
+            {
+                "id": str(uuid.uuid4()),
+                "location_type": "physical",
+                "name": "Civic Center",
+                "latitude": 100,
+                "longitude": 101,
+                "addresses": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "address_1": "1-30 Main Street",
+                        "city": "MyCity",
+                        "state_province": "MyState",
+                        "postal_code": "ABC 1234",
+                        "country": "US",
+                        "address_type": "postal",
+                    }
+                ],
+            }
+        ],
+        "services": [
+            {
+                "id": str(uuid.uuid4()),
+                "name": "Community Counselling",
+                "status": "active",
+                "phones": [{"id": str(uuid.uuid4()), "number": "+44 20 7946 0018"}],
+                "cost_options": [{"id": str(uuid.uuid4()), "amount": 35}],
+                "attributes": [
+                    {"id": str(uuid.uuid4()), "taxonomy_term_id": term["id"], "taxonomy_term": term}
+                ],
+            }
+        ],
+    }
+    output = run(tmp_path, {"organizations": [record]}, crosswalk={"BD-1800": "housing"})
+    assert "created: organization Example Organisation" in output
+    assert "error: location Civic Center: addresses: a location needs a street address" in output
+    assert "created: service Community Counselling" in output
+    service = ServicePage.objects.get(title="Community Counselling")
+    assert service.contact_phone == "+442079460018"  # a British number stays British
+    assert [n.slug for n in service.needs.all()] == ["housing"]
+    assert "not stored: organization.year_incorporated (1)" in output
+    assert "not stored: service.cost_options (1)" in output
