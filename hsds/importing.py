@@ -61,6 +61,7 @@ from directory.models.services import Access, Capacity, Cost
 from directory.opening_hours import holiday_on
 from hsds import export, schemas
 from hsds import taxonomy as brug_taxonomy
+from hsds.models import TermCrosswalk
 from hsds.phones import PhoneError, to_e164
 from hsds.schedules import DAYS
 
@@ -236,8 +237,9 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _attributes(record: dict) -> list[tuple[str, str, str, str]]:
-    """(taxonomy id, term code, term id, value) of a record's attributes."""
+def _attributes(record: dict, last: str = "value") -> list[tuple[str, str, str, str]]:
+    """(taxonomy id, term code, term id, value) of a record's attributes (or the term's name
+    instead of the value)."""
     found = []
     for row in record.get("attributes") or []:
         term = row.get("taxonomy_term") or {}
@@ -246,7 +248,7 @@ def _attributes(record: dict) -> list[tuple[str, str, str, str]]:
                 term.get("taxonomy_id") or (term.get("taxonomy_detail") or {}).get("id", ""),
                 term.get("code", ""),
                 row.get("taxonomy_term_id") or term.get("id", ""),
-                row.get("value") or "",
+                (term.get("name") if last == "name" else row.get("value")) or "",
             )
         )
     return found
@@ -314,7 +316,12 @@ def _submit(page, curator):
 class Importer:
     def __init__(self, curator, crosswalk: dict[str, str] | None = None):
         self.curator = curator
-        self.crosswalk = crosswalk or {}
+        # The curators' crosswalk, and a file's entries over it.
+        self.crosswalk = {
+            row.term: row.need.slug
+            for row in TermCrosswalk.objects.filter(need__isnull=False).select_related("need")
+        }
+        self.crosswalk.update(crosswalk or {})
         self.report = Report()
         self.organisations: dict[str, OrganisationPage] = {}  # HSDS id → page
         self.locations: dict[str, LocationPage] = {}
@@ -619,7 +626,7 @@ class Importer:
         by_slug = {need.slug: need for need in Need.objects.all()}
         groups_by_slug = {group.slug: group for group in TargetGroup.objects.all()}
         needs, groups = [], []
-        for taxonomy_id, code, term_id, _value in _attributes(record):
+        for taxonomy_id, code, term_id, name in _attributes(record, "name"):
             if taxonomy_id == attributes_taxonomy:
                 continue
             if taxonomy_id == groups_taxonomy and code in groups_by_slug:
@@ -631,6 +638,10 @@ class Importer:
                 needs.append(by_slug[slug])
             else:
                 self.report.unmapped_terms[code or str(term_id)] += 1
+                # Listed in the curators' crosswalk, to be given a need.
+                TermCrosswalk.objects.get_or_create(
+                    term=code or str(term_id), defaults={"name": name[:200]}
+                )
         return needs, groups
 
     def _languages(self, record: dict) -> list[Language]:

@@ -332,3 +332,29 @@ def test_a_record_shaped_as_the_specs_organization_full(tmp_path, hsds_network, 
     assert [n.slug for n in service.needs.all()] == ["housing"]
     assert "not stored: organization.year_incorporated (1)" in output
     assert "not stored: service.cost_options (1)" in output
+
+
+def test_the_curators_crosswalk_maps_terms_and_lists_the_unmapped(tmp_path, hsds_network, curator):
+    from directory.models import Need
+    from hsds.models import TermCrosswalk
+
+    TermCrosswalk.objects.create(term="LX-8000", need=Need.objects.get(slug="social-housing"))
+    run(tmp_path, outside_package())
+    service = ServicePage.objects.get(title="Taalcafé")
+    assert [n.slug for n in service.needs.all()] == ["social-housing"]
+    # The term nothing maps is now in the crosswalk, waiting for a curator to give it a need.
+    assert TermCrosswalk.objects.get(term="YZ").need is None
+
+
+def test_curators_edit_the_crosswalk_in_the_admin(client, home, curator):
+    from django.contrib.auth.models import Group
+
+    from directory.roles import CURATORS
+
+    url = "/admin/snippets/hsds/termcrosswalk/"
+    client.force_login(curator)
+    assert client.get(url).status_code in (302, 403)  # not a curator yet
+    curator.groups.add(Group.objects.get(name=CURATORS))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert client.get(url + "add/").status_code == 200
