@@ -18,7 +18,6 @@ as draft pages submitted to curator review.
 
 from __future__ import annotations
 
-import csv
 import json
 import uuid
 from collections import Counter
@@ -59,7 +58,7 @@ from directory.models.locations import CoordinatePrecision
 from directory.models.organisations import OrganisationType
 from directory.models.services import Access, Capacity, Cost
 from directory.opening_hours import holiday_on
-from hsds import export, schemas
+from hsds import schemas, tabular
 from hsds import taxonomy as brug_taxonomy
 from hsds.models import TermCrosswalk
 from hsds.phones import PhoneError, to_e164
@@ -130,97 +129,11 @@ def load(path: Path) -> dict:
     data package in a folder (or its datapackage.json), as nested records."""
     path = Path(path)
     if path.is_dir() or path.name == "datapackage.json":
-        return from_datapackage(path if path.is_dir() else path.parent)
+        return tabular.read(path if path.is_dir() else path.parent)
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, list):
         data = {"services": data}
     return data
-
-
-def _typed(table: str, row: dict) -> dict:
-    """A CSV row with the types of its table's schema (empty cells left out)."""
-    properties = export.table_schema(table)["properties"]
-    typed = {}
-    for name, value in row.items():
-        if value in (None, ""):
-            continue
-        kind = properties.get(name, {}).get("type")
-        if kind == "number":
-            number = float(value)
-            typed[name] = int(number) if number.is_integer() and "." not in value else number
-        elif kind == "boolean":
-            typed[name] = value.lower() == "true"
-        else:
-            typed[name] = value
-    return typed
-
-
-def from_datapackage(folder: Path) -> dict:
-    """The tables of a tabular data package, nested again as the JSON package has them."""
-    rows: dict[str, list[dict]] = {}
-    for table in export.TABLE_ORDER:
-        path = folder / export.table_schema(table)["path"]
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows[table] = [_typed(table, row) for row in csv.DictReader(handle)]
-        else:
-            rows[table] = []
-    terms = {term["id"]: term for term in rows["taxonomy_term"]}
-
-    def children(table: str, key: str, value: str) -> list[dict]:
-        return [row for row in rows[table] if row.get(key) == value]
-
-    def attributes(link_id: str) -> list[dict]:
-        found = []
-        for row in children("attribute", "link_id", link_id):
-            term = terms.get(row.get("taxonomy_term_id", ""))
-            found.append({**row, "taxonomy_term": term} if term else row)
-        return found
-
-    def location(row: dict) -> dict:
-        key = row["id"]
-        return {
-            **row,
-            "addresses": children("address", "location_id", key),
-            "phones": children("phone", "location_id", key),
-            "contacts": children("contact", "location_id", key),
-            "accessibility": children("accessibility", "location_id", key),
-            "schedules": children("schedule", "location_id", key),
-            "attributes": attributes(key),
-        }
-
-    organizations = [
-        {
-            **row,
-            "phones": children("phone", "organization_id", row["id"]),
-            "organization_identifiers": children(
-                "organization_identifier", "organization_id", row["id"]
-            ),
-            "attributes": attributes(row["id"]),
-            "locations": [
-                location(loc) for loc in children("location", "organization_id", row["id"])
-            ],
-        }
-        for row in rows["organization"]
-    ]
-    services = [
-        {
-            **row,
-            "phones": children("phone", "service_id", row["id"]),
-            "contacts": children("contact", "service_id", row["id"]),
-            "languages": children("language", "service_id", row["id"]),
-            "service_areas": children("service_area", "service_id", row["id"]),
-            "required_documents": children("required_document", "service_id", row["id"]),
-            "service_at_locations": children("service_at_location", "service_id", row["id"]),
-            "attributes": attributes(row["id"]),
-        }
-        for row in rows["service"]
-    ]
-    descriptor = folder / "datapackage.json"
-    language = ""
-    if descriptor.exists():
-        language = json.loads(descriptor.read_text(encoding="utf-8")).get("language", "")
-    return {"language": language, "organizations": organizations, "services": services}
 
 
 def _paragraphs(text: str) -> tuple[str, str]:
