@@ -36,6 +36,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
+    # Open data in HSDS 3.0, beside the product's own API (docs/hsds.md).
+    path("hsds/", include("hsds.urls")),
     # A client's plan: no language prefix, it speaks the plan's own language.
     path("plan/<str:token>/", plan_views.client_plan, name="client_plan"),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "website",
     "directory",
     "search",
+    "hsds",
     "referrals",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.routable_page",
