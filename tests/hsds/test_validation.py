@@ -114,7 +114,9 @@ def test_every_endpoint_validates_on_the_hsds_network(client, hsds_network, loca
     assert counts["service_at_locations"] == 2
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+# Every locale is validated on the network above; on the demo network (slow to serve whole)
+# its original language and a right-to-left translation.
+@pytest.mark.parametrize("locale", ["nl", "ar"])
 def test_every_endpoint_validates_on_the_demo_network(client, demo, locale):  # noqa: F811
     counts = check_everything(client, locale, details=5)
     assert counts["services"] > 20
