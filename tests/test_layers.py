@@ -1,4 +1,4 @@
-"""Dependencies point one way: core <- directory <- search <- referrals <- website
+"""Dependencies point one way: core <- directory <- search <- referrals | hsds <- website
 (docs/architecture.md). import-linter's contract (pyproject.toml) checks the Python imports,
 those inside functions included; the rest of this module checks what it cannot see: templates
 ({% url %}, {% include %}, {% extends %}, {% load %}) and names given as strings in Python
@@ -14,8 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
-# Lowest first; each may depend on the ones before it.
-LAYERS = ["core", "directory", "search", "referrals", "website"]
+# Lowest first; each may depend on the ones before it (referrals and hsds are siblings: the
+# import contract keeps them apart).
+LAYERS = ["core", "directory", "search", "referrals", "hsds", "website"]
 
 # The project's template folders and the layer each belongs to (a new folder must be added).
 TEMPLATE_LAYERS = {
