@@ -263,8 +263,14 @@ class Command(BaseCommand):
             yield label, viewer, "get", f"/admin/referrals/{pk}/"
         # Referrals to move, made ready (again) for this run: completed ones set back.
         ready = list(sent_to_them.filter(state=State.COMPLETED).values_list("pk", flat=True)[:400])
-        Referral.objects.filter(pk__in=ready[:200]).update(state=State.SENT, answered_at=None)
-        Referral.objects.filter(pk__in=ready[200:]).update(state=State.ACCEPTED)
+        # With a consent still valid: accepting and planning need it.
+        consent_until = timezone.localdate() + datetime.timedelta(days=90)
+        Referral.objects.filter(pk__in=ready[:200]).update(
+            state=State.SENT, answered_at=None, consent_valid_until=consent_until
+        )
+        Referral.objects.filter(pk__in=ready[200:]).update(
+            state=State.ACCEPTED, consent_valid_until=consent_until
+        )
         waiting = list(Referral.objects.filter(pk__in=ready[:200]))
         accepted = list(Referral.objects.filter(pk__in=ready[200:]))
 
