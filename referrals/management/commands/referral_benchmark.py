@@ -262,7 +262,14 @@ class Command(BaseCommand):
         for label, viewer, pk in pages:
             yield label, viewer, "get", f"/admin/referrals/{pk}/"
         # Referrals to move, made ready (again) for this run: completed ones set back.
-        ready = list(sent_to_them.filter(state=State.COMPLETED).values_list("pk", flat=True)[:400])
+        # Completed or open ones (an earlier run with --reuse moved completed ones already).
+        movable = (State.COMPLETED, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED)
+        ready = list(
+            sent_to_them.filter(state__in=movable)
+            .exclude(pk__in=[pk for _label, _viewer, pk in pages])
+            .order_by("pk")
+            .values_list("pk", flat=True)[:400]
+        )
         # With a consent still valid: accepting and planning need it.
         consent_until = timezone.localdate() + datetime.timedelta(days=90)
         Referral.objects.filter(pk__in=ready[:200]).update(
