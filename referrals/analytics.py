@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -42,6 +43,7 @@ from django.db.models import (
     Func,
     OuterRef,
     Q,
+    When,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -238,14 +240,33 @@ def grouped_counts(queryset, group: str | None = None, group_expression=None) ->
     if group_expression is not None:
         queryset = queryset.annotate(**{group: group_expression})
     fields = (group, *_KEYS) if group else _KEYS
+    rows = queryset.values(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
+    return add_up(rows, grouped=bool(group))
+
+
+def add_up(rows, grouped: bool) -> dict:
+    """{group: {outcome: count}} from rows of ([group,] state, reason, accepted, answered, n).
+    The outcomes of each (state, reason, accepted, answered) are worked out once: a page
+    by service has thousands of rows but only a dozen such combinations."""
     result: dict = {}
-    for row in queryset.values(*fields).annotate(n=Count("pk")).values_list(*fields, "n"):
-        key = row[0] if group else None
-        state, reason, accepted, answered, n = row[-5:]
-        counts = result.setdefault(key, dict.fromkeys(OUTCOME_TESTS, 0))
-        for name, test in OUTCOME_TESTS.items():
-            if test(state, reason, bool(accepted), bool(answered)):
-                counts[name] += n
+    outcomes_of: dict = {}
+    for row in rows:
+        key = row[0] if grouped else None
+        combination = row[-5:-1]
+        names = outcomes_of.get(combination)
+        if names is None:
+            state, reason, accepted, answered = combination
+            names = outcomes_of[combination] = [
+                name
+                for name, test in OUTCOME_TESTS.items()
+                if test(state, reason, bool(accepted), bool(answered))
+            ]
+        counts = result.get(key)
+        if counts is None:
+            counts = result[key] = dict.fromkeys(OUTCOME_TESTS, 0)
+        n = row[-1]
+        for name in names:
+            counts[name] += n
     return result
 
 
@@ -272,10 +293,10 @@ def duration_figures(queryset) -> dict:
     the percentiles are interpolated from that histogram as percentile_cont would over the
     hours — the same on PostgreSQL and SQLite. An hour is well below the tenth of a day
     shown."""
-    result = {}
+    histograms = {}
     for name, (end, condition) in TIMES.items():
         hours = Hours(end, "sent_at")
-        histogram = (
+        histograms[name] = (
             queryset.filter(condition)
             .exclude(**{f"{end}__isnull": True})
             .order_by()
@@ -284,7 +305,14 @@ def duration_figures(queryset) -> dict:
             .annotate(n=Count("pk"))
             .values_list("hours", "n")
         )
-        counts = sorted((float(h), n) for h, n in histogram)
+    return durations_from(histograms)
+
+
+def durations_from(histograms: dict) -> dict:
+    """name → (p50 days, p90 days, n) from each time's histogram [(hours, how many)]."""
+    result = {}
+    for name in TIMES:
+        counts = sorted((float(h), n) for h, n in histograms[name])
         total = sum(n for _h, n in counts)
         result[name] = (
             _histogram_percentile(counts, total, 0.5) / 24 if total else None,
@@ -329,7 +357,9 @@ class Outcomes:
 def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcomes:
     now = now or timezone.now()
     queryset = cohort(scope, filters)
-    per_period = trend_counts(queryset, filters)
+    group = _breakdown_group(dimension, scope)
+    summary = CohortSummary.of(queryset, filters, group)
+    per_period = summary.per_period
     raw = _empty_counts()
     for counts in per_period.values():
         for name, n in counts.items():
@@ -364,9 +394,9 @@ def outcomes(scope: Scope, filters: Filters, dimension: str, now=None) -> Outcom
             "p90": privacy.duration(p90, n),
             "n": privacy.count(n),
         }
-        for name, (p50, p90, n) in duration_figures(queryset).items()
+        for name, (p50, p90, n) in durations_from(summary.histograms).items()
     }
-    breakdown, total = breakdown_rows(queryset, dimension, scope)
+    breakdown, total = breakdown_rows(queryset, dimension, scope, grouped=summary.grouped)
     return Outcomes(
         too_few=False,
         counts=counts,
@@ -402,16 +432,116 @@ def periods(filters: Filters) -> list[datetime.date]:
     return result
 
 
-def trend_counts(queryset, filters: Filters) -> dict:
-    """{first day of the week or month: {outcome: count}} for the cohort, in one query."""
+def _period_expression(filters: Filters):
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     trunc = TruncWeek if filters.interval == WEEK else TruncMonth
+    return trunc("sent_at", tzinfo=zone)
+
+
+def _by_period_day(grouped: dict) -> dict:
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     result = {}
-    for period, counts in grouped_counts(queryset, "period", trunc("sent_at", tzinfo=zone)).items():
+    for period, counts in grouped.items():
         if isinstance(period, datetime.datetime):
-            period = timezone.localtime(period, zone).date()
+            # Aware from Django's converter; naive (already local) from CohortSummary's SQL.
+            period = timezone.localtime(period, zone) if timezone.is_aware(period) else period
+            period = period.date()
         result[period] = counts
     return result
+
+
+def trend_counts(queryset, filters: Filters) -> dict:
+    """{first day of the week or month: {outcome: count}} for the cohort, in one query."""
+    return _by_period_day(grouped_counts(queryset, "period", _period_expression(filters)))
+
+
+@dataclass
+class CohortSummary:
+    """What the outcomes page counts of a cohort: per period, per row of the breakdown, and
+    the histograms of the two times. On PostgreSQL one scan of the cohort serves all four
+    (GROUPING SETS; each was a scan of every referral of the period), elsewhere one query
+    each. `grouped` is None when the breakdown is not a column of the referral (the needs:
+    a join with a row per need, which must not count the other figures twice)."""
+
+    per_period: dict
+    grouped: dict | None
+    histograms: dict
+
+    @classmethod
+    def of(cls, queryset, filters: Filters, group: str | None) -> "CohortSummary":
+        if connection.vendor == "postgresql":
+            return cls._one_scan(queryset, filters, group)
+        histograms = {
+            name: list(
+                queryset.filter(condition)
+                .exclude(**{f"{end}__isnull": True})
+                .order_by()
+                .annotate(hours=Hours(end, "sent_at"))
+                .values("hours")
+                .annotate(n=Count("pk"))
+                .values_list("hours", "n")
+            )
+            for name, (end, condition) in TIMES.items()
+        }
+        return cls(
+            per_period=trend_counts(queryset, filters),
+            grouped=grouped_counts(queryset, group) if group else None,
+            histograms=histograms,
+        )
+
+    @classmethod
+    def _one_scan(cls, queryset, filters: Filters, group: str | None) -> "CohortSummary":
+        columns = {
+            "f_period": _period_expression(filters),
+            "f_accepted": ExpressionWrapper(
+                Q(accepted_at__isnull=False), output_field=BooleanField()
+            ),
+            "f_answered": ExpressionWrapper(
+                Q(answered_at__isnull=False), output_field=BooleanField()
+            ),
+        }
+        for name, (end, condition) in TIMES.items():
+            applies = condition & Q(**{f"{end}__isnull": False})
+            columns[f"f_{name}"] = Case(
+                When(applies, then=Hours(end, "sent_at")), output_field=FloatField()
+            )
+        if group:
+            columns["f_group"] = F(group)
+        inner = queryset.order_by().annotate(**columns).values("state", "decline_reason", *columns)
+        sql, params = inner.query.sql_with_params()
+        keys = "state, decline_reason, f_accepted, f_answered"
+        sets = [f"(f_period, {keys})", *(f"(f_{name})" for name in TIMES)]
+        markers = ["f_period", *(f"f_{name}" for name in TIMES)]
+        if group:
+            sets.append(f"(f_group, {keys})")
+            markers.append("f_group")
+        selected = ", ".join([*(f"GROUPING({m})" for m in markers), *markers, keys, "COUNT(*)"])
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The planner expects far more groups than there are (a few thousand) and, with
+            # the default work_mem, sorts the cohort once per set instead of hashing every
+            # set in one pass (3× slower): room for the hash tables, for this query only.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+            cursor.execute(
+                f"SELECT {selected} FROM ({sql}) AS cohort "  # noqa: S608 (our own SQL)
+                f"GROUP BY GROUPING SETS ({', '.join(sets)})",
+                params,
+            )
+            rows = cursor.fetchall()
+        width = len(markers)
+        by_set: dict = {marker: [] for marker in markers}
+        for row in rows:
+            flags, values, rest = row[:width], row[width : 2 * width], row[2 * width :]
+            marker = markers[flags.index(0)]  # the set this row belongs to
+            by_set[marker].append((values[markers.index(marker)], *rest))
+        histograms = {
+            name: [(hours, n) for hours, *_keys, n in by_set[f"f_{name}"] if hours is not None]
+            for name in TIMES
+        }
+        return cls(
+            per_period=_by_period_day(add_up(by_set["f_period"], grouped=True)),
+            grouped=add_up(by_set["f_group"], grouped=True) if group else None,
+            histograms=histograms,
+        )
 
 
 def trend_rows(per_period: dict, filters: Filters) -> list[dict]:
@@ -446,7 +576,17 @@ _GROUP_FIELDS = {
 }
 
 
-def breakdown_rows(queryset, dimension: str, scope: Scope | None = None) -> tuple[list[dict], int]:
+def _breakdown_group(dimension: str, scope: Scope) -> str | None:
+    """The referral's column the breakdown groups by, when one query can count it with the
+    other figures (not the needs: a join; not a manager's coaches: two groups)."""
+    if dimension == "need" or (dimension == "coach" and not scope.network):
+        return None
+    return _GROUP_FIELDS[dimension]
+
+
+def breakdown_rows(
+    queryset, dimension: str, scope: Scope | None = None, grouped: dict | None = None
+) -> tuple[list[dict], int]:
     """Per receiving organisation, referring organisation, service, need or coach.
 
     By coach, a manager sees by name only the people of their own organisations (the
@@ -471,7 +611,8 @@ def breakdown_rows(queryset, dimension: str, scope: Scope | None = None) -> tupl
             }
         )
     else:
-        grouped = grouped_counts(queryset, group)
+        if grouped is None:
+            grouped = grouped_counts(queryset, group)
         labels = _labels(dimension, list(grouped))
     order = sorted(grouped, key=lambda key: (-grouped[key]["sent"], str(labels.get(key, ""))))
     raw = []

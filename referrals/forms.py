@@ -40,12 +40,47 @@ def referable_services():
     return ServicePage.objects.live().originals().filter(accepts_referrals=True).order_by("title")
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    """A plain select of the services (it works without JavaScript); with JavaScript,
-    service_picker.js puts a search-as-you-type field over it (/api/v1/services), which
-    sends the service's key (its translation key) instead of the page's id."""
+class ServicePickerSelect(forms.Select):
+    """The select under service_picker.js's search-as-you-type field: it holds only the chosen
+    service, never every service (5,000 options and two queries each at scale); the picker
+    adds the one the person finds (/api/v1/services)."""
 
-    widget = forms.Select(attrs={"data-service-picker": ""})
+    def optgroups(self, name, value, attrs=None):
+        choices = self.choices
+        queryset = getattr(choices, "queryset", None)
+        if queryset is not None:
+            named = [str(v) for v in value if v]
+            self.choices = [("", choices.field.empty_label or "")] + [
+                _option(choices, service, named) for service in _chosen(queryset, named)
+            ]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = choices
+
+
+def _option(choices, service, named):
+    """The service's option, valued as the form named it (its key from the picker, or its id)."""
+    value, label = choices.choice(service)
+    key = str(service.translation_key)
+    return (key if key in named else value, label)
+
+
+def _chosen(queryset, values):
+    """The services named by these values (page ids or translation keys), in one query."""
+    keys = [key for key in map(_as_key, values) if key is not None]
+    ids = [int(v) for v in values if str(v).isdigit()]
+    if not keys and not ids:
+        return []
+    return list(queryset.filter(Q(pk__in=ids) | Q(translation_key__in=keys)))
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """The service of a referral form, chosen with service_picker.js's search-as-you-type
+    field over a select (/api/v1/services), which sends the service's key (its translation
+    key) instead of the page's id; the select offers only the chosen service."""
+
+    widget = ServicePickerSelect(attrs={"data-service-picker": ""})
 
     def label_from_instance(self, obj):
         # The waiting time and an interpreter where the service has them, as the picker's

@@ -140,16 +140,26 @@ class ServiceForm(TranslatorFieldsMixin, WagtailAdminPageForm):
                         "actions: it goes live at once, without review."
                     )
         from directory.models.locations import LocationPage
-        from directory.models.taxonomy import Need, TargetGroup
+        from directory.models.taxonomy import (
+            Need,
+            NeedLabel,
+            TargetGroup,
+            TargetGroupLabel,
+            display_label_rows,
+        )
 
         # Each term's label is read from its label rows: fetched with the choices, not per
-        # checkbox (57 needs, their main needs and the target groups were ~150 queries).
+        # checkbox (57 needs, their main needs and the target groups were ~150 queries), and
+        # only the rows a label is taken from (not all twelve languages of each term).
         if "needs" in self.fields:
             self.fields["needs"].queryset = Need.objects.select_related("parent").prefetch_related(
-                "labels", "parent__labels"
+                Prefetch("labels", queryset=display_label_rows(NeedLabel, "need")),
+                Prefetch("parent__labels", queryset=display_label_rows(NeedLabel, "need")),
             )
         if "target_groups" in self.fields:
-            self.fields["target_groups"].queryset = TargetGroup.objects.prefetch_related("labels")
+            self.fields["target_groups"].queryset = TargetGroup.objects.prefetch_related(
+                Prefetch("labels", queryset=display_label_rows(TargetGroupLabel, "target_group"))
+            )
         organisation = parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if "locations" in self.fields and organisation is not None:
             # A translation in another locale keeps pointing at the original's locations

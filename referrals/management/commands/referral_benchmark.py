@@ -4,7 +4,8 @@ Builds (in the configured database; meant for a scratch PostgreSQL, see docs/ben
 5,000 services in 100 organisations, 400 coaches and 200 intake workers, and 100,000
 referrals with their client records and timelines spread over two years and every state.
 Then requests, in-process through Django's full stack as the real users: "My referrals" of a
-busy coach, the inbox of a busy organisation (default tab, and all), a referral's page, and
+busy coach, the inbox of a busy organisation (default tab, and all), a referral's page in
+every state (a draft as its coach, the others as the receiving intake worker), and
 the state transitions (accept, plan the intake, decline). Prints p50/p95 per screen.
 """
 
@@ -42,6 +43,15 @@ STATES = [
     (State.WITHDRAWN, 5),
     (State.REDIRECTED, 5),
     (State.DRAFT, 5),
+]
+PAGE_STATES = [
+    State.DRAFT,
+    State.SENT,
+    State.ACCEPTED,
+    State.INTAKE_PLANNED,
+    State.COMPLETED,
+    State.DECLINED,
+    State.REDIRECTED,
 ]
 
 
@@ -234,16 +244,40 @@ class Command(BaseCommand):
         coach, intake = world["coach"], world["intake"]
         inbox_org = Membership.objects.get(user=intake).organisation_id
         sent_to_them = Referral.objects.filter(receiving_organisation_id=inbox_org)
-        some = sent_to_them.exclude(state=State.DRAFT).first()
+        # One referral page per state, as the side that acts on it then; the newest of each,
+        # so its consent is still valid and every action (redirect too) is offered.
+        pages = []
+        for state in PAGE_STATES:
+            if state == State.DRAFT:
+                viewer, found = coach, Referral.objects.filter(referring_user=coach)
+            else:
+                viewer, found = intake, sent_to_them
+            some = found.filter(state=state).order_by("-created_at").first()
+            if some is not None:
+                pages.append((f"Referral page, {state.replace('_', ' ')}", viewer, some.pk))
         yield "My referrals (open), the busiest coach", coach, "get", "/admin/referrals/"
         yield "My referrals (all, page 2)", coach, "get", "/admin/referrals/?show=all&p=2"
         yield "Inbox (new), the busiest organisation", intake, "get", "/admin/referrals/inbox/"
         yield "Inbox (all)", intake, "get", "/admin/referrals/inbox/?show=all"
-        yield "Referral page", intake, "get", f"/admin/referrals/{some.pk}/"
+        for label, viewer, pk in pages:
+            yield label, viewer, "get", f"/admin/referrals/{pk}/"
         # Referrals to move, made ready (again) for this run: completed ones set back.
-        ready = list(sent_to_them.filter(state=State.COMPLETED).values_list("pk", flat=True)[:400])
-        Referral.objects.filter(pk__in=ready[:200]).update(state=State.SENT, answered_at=None)
-        Referral.objects.filter(pk__in=ready[200:]).update(state=State.ACCEPTED)
+        # Completed or open ones (an earlier run with --reuse moved completed ones already).
+        movable = (State.COMPLETED, State.SENT, State.ACCEPTED, State.INTAKE_PLANNED)
+        ready = list(
+            sent_to_them.filter(state__in=movable)
+            .exclude(pk__in=[pk for _label, _viewer, pk in pages])
+            .order_by("pk")
+            .values_list("pk", flat=True)[:400]
+        )
+        # With a consent still valid: accepting and planning need it.
+        consent_until = timezone.localdate() + datetime.timedelta(days=90)
+        Referral.objects.filter(pk__in=ready[:200]).update(
+            state=State.SENT, answered_at=None, consent_valid_until=consent_until
+        )
+        Referral.objects.filter(pk__in=ready[200:]).update(
+            state=State.ACCEPTED, consent_valid_until=consent_until
+        )
         waiting = list(Referral.objects.filter(pk__in=ready[:200]))
         accepted = list(Referral.objects.filter(pk__in=ready[200:]))
 
