@@ -54,6 +54,13 @@ def _source(page):
     return _cached(page, "_brug_translation_source", lambda: source_of(page))
 
 
+def remember_source(page, original) -> None:
+    """Tell `page` its original, for a caller that fetched both at once (a list of pages in
+    one locale): its field fallbacks then look nothing up."""
+    is_translation = original is not None and original.pk != page.pk and not page.alias_of_id
+    page.__dict__["_brug_translation_source"] = original if is_translation else None
+
+
 def _in_line_content(page) -> dict:
     """The source's content as it was when the translation was last brought in line."""
 

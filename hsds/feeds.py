@@ -56,11 +56,13 @@ def page_of(rows: list, page: int, per_page: int) -> dict:
 
 
 def live_services():
-    return originals(ServicePage.objects.live()).order_by("title", "pk")
+    return originals(ServicePage.objects.live()).select_related("locale").order_by("title", "pk")
 
 
 def live_organisations():
-    return originals(OrganisationPage.objects.live()).order_by("title", "pk")
+    return (
+        originals(OrganisationPage.objects.live()).select_related("locale").order_by("title", "pk")
+    )
 
 
 def by_id(queryset, value: str):

@@ -16,6 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from django.db.models import Max
 from django.utils import timezone
@@ -29,7 +30,7 @@ from directory.models import Need, OrganisationPage, TargetGroup
 from directory.models.locations import LocationPage, WheelchairAccess
 from directory.models.originals import original_of
 from directory.models.services import Access, Capacity, Cost
-from directory.translation_fallbacks import field_text
+from directory.translation_fallbacks import field_text, remember_source
 from hsds import ids, schedules
 from hsds import taxonomy as brug_taxonomy
 from hsds.phones import PhoneError, to_e164
@@ -83,9 +84,9 @@ class Feed:
         keys = [page.translation_key for page in originals]
         versions = {
             page.translation_key: page
-            for page in model.objects.live().filter(
-                translation_key__in=keys, locale__language_code=self.language
-            )
+            for page in model.objects.live()
+            .filter(translation_key__in=keys, locale__language_code=self.language)
+            .select_related("locale")
         }
         changes = dict(
             Page.objects.filter(translation_key__in=keys, live=True)
@@ -98,8 +99,17 @@ class Feed:
             key = page.translation_key
             self.memo[("original", model, key)] = page
             self.memo[("localized", model, key)] = versions.get(key, page)
+            remember_source(page, page)
+            remember_source(versions.get(key, page), page)
             if changes.get(key):
                 self.memo[("modified", key)] = changes[key]
+        if model is not OrganisationPage:  # services and locations: their organisations too
+            paths = {page.path[: -Page.steplen] for page in originals}
+            paths -= {key[1] for key in self.memo if isinstance(key, tuple) and key[0] == "parent"}
+            parents = list(OrganisationPage.objects.filter(path__in=paths).select_related("locale"))
+            for parent in parents:
+                self.memo[("parent", parent.path)] = parent
+            self.preload(parents)
 
 
 def compact(row: dict) -> dict:
@@ -125,6 +135,7 @@ def localized(page, feed: Feed):
             type(page)
             .objects.live()
             .filter(translation_key=page.translation_key, locale__language_code=feed.language)
+            .select_related("locale")
             .first()
         )
         return version or page
@@ -140,7 +151,10 @@ def original(page, feed: Feed):
 
 def parent_organisation(page, feed: Feed):
     path = page.path[: -Page.steplen]
-    return feed.remember(("parent", path), lambda: OrganisationPage.objects.get(path=path))
+    return feed.remember(
+        ("parent", path),
+        lambda: OrganisationPage.objects.select_related("locale").get(path=path),
+    )
 
 
 def last_modified(page, feed: Feed) -> str:
@@ -161,10 +175,17 @@ def _iso(moment: datetime) -> str:
 
 def _url(page, feed: Feed) -> str | None:
     """The page's public address: on the API's host, or (an export) the site's own."""
-    url = page.get_url() if feed.base_url else page.get_full_url()
-    if not url:
+    # The feed keeps Wagtail's site root paths for all its rows (without a cache object each
+    # page would look them up in the shared cache again).
+    paths_holder = feed.remember("site root paths", SimpleNamespace)
+    parts = page.get_url_parts(request=paths_holder)
+    if parts is None or parts[2] is None:
         return None
-    return url if url.startswith("http") else f"{feed.base_url}{url}"
+    _site, root_url, path = parts
+    single_site = len({paths[0] for paths in page._get_site_root_paths(paths_holder)}) == 1
+    if feed.base_url and single_site:
+        return f"{feed.base_url}{path}"
+    return f"{root_url}{path}"
 
 
 def attribute(parent_id: str, entity: str, term: dict, value: str = "") -> dict:
