@@ -23,7 +23,7 @@ def test_the_service_select_says_the_waiting_time_and_the_interpreter(world, as_
     ServicePage.objects.filter(pk=service.pk).update(
         capacity_status="waiting_list", waiting_weeks=6, interpreter_available=True
     )
-    html = as_user("coach").get("/admin/referrals/new/").content.decode()
+    html = as_user("coach").get(f"/admin/referrals/new/?service={service.pk}").content.decode()
     assert option_text(html, service.pk) == (
         "Trauma care – CGG Oost · Waiting list: about 6 weeks · Interpreter available"
     )
@@ -34,5 +34,5 @@ def test_a_service_without_them_is_named_as_before(world, as_user):
     ServicePage.objects.filter(pk=service.pk).update(
         capacity_status="accepting", waiting_weeks=None, interpreter_available=False
     )
-    html = as_user("coach").get("/admin/referrals/new/").content.decode()
+    html = as_user("coach").get(f"/admin/referrals/new/?service={service.pk}").content.decode()
     assert option_text(html, service.pk) == "Trauma care – CGG Oost"
