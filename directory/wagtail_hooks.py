@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
@@ -41,6 +41,7 @@ from directory.models import (
     Language,
     Need,
     OrganisationPage,
+    Partnership,
     ServicePage,
     SuggestionStatus,
     TargetGroup,
@@ -153,6 +154,41 @@ class SuggestionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_suggestions():
     return SuggestionViewSet()
+
+
+# Partnerships: recorded by curators (the model permissions, which only curators hold) ----
+
+
+class PartnershipCreateView(CreateView):
+    def save_instance(self):
+        partnership = self.form.save(commit=False)
+        partnership.recorded_by = self.request.user
+        partnership.save()
+        self.form.save_m2m()
+        return partnership
+
+
+class PartnershipViewSet(ModelViewSet):
+    model = Partnership
+    pk_path_converter = "id"
+    name = "directory_partnerships"
+    url_prefix = "partnerships"
+    icon = "group"
+    menu_label = _("Partnerships")
+    menu_order = 260
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    add_view_class = PartnershipCreateView
+    list_display = ["organisation", "partner", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return Partnership.objects.select_related("organisation", "partner")
+
+
+@hooks.register("register_admin_viewset")
+def register_partnerships():
+    return PartnershipViewSet()
 
 
 # Self-service screens --------------------------------------------------------------------
