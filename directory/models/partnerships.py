@@ -7,6 +7,7 @@ memberships: one row holds for every language version of the pages."""
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -118,8 +119,10 @@ class Partnership(models.Model):
     objects = PartnershipQuerySet.as_manager()
     base_form_class = PartnershipForm
     panels = [
-        FieldPanel("organisation"),
-        FieldPanel("partner"),
+        # A plain list of the organisations: the page chooser would offer every language
+        # version of each.
+        FieldPanel("organisation", widget=forms.Select),
+        FieldPanel("partner", widget=forms.Select),
         FieldPanel("kind"),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
         FieldPanel("services"),
