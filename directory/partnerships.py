@@ -1,13 +1,23 @@
-"""Who an organisation works with: its current partnerships, with the partner organisation
-and the services concerned in the language version being shown (the public page and the
-API both ask here)."""
+"""Partnerships' rules: who may record, propose and confirm one, and who an organisation
+works with (its confirmed partnerships in force, with the partner and the services concerned
+in the language version being shown; the public page and the API both ask here).
+
+A curator's partnership is confirmed when it is saved. An organisation's editor proposes one
+between their organisation and another (their side confirmed); it is confirmed when an
+editor of the other side, or a curator, confirms it. Nobody else may do either."""
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale
 
 from directory.models import OrganisationPage, Partnership, ServicePage
+from directory.roles import edited_organisations, is_curator
+
+SIDES = ("organisation", "partner")
 
 
 @dataclass
@@ -52,6 +62,7 @@ def works_with(
     the partner and services in the organisation page's own locale, by partner name."""
     partnerships = list(
         Partnership.objects.involving(organisation)
+        .confirmed()
         .current(day)
         .select_related("organisation", "partner")
         .prefetch_related("services")
@@ -78,3 +89,65 @@ def works_with(
         if other.translation_key in partners
     ]
     return sorted(links, key=lambda link: (link.partner.title.casefold(), link.kind))
+
+
+def sides_of(user, partnership: Partnership) -> set[str]:
+    """The sides ("organisation", "partner") of the partnership this person edits."""
+    edited = set(edited_organisations(user).values_list("translation_key", flat=True))
+    return {side for side in SIDES if getattr(partnership, side).translation_key in edited}
+
+
+def record(partnership: Partnership, user) -> Partnership:
+    """A curator saves a partnership: it is confirmed (the curators' screen calls this)."""
+    if not is_curator(user):
+        raise PermissionDenied
+    partnership.recorded_by = partnership.recorded_by or user
+    partnership.confirmed_at = partnership.confirmed_at or timezone.now()
+    partnership.save()
+    return partnership
+
+
+@transaction.atomic
+def propose(user, services=(), **fields) -> Partnership:
+    """An editor of `fields["organisation"]` proposes a partnership with another
+    organisation; their side is confirmed, the other side's confirmation is awaited."""
+    partnership = Partnership(recorded_by=user, **fields)
+    partnership.organisation = partnership.organisation.original()
+    partnership.partner = partnership.partner.original()
+    if "organisation" not in sides_of(user, partnership):
+        raise PermissionDenied
+    partnership.organisation_confirmed_at = timezone.now()
+    partnership.full_clean()
+    partnership.save()
+    partnership.services.set(services)
+    return partnership
+
+
+@transaction.atomic
+def confirm(user, partnership: Partnership) -> Partnership:
+    """Confirm the partnership as a curator, or as an editor of a side that has not yet
+    confirmed it. Anyone else is refused."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    now = timezone.now()
+    if is_curator(user):
+        partnership.confirmed_at = partnership.confirmed_at or now
+    else:
+        sides = sides_of(user, partnership)
+        if not sides:
+            raise PermissionDenied
+        for side in sides:
+            if getattr(partnership, f"{side}_confirmed_at") is None:
+                setattr(partnership, f"{side}_confirmed_at", now)
+        if partnership.organisation_confirmed_at and partnership.partner_confirmed_at:
+            partnership.confirmed_at = partnership.confirmed_at or now
+    partnership.save()
+    return partnership
+
+
+def of_editor(user):
+    """The partnerships of the organisations this person edits, either side."""
+    keys = list(edited_organisations(user).values_list("translation_key", flat=True))
+    return (
+        Partnership.objects.filter(organisation__translation_key__in=keys)
+        | Partnership.objects.filter(partner__translation_key__in=keys)
+    ).select_related("organisation", "partner")

@@ -33,6 +33,10 @@ class PartnershipQuerySet(models.QuerySet):
         key = organisation.translation_key
         return self.filter(Q(organisation__translation_key=key) | Q(partner__translation_key=key))
 
+    def confirmed(self):
+        """Confirmed by a curator or by both sides: the public sees only these."""
+        return self.filter(confirmed_at__isnull=False)
+
     def current(self, day: datetime.date | None = None):
         """In force on `day` (today in the site's time zone): begun, and not yet ended."""
         day = day or timezone.localdate()
@@ -59,23 +63,28 @@ class PartnershipForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        sides = {
-            page.translation_key
-            for page in (cleaned.get("organisation"), cleaned.get("partner"))
-            if page is not None
-        }
-        strangers = [
-            service
-            for service in cleaned.get("services") or []
-            if service.get_parent().translation_key not in sides
-        ]
-        if sides and strangers:
-            self.add_error(
-                "services",
-                _("Only services of the two organisations: %(names)s is not one of them.")
-                % {"names": ", ".join(s.title for s in strangers)},
-            )
+        check_services(self, cleaned)
         return cleaned
+
+
+def check_services(form, cleaned: dict) -> None:
+    """A partnership concerns services of its two organisations only."""
+    sides = {
+        page.translation_key
+        for page in (cleaned.get("organisation"), cleaned.get("partner"))
+        if page is not None
+    }
+    strangers = [
+        service
+        for service in cleaned.get("services") or []
+        if service.get_parent().translation_key not in sides
+    ]
+    if sides and strangers:
+        form.add_error(
+            "services",
+            _("Only services of the two organisations: %(names)s is not one of them.")
+            % {"names": ", ".join(s.title for s in strangers)},
+        )
 
 
 class Partnership(models.Model):
@@ -115,6 +124,11 @@ class Partnership(models.Model):
         editable=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    # Each side's confirmation (its editor proposed or confirmed it), and when it became
+    # confirmed: by a curator, or when the second side confirmed.
+    organisation_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    partner_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
 
     objects = PartnershipQuerySet.as_manager()
     base_form_class = PartnershipForm

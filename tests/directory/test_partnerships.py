@@ -1,12 +1,13 @@
-"""Partnerships: a curator records that two organisations work together; both organisations'
-public pages (in every language) and the API show the current ones; nobody else may record,
-change or delete one."""
+"""Partnerships: a curator records that two organisations work together, or an editor of one
+proposes it and the other side confirms; both organisations' public pages (in every language)
+and the API show the confirmed ones in force; nobody else may record, confirm, change or
+delete one."""
 
 import datetime
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from directory.models import OrganisationPage, Partnership, Role, ServicePage
 from directory.roles import add_member
@@ -24,6 +25,7 @@ def in_locale(page, code):
 
 def record(organisation, partner, **fields):
     services = fields.pop("services", [])
+    fields.setdefault("confirmed_at", timezone.now())
     partnership = Partnership.objects.create(
         organisation=organisation,
         partner=partner,
@@ -78,6 +80,8 @@ def test_a_curator_records_a_partnership(people, orgs):
     assert partnership.starts_on == datetime.date(2018, 2, 1) and partnership.ends_on is None
     assert list(partnership.services.all()) == [own["service"]]
     assert partnership.recorded_by == people["curator"]
+    assert partnership.confirmed_at is not None  # a curator's record needs no other side
+    assert '"/admin/partnerships/"' in shown(curator.get("/admin/"))  # the menu
     listing = shown(curator.get("/admin/partnerships/"))
     assert "Buddy Leuven" in listing and "CAW Oost" in listing and "Joint project" in listing
 
@@ -129,7 +133,7 @@ def test_only_curators_record_change_or_delete_partnerships(people, orgs, third,
     assert list(Partnership.objects.values_list("pk", "kind")) == [
         (existing.pk, "referral_agreement")
     ]
-    assert "Partnerships" not in shown(client.get("/admin/"))
+    assert '"/admin/partnerships/"' not in shown(client.get("/admin/"))  # the menu
 
 
 @pytest.mark.parametrize("code, date_words", [("nl", "1 februari 2018"), ("fr", "1 février 2018")])
@@ -231,3 +235,93 @@ def test_the_api_answers_unknown_and_bad_ids_with_errors(client, orgs):
     bad = client.get("/api/v1/organisations/not-an-id")
     assert bad.status_code == 400 and "organisation_id" in bad.json()["errors"]
     assert ServicePage.objects.exists()  # the fixtures are there: the ids were the problem
+
+
+def propose_form(organisation, partner, **overrides):
+    return {
+        "organisation": str(organisation.pk),
+        "partner": str(partner.pk),
+        "kind": "referral_agreement",
+        "starts_on": "2024-03-01",
+        "ends_on": "",
+        **overrides,
+    }
+
+
+def test_an_editor_proposes_and_the_other_side_confirms(client, people, orgs):
+    own, other = orgs["own"]["organisation"], orgs["other"]["organisation"]
+    editor = Client()
+    editor.force_login(people["editor"])
+    screen = shown(editor.get("/admin/our-partnerships/"))
+    assert "Propose a partnership" in screen
+    assert '"/admin/our-partnerships/"' in shown(editor.get("/admin/"))  # the menu
+    response = editor.post("/admin/our-partnerships/", propose_form(own, other))
+    assert response.status_code == 302
+    partnership = Partnership.objects.get()
+    assert partnership.organisation_confirmed_at and not partnership.partner_confirmed_at
+    assert partnership.confirmed_at is None and partnership.recorded_by == people["editor"]
+    # Not public while only one side has said so; the proposer cannot confirm for the other.
+    assert 'id="partners-heading"' not in shown(client.get(in_locale(own, "en").url))
+    assert "Waiting for CAW Oost" in shown(editor.get("/admin/our-partnerships/"))
+    editor.post(f"/admin/our-partnerships/{partnership.pk}/confirm/")
+    partnership.refresh_from_db()
+    assert partnership.confirmed_at is None
+
+    other_editor = Client()
+    other_editor.force_login(people["other_editor"])
+    waiting = shown(other_editor.get("/admin/our-partnerships/"))
+    assert f"/admin/our-partnerships/{partnership.pk}/confirm/" in waiting
+    assert (
+        other_editor.post(f"/admin/our-partnerships/{partnership.pk}/confirm/").status_code == 302
+    )
+    partnership.refresh_from_db()
+    assert partnership.partner_confirmed_at and partnership.confirmed_at
+    page = shown(client.get(in_locale(other, "en").url))
+    assert "Buddy Leuven" in page[page.index('id="partners-heading"') :]
+
+
+def test_a_curator_confirms_a_proposal(people, orgs):
+    own, other = orgs["own"]["organisation"], orgs["other"]["organisation"]
+    editor = Client()
+    editor.force_login(people["editor"])
+    editor.post("/admin/our-partnerships/", propose_form(own, other))
+    partnership = Partnership.objects.get()
+    curator = Client()
+    curator.force_login(people["curator"])
+    curator.post(f"/admin/our-partnerships/{partnership.pk}/confirm/")
+    partnership.refresh_from_db()
+    assert partnership.confirmed_at is not None
+
+
+def test_an_editor_of_a_third_organisation_can_neither_propose_nor_confirm(people, orgs, third):
+    """The partnership is between Buddy Leuven and CAW Oost; CGG's editor is outside it."""
+    own, other = orgs["own"]["organisation"], orgs["other"]["organisation"]
+    outsider = Client()
+    outsider.force_login(third["editor"])
+    # Proposing for someone else's organisation: refused by the form, nothing saved.
+    response = outsider.post("/admin/our-partnerships/", propose_form(own, other))
+    assert response.status_code == 400
+    assert "Select a valid choice" in shown(response)
+    assert not Partnership.objects.exists()
+
+    editor = Client()
+    editor.force_login(people["editor"])
+    editor.post("/admin/our-partnerships/", propose_form(own, other))
+    partnership = Partnership.objects.get()
+    refused = outsider.post(f"/admin/our-partnerships/{partnership.pk}/confirm/")
+    assert refused.status_code in (302, 403)
+    assert f"/admin/our-partnerships/{partnership.pk}/confirm/" not in shown(
+        outsider.get("/admin/our-partnerships/")
+    )
+    assert f'data-partnership="{partnership.pk}"' not in shown(
+        outsider.get("/admin/our-partnerships/")
+    )
+    partnership.refresh_from_db()
+    assert partnership.partner_confirmed_at is None and partnership.confirmed_at is None
+
+
+@pytest.mark.parametrize("who", ["coach", "manager"])
+def test_people_who_edit_no_organisation_have_no_partnerships_screen(people, orgs, who):
+    client = Client()
+    client.force_login(people[who])
+    assert client.get("/admin/our-partnerships/").status_code in (302, 403)
