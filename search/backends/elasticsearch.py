@@ -104,6 +104,8 @@ def filter_clause(spec: schema.Filter, wanted, now: str) -> dict:
         return {"terms": {spec.key: sorted(wanted)}}
     if spec.rule == schema.OPEN_AT:
         return {"term": {spec.key: now}}
+    if spec.rule == schema.UNLESS_ASKED:
+        return {"bool": {"must_not": {"term": {spec.key: True}}}}
     return {"term": {spec.key: True}}
 
 
