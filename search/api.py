@@ -187,7 +187,7 @@ def services(request, params: Query[ServiceParameters]):
                 "waiting_weeks": result.page.waiting_weeks,
                 "language_names": [lang.name for lang in result.page.languages.all()],
                 "interpreter": result.page.interpreter_available,
-                "referrable": result.page.accepts_referrals,
+                "referrable": result.page.referrable,
                 "distance_km": round(result.hit.distance_km, 2)
                 if result.hit.distance_km is not None
                 else None,

@@ -88,6 +88,10 @@ class ServiceQuerySet(PageQuerySet):
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
+    def referrable(self):
+        """Services a coach can refer to: they accept referrals and are no ended project."""
+        return self.filter(accepts_referrals=True).exclude(project_state=ProjectState.ENDED)
+
     def for_cards(self):
         """Everything a result card shows, in a fixed number of queries."""
         cards = self.select_related("locale", "alias_of__locale").prefetch_related(
@@ -348,6 +352,11 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
     @property
     def project_ended(self) -> bool:
         return self.project_state == ProjectState.ENDED
+
+    @property
+    def referrable(self) -> bool:
+        """A coach can refer to it (an ended project is no referral target)."""
+        return self.accepts_referrals and not self.project_ended
 
     def get_context(self, request, *args, **kwargs):
         from directory import feedback, projects
