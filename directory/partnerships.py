@@ -91,6 +91,29 @@ def works_with(
     return sorted(links, key=lambda link: (link.partner.title.casefold(), link.kind))
 
 
+def concerning(service: ServicePage) -> list[PartnerLink]:
+    """The confirmed partnerships that concern this service (a project's funders and
+    partners, over its whole lifetime), each with the other organisation in the service
+    page's locale, by name."""
+    own = service.get_parent().translation_key
+    partnerships = list(
+        Partnership.objects.confirmed()
+        .filter(services__translation_key=service.translation_key)
+        .select_related("organisation", "partner")
+        .distinct()
+    )
+    others = [
+        p.partner if p.organisation.translation_key == own else p.organisation for p in partnerships
+    ]
+    partners = _in_locale(OrganisationPage, others, service.locale)
+    links = [
+        PartnerLink(partnership, partners[other.translation_key])
+        for partnership, other in zip(partnerships, others, strict=True)
+        if other.translation_key in partners
+    ]
+    return sorted(links, key=lambda link: (link.partner.title.casefold(), link.kind))
+
+
 def sides_of(user, partnership: Partnership) -> set[str]:
     """The sides ("organisation", "partner") of the partnership this person edits."""
     edited = set(edited_organisations(user).values_list("translation_key", flat=True))

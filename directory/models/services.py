@@ -359,7 +359,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         return self.accepts_referrals and not self.project_ended
 
     def get_context(self, request, *args, **kwargs):
-        from directory import feedback, projects
+        from directory import feedback, partnerships, projects
 
         context = super().get_context(request, *args, **kwargs)
         form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
@@ -367,6 +367,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         context["feedback_questions"] = feedback.questions(form)
         # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
         context["printable"] = request.GET.get("print") == "1"
+        context["partners"] = partnerships.concerning(self)
         if self.project_ended:
             successor = self.successor.localized if self.successor_id else None
             context["successor"] = successor if successor and successor.live else None

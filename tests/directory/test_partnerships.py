@@ -325,3 +325,29 @@ def test_people_who_edit_no_organisation_have_no_partnerships_screen(people, org
     client = Client()
     client.force_login(people[who])
     assert client.get("/admin/our-partnerships/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("code", ["nl", "fr"])
+def test_a_service_names_the_partners_of_the_partnerships_that_concern_it(client, orgs, code):
+    """A project's funders and partners: the partnerships recorded for it, over its whole
+    lifetime (an ended partnership still names who took part)."""
+    own, other = orgs["own"], orgs["other"]
+    record(
+        other["organisation"],
+        own["organisation"],
+        kind="funding",
+        ends_on=TODAY - datetime.timedelta(days=400),
+        services=[own["service"]],
+    )
+    page = shown(client.get(in_locale(own["service"], code).url))
+    with translation.override(code):
+        partners = translation.gettext("Partners:")
+        funding = translation.gettext("Funding")
+    line = page[page.index("data-partners") :]
+    line = line[: line.index("</p>")]
+    assert partners in line and funding in line
+    assert f'href="{in_locale(other["organisation"], code).url}"' in line and "CAW Oost" in line
+    # Not on a service it does not concern, nor while unconfirmed.
+    assert "data-partners" not in shown(client.get(in_locale(other["service"], code).url))
+    Partnership.objects.update(confirmed_at=None)
+    assert "data-partners" not in shown(client.get(in_locale(own["service"], code).url))
