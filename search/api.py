@@ -255,12 +255,20 @@ def suggest(request, params: Query[SuggestParametersSchema]):
     "language); names and URLs are those of the `lang` version (the original where it has "
     "none).",
 )
-def organisation(request, organisation_id: uuid.UUID, lang: str = ""):
+def organisation(request, organisation_id: str, lang: str = ""):
     language = _language(request)
     with translation.override(language):
         locale = Locale.objects.filter(language_code=language).first() or Locale.get_default()
-        versions = OrganisationPage.objects.live().filter(translation_key=organisation_id)
-        page = versions.filter(locale=locale).first() or versions.originals().first()
+        try:
+            key = uuid.UUID(organisation_id)
+        except ValueError:  # not an id at all: not found, like any unknown id
+            key = None
+        versions = OrganisationPage.objects.live().filter(translation_key=key)
+        page = (
+            (versions.filter(locale=locale).first() or versions.originals().first())
+            if key
+            else None
+        )
         if page is None:
             return Status(404, {"errors": {"organisation_id": ["No such organisation."]}})
         return {

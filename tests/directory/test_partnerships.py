@@ -233,7 +233,7 @@ def test_the_api_answers_unknown_and_bad_ids_with_errors(client, orgs):
     missing = client.get("/api/v1/organisations/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404 and "organisation_id" in missing.json()["errors"]
     bad = client.get("/api/v1/organisations/not-an-id")
-    assert bad.status_code == 400 and "organisation_id" in bad.json()["errors"]
+    assert bad.status_code == 404 and "organisation_id" in bad.json()["errors"]
     assert ServicePage.objects.exists()  # the fixtures are there: the ids were the problem
 
 
