@@ -34,8 +34,12 @@ def test_an_ended_project_is_not_offered_nor_accepted(world, as_user):
     form = coach.get(f"/admin/referrals/new/?service={ended.translation_key}")
     assert form.status_code == 200
     offered = choices(form)
-    assert f'value="{ended.pk}"' not in offered and 'value="" selected' in offered
-    assert f'value="{world["caw_service"].pk}"' in offered  # a running service is
+    assert f'value="{ended.pk}"' not in offered and "Trauma care" not in offered
+    assert 'value="" selected' in offered
+    # A running service's link chooses it.
+    running = world["caw_service"]
+    offered = choices(coach.get(f"/admin/referrals/new/?service={running.translation_key}"))
+    assert "Listening and advice" in offered
 
     response = coach.post("/admin/referrals/new/", referral_form(world, service=ended.pk))
     assert response.status_code == 400
