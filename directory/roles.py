@@ -1,8 +1,8 @@
 """Roles, built on Django groups and Wagtail's page permissions (no parallel system).
 
-- *Network curators* (group): edit, publish, move and delete every page, edit the taxonomy,
-  review suggestions and the listings report, invite people and revoke access; they are the
-  reviewers of the moderation workflow.
+- *Network curators* (group): edit, publish, move and delete every page, edit the taxonomy
+  and the partnerships between organisations, review suggestions and the listings report,
+  invite people and revoke access; they are the reviewers of the moderation workflow.
 - *Organisation editors* (group): may use the admin and translate; what they may edit comes from
   their organisation's *team* group, which holds "add" and "change" (never "publish") on the
   organisation's page in every locale, so they see and edit exactly that subtree and every
@@ -76,6 +76,7 @@ GROUP_PERMISSIONS = {
         "directory.view_correctionsuggestion",
         "directory.change_correctionsuggestion",
         "directory.delete_correctionsuggestion",
+        *(f"directory.{verb}_partnership" for verb in ("add", "change", "delete", "view")),
     ],
     EDITORS: ["wagtailadmin.access_admin", "simple_translation.submit_translation"],
     COACHES: ["wagtailadmin.access_admin"],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
@@ -31,6 +31,8 @@ from directory import (
     feedback_views,
     merging,
     moderation,
+    partnership_views,
+    partnerships,
     roles,
     suggestions,
     translation_state,
@@ -41,6 +43,7 @@ from directory.models import (
     Language,
     Need,
     OrganisationPage,
+    Partnership,
     ServicePage,
     SuggestionStatus,
     TargetGroup,
@@ -155,6 +158,68 @@ def register_suggestions():
     return SuggestionViewSet()
 
 
+# Partnerships: recorded by curators (the model permissions, which only curators hold) ----
+
+
+class _RecordPartnership:
+    """A curator's save confirms the partnership (directory.partnerships.record)."""
+
+    def save_instance(self):
+        partnership = partnerships.record(self.form.save(commit=False), self.request.user)
+        self.form.save_m2m()
+        return partnership
+
+
+class PartnershipCreateView(_RecordPartnership, CreateView):
+    pass
+
+
+class PartnershipEditView(_RecordPartnership, EditView):
+    pass
+
+
+class PartnershipViewSet(ModelViewSet):
+    model = Partnership
+    pk_path_converter = "id"
+    name = "directory_partnerships"
+    url_prefix = "partnerships"
+    icon = "group"
+    menu_label = _("Partnerships")
+    menu_order = 260
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    add_view_class = PartnershipCreateView
+    edit_view_class = PartnershipEditView
+    list_display = ["organisation", "partner", "kind", "starts_on", "ends_on", "confirmed_at"]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return Partnership.objects.select_related("organisation", "partner")
+
+
+@hooks.register("register_admin_viewset")
+def register_partnerships():
+    return PartnershipViewSet()
+
+
+class EditorPartnershipsMenuItem(MenuItem):
+    """For organisation editors who are not curators (those have the viewset's item)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return (
+            not user.has_perm("directory.view_partnership")
+            and roles.edited_organisations(user).exists()
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_editor_partnerships_menu_item():
+    return EditorPartnershipsMenuItem(
+        _("Partnerships"), reverse("directory_our_partnerships"), icon_name="group", order=260
+    )
+
+
 # Self-service screens --------------------------------------------------------------------
 
 
@@ -162,6 +227,16 @@ def register_suggestions():
 def register_self_service_urls():
     return [
         path("people/", admin_views.PeopleView.as_view(), name="directory_people"),
+        path(
+            "our-partnerships/",
+            partnership_views.OurPartnershipsView.as_view(),
+            name="directory_our_partnerships",
+        ),
+        path(
+            "our-partnerships/<id:pk>/confirm/",
+            partnership_views.confirm_partnership,
+            name="directory_confirm_partnership",
+        ),
         path(
             "people/membership/<id:pk>/revoke/",
             admin_views.revoke_membership,

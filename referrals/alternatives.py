@@ -34,4 +34,4 @@ def for_service(service, language: str, limit: int = LIMIT) -> list[Result]:
     locale = Locale.objects.filter(language_code=language).first() or Locale.get_default()
     own = str(service.translation_key)
     found = present(get_backend().search(query).hits, locale)
-    return [r for r in found if r.page.accepts_referrals and r.hit.service_key != own][:limit]
+    return [r for r in found if r.page.referrable and r.hit.service_key != own][:limit]

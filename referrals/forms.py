@@ -36,8 +36,9 @@ def consent_default_end() -> datetime.date:
 
 
 def referable_services():
-    """Services that accept referrals, once each (their original page), by organisation."""
-    return ServicePage.objects.live().originals().filter(accepts_referrals=True).order_by("title")
+    """Services that accept referrals (no ended project), once each (their original page),
+    by organisation."""
+    return ServicePage.objects.live().originals().referrable().order_by("title")
 
 
 class ServicePickerSelect(forms.Select):

@@ -204,7 +204,7 @@ def _service_from(raw):
     """The service a "Refer" link names (its id or translation key), as its original page."""
     if not raw:
         return None
-    services = ServicePage.objects.live().filter(accepts_referrals=True)
+    services = ServicePage.objects.live().referrable()
     if raw.isdigit():
         found = services.filter(pk=int(raw)).first()
     else:

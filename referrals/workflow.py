@@ -104,7 +104,7 @@ def _consent_refusal(referral: Referral, transition: Transition, today) -> str |
 
 
 def check_service(service) -> None:
-    if not service.live or not service.accepts_referrals:
+    if not service.live or not service.referrable:
         raise TransitionError(
             _("%(service)s does not accept referrals through Brug. Contact them directly.")
             % {"service": service.title}

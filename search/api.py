@@ -1,4 +1,7 @@
-"""The JSON API: /api/v1/services (search) with its OpenAPI schema at /api/v1/openapi.json."""
+"""The JSON API: /api/v1/services (search) and /api/v1/organisations/{id} (an organisation
+and who it works with), with its OpenAPI schema at /api/v1/openapi.json."""
+
+import uuid
 
 from django.utils import translation
 from ninja import Field, NinjaAPI, Query, Schema
@@ -6,7 +9,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
 
-from directory import capacity, eligibility
+from directory import capacity, eligibility, partnerships
+from directory.models import OrganisationPage
 from search import api_parameters, unmet
 from search import query as search_query
 from search.backends import get_backend
@@ -116,6 +120,36 @@ class ErrorAnswer(Schema):
     errors: dict[str, list[str]]
 
 
+class PartnerService(Schema):
+    id: str
+    name: str
+    url: str
+
+
+class WorksWith(Schema):
+    id: str = Field(description="The partner organisation's id (for /organisations/{id}).")
+    name: str
+    url: str
+    kind: str = Field(description="referral_agreement, joint_project, co_location or funding.")
+    kind_label: str = Field(description="The kind in words, in the answer's language.")
+    starts_on: str | None = Field(description="ISO date; null: no start recorded.")
+    ends_on: str | None = Field(description="ISO date; null: no end agreed.")
+    services: list[PartnerService] = Field(
+        description="The services of either organisation that the partnership concerns."
+    )
+
+
+class OrganisationAnswer(Schema):
+    id: str
+    name: str
+    url: str
+    type: str
+    content_language: str
+    works_with: list[WorksWith] = Field(
+        description="Partnerships in force today (both sides list them)."
+    )
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc):
     errors = {}
@@ -157,7 +191,7 @@ def services(request, params: Query[ServiceParameters]):
                 "waiting_weeks": result.page.waiting_weeks,
                 "language_names": [lang.name for lang in result.page.languages.all()],
                 "interpreter": result.page.interpreter_available,
-                "referrable": result.page.accepts_referrals,
+                "referrable": result.page.referrable,
                 "distance_km": round(result.hit.distance_km, 2)
                 if result.hit.distance_km is not None
                 else None,
@@ -216,6 +250,60 @@ def suggest(request, params: Query[SuggestParametersSchema]):
             return Status(400, {"errors": errors})
     data = form.cleaned_data
     return {"suggestions": get_backend().suggest(data["q"], data["limit"] or 8)}
+
+
+@api.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationAnswer, 404: ErrorAnswer},
+    summary="An organisation and who it works with",
+    description="`organisation_id` is the organisation's stable id (the same in every "
+    "language); names and URLs are those of the `lang` version (the original where it has "
+    "none).",
+)
+def organisation(request, organisation_id: str, lang: str = ""):
+    language = _language(request)
+    with translation.override(language):
+        locale = Locale.objects.filter(language_code=language).first() or Locale.get_default()
+        try:
+            key = uuid.UUID(organisation_id)
+        except ValueError:  # not an id at all: not found, like any unknown id
+            key = None
+        versions = OrganisationPage.objects.live().filter(translation_key=key)
+        page = (
+            (versions.filter(locale=locale).first() or versions.originals().first())
+            if key
+            else None
+        )
+        if page is None:
+            return Status(404, {"errors": {"organisation_id": ["No such organisation."]}})
+        return {
+            "id": str(page.translation_key),
+            "name": page.title,
+            "url": request.build_absolute_uri(page.url),
+            "type": page.organisation_type,
+            "content_language": (page.alias_of or page).locale.language_code,
+            "works_with": [_works_with(request, link) for link in partnerships.works_with(page)],
+        }
+
+
+def _works_with(request, link: partnerships.PartnerLink) -> dict:
+    return {
+        "id": str(link.partner.translation_key),
+        "name": link.partner.title,
+        "url": request.build_absolute_uri(link.partner.url),
+        "kind": link.kind,
+        "kind_label": str(link.kind_label),
+        "starts_on": link.starts_on.isoformat() if link.starts_on else None,
+        "ends_on": link.ends_on.isoformat() if link.ends_on else None,
+        "services": [
+            {
+                "id": str(service.translation_key),
+                "name": service.title,
+                "url": request.build_absolute_uri(service.url),
+            }
+            for service in link.services
+        ],
+    }
 
 
 def _language(request) -> str:

@@ -152,7 +152,9 @@ def _offer(source, organisation, needs: set[str]) -> dict:
         "interpreter": source.interpreter_available,
         "free": source.cost == "free",
         "accepting": source.capacity_status == "accepting",
-        "referrable": source.accepts_referrals,
+        # An ended project is no referral target (directory.projects).
+        "referrable": source.accepts_referrals and source.project_state != "ended",
+        "ended": source.project_state == "ended",
         "capacity": source.capacity_status,
         # About how long the waiting list is (the map's popups say it).
         "waiting_weeks": source.waiting_weeks if source.capacity_status == "waiting_list" else None,

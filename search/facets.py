@@ -35,6 +35,9 @@ VISIBLE_OPTIONS = 8
 LEGENDS = {spec.param: spec.label for spec in schema.LIST_FILTERS}
 FLAGS_LEGEND = _("Show only")
 FLAG_LABELS = {spec.param: spec.label for spec in schema.FLAG_FILTERS}
+# Filters that widen the results (off by default): their own group, without counts.
+WIDENING = {spec.param: spec.label for spec in schema.WIDENING_FILTERS}
+WIDENING_LEGEND = _("Projects")
 SORT_LABELS = {
     "relevance": _("Best match"),
     "distance": _("Nearest first"),
@@ -66,7 +69,7 @@ FIELD_ANCHORS = {
     "radius_km": "radius",
     "sort": "sort",
     **{name: f"filter-{name}" for name in LIST_FILTERS},
-    **{flag: f"filter-{flag}" for flag in FLAG_FILTERS},
+    **{flag: f"filter-{flag}" for flag in (*FLAG_FILTERS, *WIDENING)},
     **{name: name.replace("_", "-") for name in ELIGIBILITY_PARAMETERS},
 }
 
@@ -78,7 +81,7 @@ def is_filtered(query: SearchQuery) -> bool:
         or query.point
         or query.bbox
         or any(getattr(query, attribute) for attribute in QUERY_ATTRIBUTES.values())
-        or any(getattr(query, flag) for flag in FLAG_FILTERS)
+        or any(getattr(query, flag) for flag in (*FLAG_FILTERS, *WIDENING))
         or bool(query.client)
     )
 
@@ -394,6 +397,19 @@ def build_panel(
     applied_sort = query.sort if query is not None else params.get("sort", "relevance")
     # Topics first, then the yes/no filters, then the longer lists.
     groups.insert(1, Group(name="flags", legend=str(FLAGS_LEGEND), options=flags))
+    widening = [
+        Option(
+            name=flag,
+            value="true",
+            label=str(label),
+            count=None,
+            checked=_flag_on(params.get(flag)),
+            id=f"filter-{flag}",
+            errors=errors.get(flag, []),
+        )
+        for flag, label in WIDENING.items()
+    ]
+    groups.append(Group(name="widening", legend=str(WIDENING_LEGEND), options=widening))
     return FilterPanel(
         groups=[group for group in groups if group.options or group.errors],
         near=params.get("near", ""),
@@ -517,9 +533,9 @@ def _chips(params: QueryDict, links: Links, vocabulary: Vocabulary) -> list[Chip
         for value in dict.fromkeys(v for v in params.getlist(name) if v.strip()):
             key = value.lower() if name == "tag" else value
             chips.append(Chip(labels[name].get(key, value), links.without(name, value)))
-    for flag in FLAG_FILTERS:
+    for flag, label in {**FLAG_LABELS, **WIDENING}.items():
         if _flag_on(params.get(flag)):
-            chips.append(Chip(str(FLAG_LABELS[flag]), links.without(flag)))
+            chips.append(Chip(str(label), links.without(flag)))
     place = params.get("near", "").strip()
     radius = params.get("radius_km", "").strip()
     if place or params.get("lat", "").strip():

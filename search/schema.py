@@ -79,6 +79,7 @@ FIELDS: tuple[Field, ...] = (
     Field("free", bool, BOOLEAN),
     Field("accepting", bool, BOOLEAN),
     Field("referrable", bool, BOOLEAN),
+    Field("ended", bool, BOOLEAN),  # an ended project (directory.projects)
     Field("capacity", str, None),
     Field("waiting_weeks", int | None, {"type": "integer", "index": False}),  # shown only
     Field("wheelchair", bool, BOOLEAN),
@@ -123,6 +124,9 @@ def mapping() -> dict:
 ANY_OF = "any_of"  # the document's value (or one of its values) is one of those asked for
 TRUE = "true"  # the document's flag is set
 OPEN_AT = "open_at"  # the location is open for walk-ins at the moment of the search
+# The document's flag is not set — applied unless the query's flag asks to include them (a
+# missing key counts as not set, so an index built before the key existed keeps its services).
+UNLESS_ASKED = "unless_asked"
 
 LIST, FLAG = "list", "flag"  # repeated values, or true/false (the parameter's form)
 
@@ -151,7 +155,11 @@ def _open_at(key: str) -> Callable:
     return lambda doc, wanted, moment: open_now(doc, moment)
 
 
-PREDICATES = {ANY_OF: _any_of, TRUE: _true, OPEN_AT: _open_at}
+def _not_true(key: str) -> Callable:
+    return lambda doc, wanted, moment: not doc.get(key)
+
+
+PREDICATES = {ANY_OF: _any_of, TRUE: _true, OPEN_AT: _open_at, UNLESS_ASKED: _not_true}
 
 
 def _slugs(model) -> list[str]:
@@ -196,6 +204,8 @@ class Filter:
 
     def wanted(self, query):
         """What the query asks of this filter (falsy: the filter is not in use)."""
+        if self.rule == UNLESS_ASKED:
+            return not getattr(query, self.query_attribute)
         if self.values is not None and getattr(query, self.query_attribute):
             return self.values(query)
         return getattr(query, self.query_attribute)
@@ -295,10 +305,21 @@ FILTERS: tuple[Filter, ...] = (
         _("Accepting new clients"),
         "true: only services accepting new clients.",
     ),
+    Filter(
+        "include_ended",
+        FLAG,
+        "ended",
+        UNLESS_ASKED,
+        _("Include ended projects"),
+        "true: also projects that have ended (left out by default).",
+    ),
 )
 FILTERS_BY_PARAM = {f.param: f for f in FILTERS}
 LIST_FILTERS = tuple(f for f in FILTERS if f.kind == LIST)
-FLAG_FILTERS = tuple(f for f in FILTERS if f.kind == FLAG)
+# The yes/no filters that narrow the results ("Show only", with counts), and those that
+# widen them (off by default, no count).
+FLAG_FILTERS = tuple(f for f in FILTERS if f.kind == FLAG and f.rule != UNLESS_ASKED)
+WIDENING_FILTERS = tuple(f for f in FILTERS if f.rule == UNLESS_ASKED)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,12 @@ JOBS = [
         "mail the editors of stale listings",
     ),
     Job(
+        "update_project_states",
+        {"hour": 0, "minute": 5},
+        ("update_project_states",),
+        "move projects that started or ended today; the search index follows",
+    ),
+    Job(
         "anonymise_referrals",
         {"hour": 1, "minute": 0},
         ("anonymise_referrals",),

@@ -1,5 +1,6 @@
 """Directory models: the taxonomy (snippets), the organisation page tree, and the
-self-service records (memberships, invitations, verification reminders, suggestions)."""
+self-service records (memberships, partnerships, invitations, verification reminders,
+suggestions)."""
 
 from .duplicates import DuplicateCandidate, DuplicateStatus
 from .feedback import (
@@ -15,6 +16,7 @@ from .feedback import (
 from .freshness import FieldCheck, TrackedField, VerificationReminder
 from .locations import HoursException, LocationPage, OpeningHours
 from .organisations import OrganisationIndexPage, OrganisationPage, OrganisationTag
+from .partnerships import Partnership, PartnershipKind
 from .people import Invitation, Membership, OrganisationTeam, Role
 from .services import ServicePage, ServiceTag
 from .taxonomy import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
@@ -38,6 +40,8 @@ __all__ = [
     "OrganisationPage",
     "OrganisationTag",
     "OrganisationTeam",
+    "Partnership",
+    "PartnershipKind",
     "Recommend",
     "Role",
     "ServiceFeedback",

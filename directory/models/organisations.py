@@ -189,4 +189,7 @@ class OrganisationPage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixi
         context["locations"] = self.locations().prefetch_related(
             "opening_hours", "hours_exceptions"
         )
+        from directory.partnerships import works_with
+
+        context["works_with"] = works_with(self)
         return context

@@ -26,6 +26,7 @@ from directory.forms import TranslatorFieldsMixin
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
 from directory.panels import TranslationStatePanel
+from directory.projects import ProjectState, state_on
 from directory.validators import validate_phone
 from directory.widgets import GroupedNeedsWidget, PageFieldCheckboxes
 
@@ -103,6 +104,10 @@ class ServiceQuerySet(PageQuerySet):
 
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
+
+    def referrable(self):
+        """Services a coach can refer to: they accept referrals and are no ended project."""
+        return self.filter(accepts_referrals=True).exclude(project_state=ProjectState.ENDED)
 
     def for_cards(self, language: str | None = None):
         """Everything a result card shows, in a fixed number of queries. With `language`,
@@ -252,6 +257,25 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
     )
     tags = ClusterTaggableManager(through=ServiceTag, blank=True, verbose_name=_("tags"))
     last_verified = models.DateField(_("last verified on"), null=True, blank=True)
+    # A project (directory/projects.py): a service with a start or an end.
+    project_starts_on = models.DateField(_("project starts on"), null=True, blank=True)
+    project_ends_on = models.DateField(
+        _("project ends on"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the page stays, marked as ended, but leaves the search."),
+    )
+    successor = models.ForeignKey(
+        "directory.ServicePage",
+        verbose_name=_("continued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    project_state = models.CharField(
+        max_length=10, choices=ProjectState.choices, blank=True, default="", editable=False
+    )
 
     objects = PageManager.from_queryset(ServiceQuerySet)()
     base_form_class = ServiceForm
@@ -310,6 +334,13 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
             heading=_("Contact"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("project_starts_on"), FieldPanel("project_ends_on")]),
+                FieldPanel("successor"),
+            ],
+            heading=_("Project"),
+        ),
         FieldPanel("tags"),
         FieldPanel("last_verified", read_only=True),
     ]
@@ -341,11 +372,30 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
             )
         if self.capacity_status != Capacity.WAITING_LIST:
             self.waiting_weeks = None
+        if (
+            self.project_starts_on
+            and self.project_ends_on
+            and self.project_ends_on < self.project_starts_on
+        ):
+            errors["project_ends_on"] = ValidationError(_("The end date is before the start date."))
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        self.project_state = state_on(self.project_starts_on, self.project_ends_on)
+        return super().save(*args, **kwargs)
+
+    @property
+    def project_ended(self) -> bool:
+        return self.project_state == ProjectState.ENDED
+
+    @property
+    def referrable(self) -> bool:
+        """A coach can refer to it (an ended project is no referral target)."""
+        return self.accepts_referrals and not self.project_ended
+
     def get_context(self, request, *args, **kwargs):
-        from directory import feedback
+        from directory import feedback, partnerships, projects
 
         context = super().get_context(request, *args, **kwargs)
         form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
@@ -353,6 +403,12 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         context["feedback_questions"] = feedback.questions(form)
         # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
         context["printable"] = request.GET.get("print") == "1"
+        context["partners"] = partnerships.concerning(self)
+        if self.project_ended:
+            successor = self.successor.localized if self.successor_id else None
+            context["successor"] = successor if successor and successor.live else None
+            if context["successor"] is None:
+                context["similar_running"] = projects.similar_running(self)
         return context
 
     def eligibility_lines(self):

@@ -247,4 +247,7 @@ def facet_counts(services: list[list[dict]], moment: datetime) -> dict[str, dict
     for spec in schema.FLAG_FILTERS:
         count = sum(1 for docs in services if spec.any_matches(docs, moment))
         facets[spec.param] = {"true": count}
+    # A widening filter counts the services it lets in (ended projects) among the results.
+    for spec in schema.WIDENING_FILTERS:
+        facets[spec.param] = {"true": sum(1 for docs in services if docs[0].get(spec.key))}
     return facets

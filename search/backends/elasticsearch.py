@@ -149,6 +149,8 @@ def filter_clause(spec: schema.Filter, wanted, now: str) -> dict:
         return {"terms": {spec.key: sorted(wanted)}}
     if spec.rule == schema.OPEN_AT:
         return {"term": {spec.key: now}}
+    if spec.rule == schema.UNLESS_ASKED:
+        return {"bool": {"must_not": {"term": {spec.key: True}}}}
     return {"term": {spec.key: True}}
 
 
@@ -606,12 +608,18 @@ class ElasticsearchBackend(SearchBackend):
             for spec in flags:
                 condition = filter_clause(spec, True, now)
                 aggs[f"flag_{spec.param}"] = {"filter": condition, "aggs": services}
+            for spec in schema.WIDENING_FILTERS:
+                condition = {"term": {spec.key: True}}
+                aggs[f"flag_{spec.param}"] = {"filter": condition, "aggs": services}
             return aggs
         # Location flags count when any location has them (fields of the first document).
         primary = dict(terms)
         for spec in flags:
             any_spec = replace(spec, key=spec.any_key) if spec.any_key else spec
             primary[f"flag_{spec.param}"] = {"filter": filter_clause(any_spec, True, now)}
+        # A widening filter counts the services it lets in (ended projects).
+        for spec in schema.WIDENING_FILTERS:
+            primary[f"flag_{spec.param}"] = {"filter": {"term": {spec.key: True}}}
         return {"primary": {"filter": {"term": {"location_rank": 0}}, "aggs": primary}}
 
     def map(self, query: SearchQuery, zoom: int) -> MapResponse:
@@ -764,7 +772,7 @@ class ElasticsearchBackend(SearchBackend):
             }
             for spec in schema.LIST_FILTERS
         }
-        for spec in schema.FLAG_FILTERS:
+        for spec in (*schema.FLAG_FILTERS, *schema.WIDENING_FILTERS):
             facets[spec.param] = {"true": count(agg(f"flag_{spec.param}"))}
         return SearchResponse(
             backend=self.name,

@@ -23,6 +23,7 @@ COMMANDS = {
     ("anonymise_referrals",),
     ("send_verification_reminders",),
     ("prune_feedback",),
+    ("update_project_states",),
     # A delivered e-mail's row holds the message: a day, not the package's two weeks.
     ("prune_db_task_results", "--min-age-days", "1", "--failed-min-age-days", "14"),
 }
