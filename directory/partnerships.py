@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 from wagtail.models import Locale
 
 from directory.models import OrganisationPage, Partnership, ServicePage
@@ -126,7 +127,7 @@ def record(partnership: Partnership, user) -> Partnership:
         raise PermissionDenied
     partnership.recorded_by = partnership.recorded_by or user
     partnership.confirmed_at = partnership.confirmed_at or timezone.now()
-    partnership.save()
+    partnership.save()  # the curators' screen logs the change itself
     return partnership
 
 
@@ -143,6 +144,7 @@ def propose(user, services=(), **fields) -> Partnership:
     partnership.full_clean()
     partnership.save()
     partnership.services.set(services)
+    log(instance=partnership, action="wagtail.create", user=user)
     return partnership
 
 
@@ -164,6 +166,7 @@ def confirm(user, partnership: Partnership) -> Partnership:
         if partnership.organisation_confirmed_at and partnership.partner_confirmed_at:
             partnership.confirmed_at = partnership.confirmed_at or now
     partnership.save()
+    log(instance=partnership, action="wagtail.edit", user=user)
     return partnership
 
 

@@ -501,7 +501,7 @@ class Importer:
             live=False,
         )
         weeks = brug.get("waiting-weeks") or []
-        if page.capacity_status == Capacity.WAITING_LIST and weeks and weeks[0].isdigit():
+        if page.capacity_status == Capacity.WAITING_LIST and weeks and weeks[0].isdecimal():
             page.waiting_weeks = int(weeks[0])
         # Brug's own export prefixes its labels (in the package's language): taken off again.
         page.access_details = _details(record.get("application_process"), Access(page.access).label)

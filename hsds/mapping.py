@@ -295,7 +295,7 @@ def organization_full(page, feed: Feed, services: list[dict]) -> dict:
 
 
 def _province(postcode: str, country: str) -> str:
-    if country == "BE" and postcode.isdigit():
+    if country == "BE" and postcode.isdecimal():
         number = int(postcode)
         for low, high, code in BELGIAN_PROVINCES:
             if low <= number <= high:
@@ -409,6 +409,12 @@ def _labelled(label, details: str) -> str:
     return f"{label}: {details}" if details else str(label)
 
 
+def service_status(source) -> str:
+    """HSDS's service status: an ended project is inactive (still at its address, no longer
+    running), every other published service active."""
+    return "inactive" if source.project_ended else "active"
+
+
 def service(page, feed: Feed, organisation_page=None) -> dict:
     """A service's one-to-one fields with its organisation (service_list)."""
     source = original(page, feed)
@@ -423,7 +429,7 @@ def service(page, feed: Feed, organisation_page=None) -> dict:
         ),
         "url": _url(page, feed),
         "email": source.contact_email,
-        "status": "active",
+        "status": service_status(source),
         "interpretation_services": str(source._meta.get_field("interpreter_available").verbose_name)
         if source.interpreter_available
         else "",

@@ -129,7 +129,7 @@ def _minimal(service, feed) -> dict:
     return {
         "id": ids.page_id(service),
         "name": service.title,
-        "status": "active",
+        "status": mapping.service_status(service),
         "last_modified": mapping.last_modified(service, feed),
     }
 

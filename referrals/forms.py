@@ -14,6 +14,7 @@ from directory import capacity
 from directory.models import Language, Need, OrganisationPage, ServicePage
 from directory.models.services import Capacity
 from directory.submissions import SubmissionKeyField
+from directory.urlconverters import MAX_ID
 from referrals import transitions
 from referrals.models import (
     DECLINE_DETAIL_MAX,
@@ -70,7 +71,7 @@ def _option(choices, service, named):
 def _chosen(queryset, values):
     """The services named by these values (page ids or translation keys), in one query."""
     keys = [key for key in map(_as_key, values) if key is not None]
-    ids = [int(v) for v in values if str(v).isdigit()]
+    ids = [number for number in map(_as_id, values) if number is not None]
     if not keys and not ids:
         return []
     return list(queryset.filter(Q(pk__in=ids) | Q(translation_key__in=keys)))
@@ -94,6 +95,10 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return " · ".join(parts)
 
     def to_python(self, value):
+        if value not in self.empty_values and str(value).isdecimal() and _as_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         key = _as_key(value)
         if key is not None:
             found = self.queryset.filter(translation_key=key).first()
@@ -105,9 +110,16 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+def _as_id(value) -> int | None:
+    """A page id as typed, or None: not a number, or one no database holds ("²" is a digit
+    to Python but no number; ids stop at 2**63 - 1)."""
+    text = str(value) if value is not None else ""
+    return int(text) if text.isdecimal() and int(text) <= MAX_ID else None
+
+
 def _as_key(value):
     try:
-        return uuid.UUID(str(value)) if value and not str(value).isdigit() else None
+        return uuid.UUID(str(value)) if value and not str(value).isdecimal() else None
     except ValueError:
         return None
 
@@ -287,10 +299,8 @@ class ReferralForm(CapacityConfirmation, RuleForm, ConsentFields):
         key = _as_key(raw)
         if key is not None:
             return ServicePage.objects.filter(translation_key=key).first()
-        try:
-            return ServicePage.objects.filter(pk=int(raw)).first() if raw else None
-        except (TypeError, ValueError):
-            return None
+        number = _as_id(raw)
+        return ServicePage.objects.filter(pk=number).first() if number is not None else None
 
     def clean_client_phone(self):
         from directory.validators import validate_phone

@@ -90,7 +90,7 @@ def referrals(user, side: str, show: str, filters: dict, now):
     text = (filters.get("q") or "").strip()
     if text:
         number = text.upper().removeprefix("R-")
-        condition = Q(pk=int(number)) if number.isdigit() else Q(pk__in=[])
+        condition = Q(pk=int(number)) if number.isdecimal() and len(number) <= 18 else Q(pk__in=[])
         if side == SENT:
             condition |= Q(client__reference__iexact=text)
         queryset = queryset.filter(condition)

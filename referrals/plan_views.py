@@ -39,7 +39,7 @@ def _referral(request, raw):
     """The referral a plan is made from: one this person acts for as the referring side."""
     if not raw:
         return None
-    if not (raw.isdigit() and len(raw) <= 18):
+    if not (raw.isdecimal() and len(raw) <= 18):
         raise PermissionDenied
     referral = (
         access.visible_referrals(request.user)
@@ -115,7 +115,7 @@ def plan_new(request):
 
 def _initial(request, referral) -> dict:
     if referral is None:
-        chosen = [raw for raw in request.GET.getlist("service") if raw.isdigit()]
+        chosen = [raw for raw in request.GET.getlist("service") if raw.isdecimal()]
         return {
             "services": list(plans.plannable_services().filter(pk__in=chosen)),
             "language": languages.base(translation.get_language()),

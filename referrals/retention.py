@@ -41,7 +41,7 @@ def find_clients(text: str) -> list[ClientRecord]:
 
 def _referral_number(text: str) -> int | None:
     number = text.strip().upper().removeprefix("R-")
-    return int(number) if number.isdigit() and len(number) <= 18 else None
+    return int(number) if number.isdecimal() and len(number) <= 18 else None
 
 
 def record_lookup(user, text: str, found: list[ClientRecord]) -> None:

@@ -205,7 +205,7 @@ def _service_from(raw):
     if not raw:
         return None
     services = ServicePage.objects.live().referrable()
-    if raw.isdigit():
+    if raw.isdecimal() and len(raw) <= 18:  # beyond, no database holds the id
         found = services.filter(pk=int(raw)).first()
     else:
         try:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.query import ModelIterable
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -410,6 +411,13 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
             if context["successor"] is None:
                 context["similar_running"] = projects.similar_running(self)
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The feedback form carries a single-use stamp: no shared cache may hand one page (and
+        # its stamp) to several visitors, nor a browser revalidate it into an old stamp.
+        response = super().serve(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def eligibility_lines(self):
         """The structured eligibility in plain language (directory.eligibility)."""

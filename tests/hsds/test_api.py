@@ -283,3 +283,18 @@ def test_odd_input_is_answered_never_a_500(client, hsds_network, path):
             assert response.status_code in (200, 400), (name, value, response.content)
             body = response.json()
             assert ("contents" in body) if response.status_code == 200 else ("errors" in body)
+
+
+def test_an_ended_project_is_published_as_inactive(client, hsds_network):
+    from directory.models import ServicePage
+    from directory.projects import ProjectState
+
+    service = hsds_network["service"]
+    key = str(service.translation_key)
+    assert get(client, f"/hsds/services/{key}")["status"] == "active"
+    ServicePage.objects.filter(translation_key=key).update(project_state=ProjectState.ENDED)
+    assert get(client, f"/hsds/services/{key}")["status"] == "inactive"
+    listed = {row["id"]: row["status"] for row in get(client, "/hsds/services")["contents"]}
+    assert listed[key] == "inactive"
+    minimal = get(client, "/hsds/services", minimal="true")["contents"]
+    assert {row["id"]: row["status"] for row in minimal}[key] == "inactive"

@@ -124,3 +124,22 @@ def test_a_malformed_refer_link_just_chooses_no_service(world, as_user, service)
     response = as_user("coach").get("/admin/referrals/new/", {"service": service})
     assert response.status_code == 200
     assert 'value="" selected' in response.content.decode()
+
+
+# Characters Python calls digits that are no number ("²"), and numbers no database holds.
+ODD_NUMBERS = ["²", "R-²", "99999999999999999999", "R-99999999999999999999"]
+
+
+@pytest.mark.parametrize("odd", ODD_NUMBERS)
+def test_an_odd_number_for_a_service_or_a_referral_is_refused_never_a_500(world, as_user, odd):
+    coach = as_user("coach")
+    coach.raise_request_exception = False
+    assert coach.get("/admin/referrals/new/", {"service": odd}).status_code == 200
+    response = coach.post("/admin/referrals/new/", referral_form(world, service=odd))
+    assert response.status_code == 400
+    assert 'id="id_service"' in response.content.decode()  # the form again, to choose anew
+    assert not Referral.objects.exists()
+    assert coach.get("/admin/referrals/", {"q": odd}).status_code == 200
+    administrator = as_user("administrator")
+    administrator.raise_request_exception = False
+    assert administrator.get("/admin/referrals/clients/", {"q": odd}).status_code == 200

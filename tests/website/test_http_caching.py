@@ -41,7 +41,21 @@ def test_anonymous_public_answers_have_an_etag_and_are_revalidated(client, netwo
     assert {"public", "max-age=0", "must-revalidate"} <= directives
 
 
-def test_a_browser_that_has_the_page_gets_a_304(client, service_url):
+@pytest.fixture
+def organisation_url(network):
+    return network["organisation"].url
+
+
+def test_a_service_page_is_never_shared_nor_revalidated(client, service_url):
+    """Its feedback form carries a single-use stamp: one copy for one visitor."""
+    first = client.get(service_url)
+    assert "ETag" not in first
+    assert {"private", "no-cache"} <= {part.strip() for part in first["Cache-Control"].split(",")}
+    assert "public" not in first["Cache-Control"]
+
+
+def test_a_browser_that_has_the_page_gets_a_304(client, organisation_url):
+    service_url = organisation_url  # a page without a single-use form
     first = client.get(service_url)
     again = client.get(service_url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
@@ -54,13 +68,14 @@ def test_a_browser_that_has_the_page_gets_a_304(client, service_url):
     assert client.get(f"{service_url}?x=1", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_a_publish_changes_the_etag(client, network, service_url):
-    page_tag = client.get(service_url)["ETag"]
+def test_a_publish_changes_the_etag(client, network, organisation_url):
+    page_tag = client.get(organisation_url)["ETag"]
     api_tag = client.get("/api/v1/services", {"q": "woning"})["ETag"]
     service = network["service"]
     service.summary = "Hulp bij het vinden van een woning."
     publish(service)
-    changed = client.get(service_url, HTTP_IF_NONE_MATCH=page_tag)
+    # The organisation's page lists its services: the publish shows there at once.
+    changed = client.get(organisation_url, HTTP_IF_NONE_MATCH=page_tag)
     assert changed.status_code == 200 and b"Hulp bij het vinden" in changed.content
     assert changed["ETag"] != page_tag
     assert client.get("/api/v1/services", {"q": "woning"})["ETag"] != api_tag
