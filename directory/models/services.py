@@ -413,10 +413,10 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         return context
 
     def serve(self, request, *args, **kwargs):
-        # The feedback form carries a single-use stamp: no shared cache may hand one page (and
-        # its stamp) to several visitors, nor a browser revalidate it into an old stamp.
+        # The feedback form carries a single-use stamp: every view asks this server again (no
+        # validator, so no 304 of an old stamp), while the page stays shareable.
         response = super().serve(request, *args, **kwargs)
-        patch_cache_control(response, private=True, no_cache=True)
+        patch_cache_control(response, no_cache=True)
         return response
 
     def eligibility_lines(self):

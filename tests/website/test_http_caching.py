@@ -3,6 +3,7 @@ and the API carry an ETag and must be revalidated, answer 304 to a browser that 
 change their ETag when anything is published; nothing personal is cached or compressed."""
 
 import gzip
+import re
 
 import pytest
 
@@ -46,12 +47,16 @@ def organisation_url(network):
     return network["organisation"].url
 
 
-def test_a_service_page_is_never_shared_nor_revalidated(client, service_url):
-    """Its feedback form carries a single-use stamp: one copy for one visitor."""
+def test_a_service_page_is_asked_for_afresh_every_time(client, service_url):
+    """Its feedback form carries a single-use stamp: no copy is served again, and without a
+    validator there is no 304 of an old stamp."""
     first = client.get(service_url)
-    assert "ETag" not in first
-    assert {"private", "no-cache"} <= {part.strip() for part in first["Cache-Control"].split(",")}
+    assert "ETag" not in first and "Last-Modified" not in first
+    assert "no-cache" in {part.strip() for part in first["Cache-Control"].split(",")}
     assert "public" not in first["Cache-Control"]
+    stamp = re.search(r'name="stamp" value="([^"]+)"', first.content.decode())
+    again = re.search(r'name="stamp" value="([^"]+)"', client.get(service_url).content.decode())
+    assert stamp and again and stamp.group(1) != again.group(1)
 
 
 def test_a_browser_that_has_the_page_gets_a_304(client, organisation_url):
