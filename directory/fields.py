@@ -91,3 +91,44 @@ class PostcodeListField(models.JSONField):
         }
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
+
+
+class RegionListFormField(forms.CharField):
+    """Municipalities or provinces, typed and separated by commas ("Gent, Antwerpen, Liège")."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        from directory.regions import parse_regions
+
+        if isinstance(value, list):
+            return value
+        return parse_regions(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        try:
+            return list(initial or []) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+class RegionListField(models.JSONField):
+    """A list of region names (municipalities or provinces) a project focuses on, as the
+    gazetteer spells them; unlike a service area it does not limit who may use the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": RegionListFormField,
+            "required": not self.blank,
+            "widget": forms.TextInput,
+        }
+        defaults.update(kwargs)
+        return models.Field.formfield(self, **defaults)

@@ -22,7 +22,12 @@ from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
 from directory import opening_hours
-from directory.fields import DocumentListField, PostcodeListField, ResidenceStatusListField
+from directory.fields import (
+    DocumentListField,
+    PostcodeListField,
+    RegionListField,
+    ResidenceStatusListField,
+)
 from directory.forms import TranslatorFieldsMixin
 from directory.models.live_facts import LiveFactsMixin
 from directory.models.originals import original_of, originals
@@ -274,6 +279,24 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    focus_regions = RegionListField(
+        _("focus regions"),
+        help_text=_(
+            "Municipalities or provinces the project focuses on, separated by commas "
+            "(e.g. Gent, Antwerpen, Liège). Unlike the service area, anyone may still use it."
+        ),
+    )
+    # A pathway reserved for partners (directory/pathways.py): empty, any coach may refer.
+    referral_partners = ParentalManyToManyField(
+        "directory.OrganisationPage",
+        verbose_name=_("referrals only from"),
+        blank=True,
+        related_name="reserved_services",
+        help_text=_(
+            "Tick organisations only when clients come solely through them (e.g. only "
+            "refugees guided by the OCMW of Leuven); none ticked: any coach may refer."
+        ),
+    )
     project_state = models.CharField(
         max_length=10, choices=ProjectState.choices, blank=True, default="", editable=False
     )
@@ -316,6 +339,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
                 FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_details")]),
                 FieldRowPanel([FieldPanel("access"), FieldPanel("access_details")]),
                 FieldPanel("accepts_referrals"),
+                FieldPanel("referral_partners"),
             ],
             heading=_("Cost and access"),
         ),
@@ -338,6 +362,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("project_starts_on"), FieldPanel("project_ends_on")]),
+                FieldPanel("focus_regions"),
                 FieldPanel("successor"),
             ],
             heading=_("Project"),
