@@ -15,6 +15,10 @@ DEFAULT_PER_PAGE = 20
 MAX_PROXIMITY_METRES = 500_000
 
 
+# The parameters the OpenAPI document types as integer or boolean.
+TYPED_IN_THE_DOCUMENT = ("page", "per_page", "minimal", "full", "full_service", "top_only")
+
+
 class HsdsParameters(forms.Form):
     """Every parameter of every HSDS endpoint (each endpoint reads the ones it knows)."""
 
@@ -51,6 +55,11 @@ class HsdsParameters(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # An integer or boolean parameter given without a value (`?page=`, `?full=`) is not
+        # the parameter left out: the document types it, and "" is of neither type.
+        for name in TYPED_IN_THE_DOCUMENT:
+            if self.data.get(name, None) == "" and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
         if data.get("proximity") is not None and not data.get("postcode"):
             self.add_error("proximity", _("Give a postcode to measure the proximity from."))
         return data

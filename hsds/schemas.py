@@ -2,9 +2,11 @@
 to the spec's raw GitHub URLs resolve from the vendored files, never over the network. The
 import checks each record with it; the tests check every answer of the API."""
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -77,3 +79,36 @@ def errors(validator: Draft202012Validator, data) -> list[str]:
         f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
         for error in validator.iter_errors(data)
     ]
+
+
+def bundled(document: dict) -> dict:
+    """`document` (an OpenAPI document) with every reference to the spec's files made local:
+    each file the document reaches is copied, once, into `components/schemas` (its own
+    references made local in turn), so that a tool which would fetch them over the network
+    (schemathesis) finds them in the document. Resolved through `registry()`."""
+    document = copy.deepcopy(document)
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    resolver = registry().resolver()
+
+    def local_name(url: str) -> str:
+        name = "hsds_" + url.removeprefix(SPEC_URL).removesuffix(".json").replace("/", "_")
+        if name not in components:
+            components[name] = {}  # claimed first: a file reached again (a cycle) is not copied
+            contents = resolver.lookup(url).contents
+            components[name] = rewrite(contents, url, f"#/components/schemas/{name}")
+        return f"#/components/schemas/{name}"
+
+    def rewrite(node, base: str | None, root: str):
+        if isinstance(node, list):
+            return [rewrite(item, base, root) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: rewrite(value, base, root) for key, value in node.items()}
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            url, fragment = urldefrag(urljoin(base or "", ref))
+            # A JSON pointer ("/definitions/x") below the file's new place, or the file's root.
+            out["$ref"] = (local_name(url) if url else root) + fragment
+        return out
+
+    return rewrite(document, None, "#")

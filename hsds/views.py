@@ -17,7 +17,7 @@ from pathlib import Path
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from directory.models import ServicePage
 from hsds import feeds, ids, mapping
@@ -44,11 +44,31 @@ def _not_found() -> JsonResponse:
     return _errors({"id": [_("Nothing published has this id.")]}, status=404)
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
+def read_only(view):
+    """GET and HEAD only: any other method is 405 with an `Allow` header and a JSON error.
+    Exempt from CSRF, which would answer a POST 403 before the view says 405: nothing here
+    reads a cookie or changes anything."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            response = _errors({"method": [_("Only GET and HEAD are answered here.")]}, 405)
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def hsds_view(view):
     """GET (and HEAD) only; the feed's language active; parameters checked; a filter naming
     something unknown answered 400."""
 
-    @require_safe
+    @read_only
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         language = feed_language(request)
@@ -89,7 +109,7 @@ def _openapi() -> dict:
     return json.loads(OPENAPI.read_text(encoding="utf-8"))
 
 
-@require_safe
+@read_only
 def openapi(request):
     """The official HSDS 3.0 OpenAPI document, with this server as its server."""
     document = {**_openapi(), "servers": [{"url": f"{_base_url(request)}/hsds"}]}

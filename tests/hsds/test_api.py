@@ -244,6 +244,23 @@ def test_only_get(client, hsds_network):
     assert client.post("/hsds/services").status_code == 405
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("path", ["/hsds/", "/hsds/openapi.json", "/hsds/services/x"])
+def test_other_methods_are_405_in_json_even_without_csrf_token(method, path, hsds_network):
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 405  # not CSRF's 403 before the view
+    assert response["Allow"] == "GET, HEAD"
+    assert list(response.json()["errors"]) == ["method"]
+
+
+@pytest.mark.parametrize("name", ["page", "per_page", "minimal", "full", "top_only"])
+def test_a_typed_parameter_without_a_value_is_400(client, hsds_network, name):
+    path = "/hsds/taxonomy_terms" if name == "top_only" else "/hsds/services"
+    assert list(get(client, f"{path}?{name}=", status=400)["errors"]) == [name]
+
+
 ODD_VALUES = [
     "",
     " ",
