@@ -24,7 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from directory import capacity, eligibility
+from directory import capacity, eligibility, partnerships
 from directory.eligibility import DocumentType
 from directory.models import Need, OrganisationPage, TargetGroup
 from directory.models.locations import LocationPage, WheelchairAccess
@@ -266,6 +266,7 @@ def organization_full(page, feed: Feed, services: list[dict]) -> dict:
     attributes += [
         brug_attribute(org_id, "keyword", tag.name) for tag in source.tags.order_by("name")
     ]
+    attributes += partnership_attributes(source, org_id, feed)
     identifiers = []
     if source.enterprise_number:
         identifiers.append(
@@ -289,6 +290,20 @@ def organization_full(page, feed: Feed, services: list[dict]) -> dict:
         "contacts": [],
         "services": services,
     }
+
+
+def partnership_attributes(source, org_id: str, feed: Feed) -> list[dict]:
+    """The organisation's confirmed partnerships in force on the feed's day (with a live
+    partner), as brug-partnerships attributes: the kind's term, the partner's id."""
+    return [
+        attribute(
+            org_id,
+            "organization",
+            brug_taxonomy.partnership_term(link.kind),
+            ids.page_id(link.partner),
+        )
+        for link in partnerships.works_with(source, feed.day)
+    ]
 
 
 # Locations

@@ -12,17 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 
 from directory.eligibility import Gender, ResidenceStatus
 from directory.models import Need, TargetGroup
 from directory.models.locations import CoordinatePrecision, WheelchairAccess
 from directory.models.organisations import OrganisationType
+from directory.models.partnerships import PartnershipKind
 from directory.models.services import Access, Capacity, Cost
 from hsds import ids
 
 NEEDS = "brug-needs"
 TARGET_GROUPS = "brug-target-groups"
 ATTRIBUTES = "brug-attributes"
+PARTNERSHIPS = "brug-partnerships"
 VERSION = "1"
 
 
@@ -55,6 +58,15 @@ TAXONOMIES = (
         "Brug attributes",
         "Facts of a Brug listing that HSDS has no field for, given as attribute rows whose "
         "`value` is one of the codes listed in each term's description.",
+    ),
+    Taxonomy(
+        PARTNERSHIPS,
+        "Brug partnerships",
+        "Organisations of the network that work together, as confirmed in Brug (by a "
+        "curator, or by both sides) and in force on the day of the feed: an organization's "
+        "attribute rows, one per partnership, whose term is the kind of partnership (code: "
+        f"{', '.join(PartnershipKind.values)}) and whose `value` is the partner "
+        "organization's id.",
     ),
 )
 BY_CODE = {taxonomy.code: taxonomy for taxonomy in TAXONOMIES}
@@ -251,8 +263,24 @@ def attribute_term(term: AttributeTerm) -> dict:
     }
 
 
+def partnership_term(kind: str) -> dict:
+    """A kind of partnership, named in English as the Brug attributes are."""
+    with translation.override("en"):
+        name = str(PartnershipKind(kind).label)
+    return {
+        "id": ids.term_id(PARTNERSHIPS, kind),
+        "code": kind,
+        "name": name,
+        "description": f"{name}: the organization works with the organization whose id is "
+        "the attribute's value.",
+        "taxonomy": BY_CODE[PARTNERSHIPS].name,
+        "taxonomy_id": BY_CODE[PARTNERSHIPS].id,
+        "language": "en",
+    }
+
+
 def all_terms(language: str) -> list[dict]:
-    """Every term of the three taxonomies, needs first (main needs before their sub-needs)."""
+    """Every term of the four taxonomies, needs first (main needs before their sub-needs)."""
     needs = Need.objects.select_related("parent").prefetch_related("labels", "parent__labels")
     needs = sorted(needs, key=lambda n: (n.parent_id is not None, n.sort_order, n.slug))
     groups = TargetGroup.objects.prefetch_related("labels")
@@ -260,6 +288,7 @@ def all_terms(language: str) -> list[dict]:
         *(need_term(need, language) for need in needs),
         *(target_group_term(group, language) for group in groups),
         *(attribute_term(term) for term in ATTRIBUTE_TERMS),
+        *(partnership_term(kind) for kind in PartnershipKind.values),
     ]
 
 

@@ -100,7 +100,12 @@ def test_service_detail_carries_eligibility_capacity_and_interpreter_as_attribut
 
 def test_the_brug_taxonomies_are_published(client, hsds_network):
     data = get(client, "/hsds/taxonomies")
-    assert names(data) == ["Brug needs", "Brug target groups", "Brug attributes"]
+    assert names(data) == [
+        "Brug needs",
+        "Brug target groups",
+        "Brug attributes",
+        "Brug partnerships",
+    ]
     attributes = brug_taxonomy.BY_CODE[brug_taxonomy.ATTRIBUTES].id
     terms = get(client, "/hsds/taxonomy_terms", taxonomy_id=attributes, per_page=100)
     codes = [row["code"] for row in terms["contents"]]
@@ -315,3 +320,52 @@ def test_an_ended_project_is_published_as_inactive(client, hsds_network):
     assert listed[key] == "inactive"
     minimal = get(client, "/hsds/services", minimal="true")["contents"]
     assert {row["id"]: row["status"] for row in minimal}[key] == "inactive"
+
+
+def test_confirmed_partnerships_in_force_are_organisation_attributes(client, hsds_network):
+    from directory.factories import OrganisationPageFactory, alias_everywhere, publish
+    from directory.models import Partnership
+    from hsds import schemas
+
+    org = hsds_network["organisation"]
+    partner = publish(
+        OrganisationPageFactory(parent=org.get_parent(), title="CAW Oost-Brabant", slug="caw")
+    )
+    alias_everywhere(partner)
+    now, yesterday = timezone.now(), timezone.localdate() - timedelta(days=1)
+    for organisation, other, kind, fields in [
+        (org, partner, "referral_agreement", {"confirmed_at": now}),
+        (partner, org, "co_location", {"confirmed_at": now}),  # recorded from the other side
+        (org, partner, "funding", {}),  # proposed, not confirmed
+        (org, partner, "joint_project", {"confirmed_at": now, "ends_on": yesterday}),  # ended
+    ]:
+        Partnership.objects.create(organisation=organisation, partner=other, kind=kind, **fields)
+    taxonomy_id = brug_taxonomy.BY_CODE[brug_taxonomy.PARTNERSHIPS].id
+    org_id, partner_id = str(org.translation_key), str(partner.translation_key)
+
+    for locale in ("nl", "fr"):
+        for this, that in ((org_id, partner_id), (partner_id, org_id)):
+            data = get(client, f"/hsds/organizations/{this}", locale=locale)
+            assert schemas.errors(schemas.validator("compiled/organization.json"), data) == []
+            rows = [
+                row
+                for row in data["attributes"]
+                if row["taxonomy_term"]["taxonomy_id"] == taxonomy_id
+            ]
+            assert sorted((row["taxonomy_term"]["code"], row["value"]) for row in rows) == [
+                ("co_location", that),
+                ("referral_agreement", that),
+            ]
+            assert {(row["link_id"], row["link_entity"]) for row in rows} == {
+                (this, "organization")
+            }
+
+    taxonomies = get(client, "/hsds/taxonomies")["contents"]
+    assert "Brug partnerships" in {row["name"] for row in taxonomies if row["id"] == taxonomy_id}
+    terms = get(client, "/hsds/taxonomy_terms", taxonomy_id=taxonomy_id)["contents"]
+    assert sorted(row["code"] for row in terms) == [
+        "co_location",
+        "funding",
+        "joint_project",
+        "referral_agreement",
+    ]

@@ -106,6 +106,24 @@ def check_everything(client, locale: str, details: int | None = None) -> dict:
     return counts
 
 
+def add_partnerships():
+    """Confirmed partnerships among the demo organisations (the demo data has none), so that
+    the organisations' brug-partnerships attributes are validated too."""
+    from django.utils import timezone
+
+    from directory.models import OrganisationPage, Partnership
+
+    first, second, third = OrganisationPage.objects.originals().live().order_by("pk")[:3]
+    for organisation, partner, kind in [
+        (first, second, "referral_agreement"),
+        (first, third, "funding"),
+        (third, second, "co_location"),
+    ]:
+        Partnership.objects.create(
+            organisation=organisation, partner=partner, kind=kind, confirmed_at=timezone.now()
+        )
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_endpoint_validates_on_the_hsds_network(client, hsds_network, locale):
     counts = check_everything(client, locale)
@@ -118,6 +136,7 @@ def test_every_endpoint_validates_on_the_hsds_network(client, hsds_network, loca
 # its original language and a right-to-left translation.
 @pytest.mark.parametrize("locale", ["nl", "ar"])
 def test_every_endpoint_validates_on_the_demo_network(client, demo, locale):  # noqa: F811
+    add_partnerships()
     counts = check_everything(client, locale, details=5)
     assert counts["services"] > 20
     assert counts["organizations"] == 14
