@@ -181,6 +181,10 @@ def _not_stored(table: str, record: dict, report: Report) -> None:
     for name, value in record.items():
         if name not in READ[table] and value not in (None, "", [], {}):
             report.not_stored[f"{table}.{name}"] += 1
+    # Partnerships are confirmed by curators in Brug, never taken from a package.
+    partnerships = brug_taxonomy.BY_CODE[brug_taxonomy.PARTNERSHIPS].id
+    if any(taxonomy_id == partnerships for taxonomy_id, *_rest in _attributes(record)):
+        report.not_stored[f"{table}.attributes ({brug_taxonomy.PARTNERSHIPS})"] += 1
 
 
 def _phone(record: dict, country: str = "BE") -> str:

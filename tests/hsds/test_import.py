@@ -208,6 +208,24 @@ def test_a_dry_run_writes_nothing(tmp_path, hsds_network, curator):
     assert (OrganisationPage.objects.count(), ServicePage.objects.count()) == pages
 
 
+def test_partnership_attributes_are_reported_not_stored(tmp_path, hsds_network, curator):
+    from hsds import mapping
+    from hsds import taxonomy as brug_taxonomy
+
+    data = outside_package()
+    record = data["organizations"][0]
+    term = brug_taxonomy.partnership_term("funding")
+    record["attributes"] = [*(record.get("attributes") or [])]
+    record["attributes"].append(
+        mapping.attribute(
+            record["id"], "organization", term, str(hsds_network["organisation"].translation_key)
+        )
+    )
+    output = run(tmp_path, data, "--dry-run", crosswalk={"LX-8000": "housing"})
+    assert "created: organization Welkom vzw" in output
+    assert "not stored: organization.attributes (brug-partnerships) (1)" in output
+
+
 def test_a_record_that_breaks_the_schema_is_reported(tmp_path, hsds_network, curator):
     data = outside_package()
     data["services"][0]["status"] = "maybe"
