@@ -133,7 +133,23 @@ def load(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, list):
         data = {"services": data}
+    elif isinstance(data, dict) and "id" in data:  # a record: a package has no id
+        data = _one_record(data)
     return data
+
+
+def _one_record(record: dict) -> dict:
+    """One fully nested record as a package (the spec's own examples are such files): an
+    organization (with its locations and services), or a service (with its organization)."""
+    if "status" not in record:  # required of a service, unknown to an organization
+        return {"organizations": [record]}
+    organisation = record.get("organization")
+    if not isinstance(organisation, dict):
+        return {"services": [record]}
+    return {
+        "organizations": [organisation],
+        "services": [{**record, "organization_id": organisation.get("id")}],
+    }
 
 
 def _paragraphs(text: str) -> tuple[str, str]:
