@@ -61,7 +61,7 @@ def package(language: str, base_url: str = "", today=None) -> dict:
         organisations = list(feeds.live_organisations().order_by("translation_key"))
         services = list(feeds.live_services().order_by("translation_key"))
         feed.preload(organisations)
-        feed.preload(services)
+        feed.preload(services, rows=True)
         return {
             "hsds_version": HSDS_VERSION,
             "language": language,

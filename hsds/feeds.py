@@ -8,6 +8,7 @@ import math
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
@@ -182,6 +183,8 @@ def service_at_locations(services, postcode: str = "", proximity: float | None =
             raise FilterError("postcode", _("We do not know this postcode."))
         centre = (places[0].lat, places[0].lon)
     pairs = []
+    services = list(services)
+    prefetch_related_objects(services, mapping.LOCATIONS)  # one query, not one a service
     for service in services:
         if postcode and service.service_area and postcode not in service.service_area:
             continue

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -26,10 +26,10 @@ from wagtail.models import Page
 
 from directory import capacity, eligibility, partnerships
 from directory.eligibility import DocumentType
-from directory.models import Need, OrganisationPage, TargetGroup
+from directory.models import Language, Need, OrganisationPage, ServicePage, TargetGroup
 from directory.models.locations import LocationPage, WheelchairAccess
 from directory.models.originals import original_of
-from directory.models.services import Access, Capacity, Cost
+from directory.models.services import Access, Capacity, Cost, ServiceTag
 from directory.translation_fallbacks import field_text, remember_source
 from hsds import ids, schedules
 from hsds import taxonomy as brug_taxonomy
@@ -76,11 +76,18 @@ class Feed:
             self.memo[key] = compute()
         return self.memo[key]
 
-    def preload(self, originals: list) -> None:
-        """Fetch the feed's versions and the last changes of these original pages at once."""
+    def preload(self, originals: list, rows: bool = False) -> None:
+        """Fetch the feed's versions and the last changes of these original pages at once
+        (those not fetched before); with `rows`, services' related rows too (SERVICE_ROWS),
+        for their full rows."""
         if not originals:
             return
         model = type(originals[0])
+        originals = [
+            p for p in originals if ("original", model, p.translation_key) not in self.memo
+        ]
+        if not originals:
+            return
         keys = [page.translation_key for page in originals]
         versions = {
             page.translation_key: page
@@ -103,6 +110,11 @@ class Feed:
             remember_source(versions.get(key, page), page)
             if changes.get(key):
                 self.memo[("modified", key)] = changes[key]
+        if model is ServicePage and rows:
+            prefetch_related_objects(originals, *SERVICE_ROWS)
+            self.preload(
+                list({loc.pk: loc for s in originals for loc in service_locations(s)}.values())
+            )
         if model is not OrganisationPage:  # services and locations: their organisations too
             paths = {page.path[: -Page.steplen] for page in originals}
             paths -= {key[1] for key in self.memo if isinstance(key, tuple) and key[0] == "parent"}
@@ -110,6 +122,33 @@ class Feed:
             for parent in parents:
                 self.memo[("parent", parent.path)] = parent
             self.preload(parents)
+
+
+# A service's related rows, each in the order its rows are exported (Prefetch objects carry
+# it: an ordered related manager would skip the prefetch and query again per service).
+LOCATIONS = Prefetch(
+    "locations",
+    LocationPage.objects.live().select_related("locale", "front_door_location").order_by("title"),
+)
+SERVICE_ROWS = (
+    Prefetch("needs", Need.objects.order_by("sort_order", "slug")),
+    Prefetch("target_groups", TargetGroup.objects.order_by("sort_order", "slug")),
+    Prefetch("languages", Language.objects.order_by("sort_order", "code")),
+    # taggit's manager takes no queryset to prefetch with: its rows through the tagging model.
+    Prefetch("tagged_items", ServiceTag.objects.select_related("tag").order_by("tag__name")),
+    LOCATIONS,  # separate lookups below: also when the locations were fetched before
+    "locations__opening_hours",
+    "locations__hours_exceptions",
+)
+
+
+def related_rows(page, name: str, ordering: tuple[str, ...]) -> list:
+    """The rows of a service's relation `name` in `ordering`: those Feed.preload fetched (in
+    that order, SERVICE_ROWS), else a query."""
+    prefetched = getattr(page, "_prefetched_objects_cache", {})
+    if name in prefetched:
+        return list(prefetched[name])
+    return list(getattr(page, name).order_by(*ordering))
 
 
 def compact(row: dict) -> dict:
@@ -478,8 +517,8 @@ def _terms(feed: Feed) -> dict:
 
 def service_attributes(source, service_id: str, feed: Feed) -> list[dict]:
     terms = _terms(feed)
-    needs = source.needs.order_by("sort_order", "slug").values_list("pk", flat=True)
-    groups = source.target_groups.order_by("sort_order", "slug").values_list("pk", flat=True)
+    needs = [need.pk for need in related_rows(source, "needs", ("sort_order", "slug"))]
+    groups = [g.pk for g in related_rows(source, "target_groups", ("sort_order", "slug"))]
     rows = [attribute(service_id, "service", terms["need", pk]) for pk in needs]
     rows += [attribute(service_id, "service", terms["target_group", pk]) for pk in groups]
     rows += [
@@ -497,10 +536,16 @@ def service_attributes(source, service_id: str, feed: Feed) -> list[dict]:
     ]
     if source.capacity_status == Capacity.WAITING_LIST and source.waiting_weeks is not None:
         rows.append(brug_attribute(service_id, "waiting-weeks", source.waiting_weeks))
-    rows += [
-        brug_attribute(service_id, "keyword", tag.name) for tag in source.tags.order_by("name")
-    ]
+    rows += [brug_attribute(service_id, "keyword", tag.name) for tag in keywords(source)]
     return rows
+
+
+def keywords(source) -> list:
+    """A service's tags by name (those Feed.preload fetched, else a query)."""
+    prefetched = getattr(source, "_prefetched_objects_cache", {})
+    if "tagged_items" in prefetched:
+        return [item.tag for item in prefetched["tagged_items"]]
+    return list(source.tags.order_by("name"))
 
 
 def service_at_location_id(service_id: str, location_id: str) -> str:
@@ -521,6 +566,9 @@ def service_at_location(service_page, location_page, feed: Feed, full: bool = Fa
 
 
 def service_locations(source) -> list:
+    prefetched = getattr(source, "_prefetched_objects_cache", {})
+    if "locations" in prefetched:  # live, by title (SERVICE_ROWS)
+        return list(prefetched["locations"])
     return list(source.locations.live().order_by("title"))
 
 
@@ -547,7 +595,7 @@ def service_full(page, feed: Feed) -> dict:
             "name": language.name,
             "code": language.code,
         }
-        for language in source.languages.order_by("sort_order", "code")
+        for language in related_rows(source, "languages", ("sort_order", "code"))
     ]
     areas = [
         {

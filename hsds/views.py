@@ -134,7 +134,7 @@ def services(request, params, feed):
     page, per_page = _paging(params)
     found = feeds.filtered_services(_service_filters(params), feed)
     shown = found[(page - 1) * per_page : page * per_page]
-    feed.preload(shown)
+    feed.preload(shown, rows=params["full"])
     if params["minimal"]:
         rows = [_minimal(service, feed) for service in shown]
     elif params["full"]:
@@ -182,7 +182,7 @@ def organizations(request, params, feed):
 def _organisation_full(organisation, feed, full_service: bool) -> dict:
     source = mapping.original(organisation, feed)
     services = list(ServicePage.objects.child_of(source).live().order_by("title", "pk"))
-    feed.preload(services)
+    feed.preload(services, rows=full_service)
     rows = [
         mapping.service_full(mapping.localized(s, feed), feed)
         if full_service
@@ -256,7 +256,7 @@ def service_at_locations(request, params, feed):
     pairs = feeds.service_at_locations(found, params["postcode"], params["proximity"])
     rows = []
     shown = pairs[(page - 1) * per_page : page * per_page]
-    feed.preload(list(dict.fromkeys(service for service, _location in shown)))
+    feed.preload(list(dict.fromkeys(s for s, _location in shown)), rows=params["full"])
     feed.preload(list(dict.fromkeys(location for _service, location in shown)))
     for service, location in shown:
         service_page = mapping.localized(service, feed)
@@ -278,7 +278,7 @@ def service_at_location_detail(request, params, feed, id):
     if found is None:
         return _not_found()
     service, location = found
-    feed.preload([service])
+    feed.preload([service], rows=True)
     feed.preload([location])
     service_page = mapping.localized(service, feed)
     row = mapping.service_at_location(
