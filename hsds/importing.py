@@ -266,6 +266,9 @@ class Importer:
         if self.index is None:
             self.report.problems.append(Problem("(package)", "-", "no organisation list"))
             return self.report
+        for row in data.get("unattached") or []:  # the tabular package's orphans
+            reason = f"{row['id']}: no such record in the package"
+            self.report.problems.append(Problem(row["record"], row["field"], reason))
         services = list(data.get("services") or [])
         for record in data.get("organizations") or []:
             self._each("organization", record, self.organisation)

@@ -95,4 +95,29 @@ def read(folder: Path) -> dict:
     language = ""
     if descriptor.exists():
         language = json.loads(descriptor.read_text(encoding="utf-8")).get("language", "")
-    return {"language": language, "organizations": organizations, "services": services}
+    return {
+        "language": language,
+        "organizations": organizations,
+        "services": services,
+        "unattached": unattached(rows),
+    }
+
+
+LINKS = {"organization_id": "organization", "location_id": "location", "service_id": "service"}
+
+
+def unattached(rows: dict[str, list[dict]]) -> list[dict]:
+    """Rows that name an organization, location or service the package does not hold: they
+    nest under nothing, so the import reports them instead of losing them unseen. (A
+    service's own organization_id is the import's to check.)"""
+    known = {table: {row.get("id") for row in rows[table]} for table in LINKS.values()}
+    found = []
+    for table in export.TABLE_ORDER:
+        for row in rows[table]:
+            for key, parent in LINKS.items():
+                if table == "service" and key == "organization_id":
+                    continue
+                if row.get(key) and row[key] not in known[parent]:
+                    name = row.get("name") or row.get("id", "")
+                    found.append({"record": f"{table} {name}", "field": key, "id": row[key]})
+    return found
