@@ -112,9 +112,12 @@ class Problem:
 
 @dataclass
 class Report:
-    created: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    matched: list[str] = field(default_factory=list)
+    """What an import did and could not do, row by row. `created`, `unchanged` and `matched`
+    hold (row, what) pairs."""
+
+    created: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: list[tuple[int, str]] = field(default_factory=list)
+    matched: list[tuple[int, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
 
@@ -122,14 +125,13 @@ class Report:
         self.problems.append(Problem(row, column, str(reason)))
 
     def lines(self) -> list[str]:
-        lines = [f"created: {what}" for what in self.created]
-        lines += [f"unchanged (already imported): {what}" for what in self.unchanged]
-        lines += [f"matches an existing listing: {what}" for what in self.matched]
-        lines += [
-            f"{'file' if p.row is None else f'row {p.row}'}: {p.field}: {p.reason}"
-            for p in self.problems
-        ]
-        return lines
+        """One line per finding, by row (the file's own problems first)."""
+        found = [(row, f"created {what}") for row, what in self.created]
+        found += [(row, f"unchanged (imported before): {what}") for row, what in self.unchanged]
+        found += [(row, f"matches an existing listing: {what}") for row, what in self.matched]
+        found += [(p.row or 0, f"{p.field}: {p.reason}") for p in self.problems]
+        found.sort(key=lambda item: item[0])
+        return [f"{f'row {row}' if row else 'file'}: {text}" for row, text in found]
 
 
 # Reading the file
@@ -176,7 +178,9 @@ def read(path) -> tuple[list[Row], list[Problem]]:
     header = next((line for line in lines if line.strip()), "")
     if not header:
         raise FileError("the file is empty")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), _delimiter(header))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(header)
+    )
     try:
         records = list(reader)
     except csv.Error as error:
@@ -388,7 +392,7 @@ class Importer:
         key = _key("initiative", _name_key(organisation_name), _name_key(name))
         service = ServicePage.objects.filter(translation_key=key, alias_of__isnull=True).first()
         if service is not None:
-            self.report.unchanged.append(f"row {row.number}: “{name}”")
+            self.report.unchanged.append((row.number, f"“{name}”"))
         else:
             organisation = self.find_organisation(row, organisation_name, regions, contact)
             if organisation is False:
@@ -453,7 +457,7 @@ class Importer:
         flag(page, found_by="import")
         self._remember(self.organisations, Listing(page.pk, str(key), {name}))
         self.named.setdefault(_name_key(name), set()).add(page.pk)
-        self.report.created.append(f"row {row.number}: organisation “{name}” (draft, for review)")
+        self.report.created.append((row.number, f"organisation “{name}” (draft, for review)"))
         return page
 
     def partners(self, row: Row) -> list[OrganisationPage]:
@@ -513,7 +517,7 @@ class Importer:
         other, reasons = found[0]
         page = ServicePage.objects.get(pk=other.pk)
         self.report.matched.append(
-            f"row {row.number}: “{name}” = {page.title} ({', '.join(reasons)}); left unchanged"
+            (row.number, f"“{name}” = {page.title} ({', '.join(reasons)}); left unchanged")
         )
         return page
 
@@ -569,7 +573,7 @@ class Importer:
             ),
         )
         self.report.created.append(
-            f"row {row.number}: project “{name}” of {organisation.title} (draft, for review)"
+            (row.number, f"project “{name}” of {organisation.title} (draft, for review)")
         )
         return page
 
@@ -594,8 +598,11 @@ class Importer:
             ends_on=ends_on,
         )
         self.report.created.append(
-            f"row {row.number}: partnership {organisation.title} – {partner.title} "
-            f"(joint project, to be confirmed)"
+            (
+                row.number,
+                f"partnership {organisation.title} – {partner.title} (joint project, to be "
+                "confirmed)",
+            )
         )
 
     @staticmethod

@@ -1,11 +1,18 @@
-"""`manage.py load_demo`: the demo network for Leuven and surroundings (idempotent)."""
+"""`manage.py load_demo`: the demo network for Leuven and surroundings (idempotent), then the
+sample initiatives list (directory/demo/initiatives.csv) through the initiatives import, as
+drafts waiting for the curators' review."""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from directory import initiatives
 from directory.demo.loader import add_missing_labels, load_network, load_taxonomy
 from directory.models import OrganisationIndexPage
 from website.models import SiteNotice
 from website.setup import ensure_site
+
+INITIATIVES = Path(initiatives.__file__).parent / "demo" / "initiatives.csv"
 
 
 class Command(BaseCommand):
@@ -46,6 +53,20 @@ class Command(BaseCommand):
                 f"created; {summary.organisations_skipped} organisations already present; "
                 f"{summary.possible_duplicates} possible duplicates flagged."
             )
+        )
+        # The sample names organisations all over the network: only with the whole of it.
+        if limit is None:
+            self.import_initiatives()
+
+    def import_initiatives(self) -> None:
+        """The sample initiatives list, as `manage.py import_initiatives` would bring it in
+        (submitted by no one in particular: the demo accounts come later)."""
+        report = initiatives.import_file(INITIATIVES, curator=None)
+        self.stdout.write(
+            f"Demo initiatives ({INITIATIVES.name}): {len(report.created)} drafts and "
+            f"partnerships for review, {len(report.unchanged)} imported before, "
+            f"{len(report.matched)} matched existing services, {len(report.problems)} "
+            "findings to check."
         )
 
     def reindex(self, labels_changed: int) -> None:
