@@ -299,3 +299,27 @@ def test_the_demo_sample_holds_the_source_texts_projects():
         == "OCMW Leuven"
     )
     assert by_name["Integratiecoach"].get("organisation") == "OCMW Beersel"
+
+
+def test_load_demo_imports_the_sample_for_review_once(network):
+    """The demo's step (no curator yet: `make run` makes the accounts after): the drafts still
+    wait in the review workflow, and loading again adds nothing."""
+    from website.management.commands.load_demo import Command
+
+    ensure_roles()
+    command = Command(stdout=StringIO())
+    command.import_initiatives()
+    drafts = ServicePage.objects.filter(live=False)
+    assert set(drafts.values_list("title", flat=True)) >= {
+        "De toegang tot duurzame kwalitatieve huisvesting faciliteren"
+    }
+    housing = drafts.get(title__startswith="De toegang")
+    assert housing.project_ended
+    assert housing.focus_regions == ["Gent", "Antwerpen", "Liège", "Bruxelles"]
+    assert WorkflowState.objects.filter(object_id=str(housing.pk), requested_by=None).exists()
+    # OCMW Leuven is the network's: Caritas' partner there is found.
+    assert Partnership.objects.filter(partner__slug="ocmw-leuven", confirmed_at=None).exists()
+    before = counts()
+    command.import_initiatives()
+    assert counts() == before
+    assert "0 drafts and partnerships for review, 3 imported before" in command.stdout.getvalue()
