@@ -173,14 +173,16 @@ def read(path) -> tuple[list[Row], list[Problem]]:
         raise FileError(f"cannot open {path}: {error.strerror or error}") from None
     if b"\x00" in raw[:4096] or raw.startswith(b"PK\x03\x04"):
         raise FileError("this is not a CSV file (a spreadsheet? save it as CSV first)")
-    text = _decode(raw)
-    lines = text.lstrip("\ufeff").splitlines()
-    header = next((line for line in lines if line.strip()), "")
+    text = _decode(raw).lstrip("\ufeff")
+    header = next((line for line in text.splitlines() if line.strip()), "")
     if not header:
         raise FileError("the file is empty")
-    reader = csv.reader(
-        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(header)
-    )
+    delimiter = _delimiter(header)
+    # Excel's own hint on the first line ("sep=;"), which it writes and reads itself.
+    if header.strip().lower().startswith("sep=") and len(header.strip()) == 5:
+        delimiter = header.strip()[4]
+        text = text[text.index(header) + len(header) :].lstrip("\r\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as error:
@@ -411,13 +413,13 @@ class Importer:
 
     # Organisations
 
-    def _by_words(self, row: Row, name: str) -> OrganisationPage | None | bool:
+    def _by_words(
+        self, row: Row, name: str, column="organisation"
+    ) -> OrganisationPage | None | bool:
         """The organisation whose name has the same words; False when several have."""
         pks = self.named.get(_name_key(name), set())
         if len(pks) > 1:
-            self.report.problem(
-                row.number, "organisation", f"several organisations are called “{name}”"
-            )
+            self.report.problem(row.number, column, f"several organisations are called “{name}”")
             return False
         return OrganisationPage.objects.get(pk=next(iter(pks))) if pks else None
 
@@ -464,7 +466,7 @@ class Importer:
         """The partners Brug knows (the same words, or a similar name); the rest reported."""
         found = []
         for name in split_list(row.get("partners")):
-            page = self._by_words(row, name)
+            page = self._by_words(row, name, "partners")
             if page is False:
                 continue
             if page is None:

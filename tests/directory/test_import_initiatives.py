@@ -323,3 +323,14 @@ def test_load_demo_imports_the_sample_for_review_once(network):
     command.import_initiatives()
     assert counts() == before
     assert "0 drafts and partnerships for review, 3 imported before" in command.stdout.getvalue()
+
+
+def test_excels_separator_hint_is_read(tmp_path):
+    path = tmp_path / "initiatives.csv"
+    path.write_text("sep=;\nname;organisation\nBuddy, taal en meer;Vzw Oever\n", encoding="utf-8")
+    rows, problems = initiatives.read(path)
+    assert problems == [] and rows[0].values == {
+        "name": "Buddy, taal en meer",
+        "organisation": "Vzw Oever",
+    }
+    assert rows[0].number == 2  # as Excel shows it: the hint is no row there
