@@ -97,7 +97,9 @@ def test_a_dry_run_writes_nothing_and_prints_the_plan(tmp_path, curator, caw):
     assert "Dry run, nothing written: would create 2," in output
 
 
-def test_a_real_run_creates_drafts_under_review_with_the_mapped_fields(tmp_path, curator, caw):
+def test_a_real_run_creates_drafts_under_review_with_the_mapped_fields(
+    tmp_path, client, curator, caw
+):
     output = run(write(tmp_path, HOUSING_PROJECT))
     project = ServicePage.objects.get(title="Huisvesting na erkenning")
     assert not project.live
@@ -130,6 +132,11 @@ def test_a_real_run_creates_drafts_under_review_with_the_mapped_fields(tmp_path,
     assert list(partnership.services.all()) == [project]
     assert (partnership.starts_on, partnership.ends_on) == (date(2018, 2, 1), date(2019, 1, 31))
     assert "Created 2, unchanged 0, matched 0, problems 0 (1 rows)." in output
+    # The curator finds it on the dashboard, awaiting their review.
+    client.force_login(curator)
+    dashboard = client.get("/admin/").content.decode()
+    awaiting = dashboard.split('id="awaiting-review-section"', 1)[1].split("</section>", 1)[0]
+    assert "Huisvesting na erkenning" in awaiting
 
 
 def test_a_second_run_changes_nothing(tmp_path, curator, caw):
