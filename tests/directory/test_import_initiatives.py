@@ -341,3 +341,12 @@ def test_excels_separator_hint_is_read(tmp_path):
         "organisation": "Vzw Oever",
     }
     assert rows[0].number == 2  # as Excel shows it: the hint is no row there
+
+
+def test_the_curator_previews_an_imported_ended_project(tmp_path, client, curator, caw):
+    run(write(tmp_path, HOUSING_PROJECT))
+    project = ServicePage.objects.get(title="Huisvesting na erkenning")
+    client.force_login(curator)
+    response = client.get(f"/admin/pages/{project.pk}/view_draft/")
+    assert response.status_code == 200
+    assert "Huisvesting na erkenning" in response.content.decode()
