@@ -582,13 +582,18 @@ class Importer:
     def partnership(self, row, organisation, partner, service, starts_on, ends_on) -> None:
         organisation, partner = organisation.original(), partner.original()
         service = service.original()
-        exists = (
-            Partnership.objects.involving(organisation)
-            .involving(partner)
-            .filter(kind=PartnershipKind.JOINT_PROJECT, services=service)
-            .exists()
-        )
-        if exists:
+        recorded = Partnership.objects.involving(organisation).involving(partner)
+        recorded = recorded.filter(kind=PartnershipKind.JOINT_PROJECT)
+        if recorded.filter(services=service).exists():
+            return
+        if recorded.exists():
+            # Recorded by a curator or the two sides: not changed by a list, nor doubled.
+            self.report.problem(
+                row.number,
+                "partners",
+                f"{partner.title}: a joint project with {organisation.title} is already "
+                "recorded (without this project): add it there if it belongs",
+            )
             return
         record_unconfirmed(
             self.curator,

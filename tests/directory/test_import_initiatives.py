@@ -350,3 +350,17 @@ def test_the_curator_previews_an_imported_ended_project(tmp_path, client, curato
     response = client.get(f"/admin/pages/{project.pk}/view_draft/")
     assert response.status_code == 200
     assert "Huisvesting na erkenning" in response.content.decode()
+
+
+def test_a_partnership_already_recorded_is_not_doubled(tmp_path, curator, caw):
+    Partnership.objects.create(
+        organisation=caw,
+        partner=OrganisationPage.objects.get(slug="ocmw-leuven", locale__language_code="nl"),
+        kind="joint_project",
+        confirmed_at="2025-01-01T00:00Z",
+    )
+    output = run(write(tmp_path, HOUSING_PROJECT))
+    assert Partnership.objects.count() == 1
+    assert (
+        "row 2: partners: CAW Oost-Brabant: a joint project with OCMW Leuven is already" in output
+    )
