@@ -121,7 +121,7 @@ def arc(source, target, bend: float = 0.15, steps: int = 12) -> list[list[float]
 
 
 def flow_text(flow) -> str:
-    return _("%(source)s → %(target)s: %(count)s referrals") % {
+    return _("%(source)s → %(target)s — referrals: %(count)s") % {
         "source": flow.source.name,
         "target": flow.target.name,
         "count": flow.count,
@@ -213,7 +213,7 @@ def legend(needs: int) -> list[dict]:
 
 
 def gaps_text(row: MunicipalityGaps) -> str:
-    return _("%(municipality)s: %(uncovered)s needs without a service, %(few)s with one") % {
+    return _("%(municipality)s — needs without a service: %(uncovered)s, with one: %(few)s") % {
         "municipality": row.name,
         "uncovered": len(row.uncovered),
         "few": len(row.few),

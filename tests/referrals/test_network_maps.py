@@ -178,7 +178,7 @@ def test_a_manager_sees_their_own_flows_by_name_and_the_rest_aggregated(world, d
     page = as_user("receiver_manager").get(NETWORK, Q1).content.decode()
     # The CGG's manager: Caritas → CGG by name; Caritas → CAW (not theirs) only in the sum.
     assert table_flows(page) == [("Caritas Leuven", "CGG Oost", "28")]
-    assert [tip for tip, _w in drawn_flows(page)] == ["Caritas Leuven → CGG Oost: 28 referrals"]
+    assert [tip for tip, _w in drawn_flows(page)] == ["Caritas Leuven → CGG Oost — referrals: 28"]
     other = re.search(
         r'Other referrals between organisations</th><td class="brug-num">(.*?)</td>', page
     )
@@ -194,7 +194,7 @@ def test_a_small_flow_is_neither_drawn_nor_listed_nor_exported(world, data, smal
     # CAW → CGG (3) is below 5; Caritas → CAW (6) is hidden too, or 37 − 28 − 6 would give
     # the 3 away. Both are only in "other referrals" (9).
     assert table_flows(page) == [("Caritas Leuven", "CGG Oost", "28")]
-    assert [tip for tip, _w in drawn_flows(page)] == ["Caritas Leuven → CGG Oost: 28 referrals"]
+    assert [tip for tip, _w in drawn_flows(page)] == ["Caritas Leuven → CGG Oost — referrals: 28"]
     assert "CAW Oost → CGG Oost" not in page and "Caritas Leuven → CAW Oost" not in page
     assert re.search(r'Other referrals between organisations</th><td class="brug-num">9<', page)
     for kind in ("csv", "xlsx"):
@@ -213,12 +213,12 @@ def test_the_table_holds_what_the_map_draws(world, data, as_user):
     flows = drawn_flows(page)
     rows = table_flows(page)
     assert sorted(tip for tip, _w in flows) == sorted(
-        f"{source} → {target}: {count} referrals" for source, target, count in rows
+        f"{source} → {target} — referrals: {count}" for source, target, count in rows
     )
     # Width by count: the largest flow is the widest.
     weights = dict(flows)
-    assert weights["Caritas Leuven → CGG Oost: 28 referrals"] == 12
-    assert 2 < weights["Caritas Leuven → CAW Oost: 6 referrals"] < 12
+    assert weights["Caritas Leuven → CGG Oost — referrals: 28"] == 12
+    assert 2 < weights["Caritas Leuven → CAW Oost — referrals: 6"] < 12
     # Every organisation of a line is a circle with its name.
     circles = [tip for kind, *_rest, tip in drawn(page).values() if kind == "circleMarker"]
     assert circles == ["Caritas Leuven", "CAW Oost", "CGG Oost"]
@@ -348,11 +348,11 @@ def test_the_gaps_map_and_its_table_say_the_same(world, data, tervuren, as_user)
         if kind == "circleMarker"
     }
     assert set(circles) == {
-        f"{name}: {uncovered} needs without a service, {few} with one"
+        f"{name} — needs without a service: {uncovered}, with one: {few}"
         for name, uncovered, few, _needs in rows
     }
-    tervuren_circle = circles["Tervuren: 2 needs without a service, 0 with one"]
-    leuven_circle = circles["Leuven: 1 needs without a service, 0 with one"]
+    tervuren_circle = circles["Tervuren — needs without a service: 2, with one: 0"]
+    leuven_circle = circles["Leuven — needs without a service: 1, with one: 0"]
     # Uncovered needs darker (and larger): every need of Tervuren, half of Leuven's.
     assert tervuren_circle["fillColor"] == "#a50f15"
     assert leuven_circle["fillColor"] == "#fb6a4a"
