@@ -378,3 +378,18 @@ def test_an_export_is_in_the_audit_log(world, data, as_user):
     export(as_user("curator"), NETWORK, "xlsx")
     entry = ModelLogEntry.objects.filter(action="brug.figures.exported").latest("timestamp")
     assert entry.data["figures"] == "network"
+
+
+def test_cached_maps_are_kept_per_scope(world, data, as_user):
+    from django.core.cache import cache
+
+    cache.clear()
+    with override_settings(BRUG_FIGURES_CACHE_SECONDS=60):
+        curator = as_user("curator").get(NETWORK, Q1).content.decode()
+        manager = as_user("receiver_manager").get(NETWORK, Q1).content.decode()
+        again = as_user("receiver_manager").get(NETWORK, Q1).content.decode()
+        gaps_page = as_user("receiver_manager").get(GAPS_MAP, Q1)
+    cache.clear()
+    assert len(table_flows(curator)) == 2
+    assert table_flows(manager) == table_flows(again) == [("Caritas Leuven", "CGG Oost", "28")]
+    assert gaps_page.status_code == 200 and b"L.circleMarker" in gaps_page.content
