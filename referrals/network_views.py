@@ -4,9 +4,11 @@ the same numbers in a table beside it and CSV/XLSX exports. Thin, like the other
 pages (referrals.figures_views: who may see them, the period form, caching, the export and
 its audit entry); only the period applies here."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from directory.models import Partnership
 from referrals import analytics, gaps, network, network_maps
 from referrals.figures_views import FiguresView, export_row
 
@@ -41,7 +43,7 @@ class MapFiguresView(FiguresView):
 
 class NetworkMapView(MapFiguresView):
     kind = "network"
-    page_title = gettext_lazy("The network: partnerships and referral flows")
+    page_title = gettext_lazy("Network map")
     template_name = "referrals/figures/network.html"
 
     def compute(self, filters):
@@ -62,6 +64,7 @@ class NetworkMapView(MapFiguresView):
                 network_note=network_note(),
                 other_label=other_label(),
                 total_label=total_label(),
+                kind_heading=kind_heading(),
             )
         return context
 
@@ -77,13 +80,17 @@ class NetworkMapView(MapFiguresView):
         table = _("Partnerships")
         for line in figures.partnerships:
             row = f"{line.organisation.name} – {line.partner.name}"
-            yield export_row(table, row, _("Kind"), line.kind_label)
+            yield export_row(table, row, kind_heading(), line.kind_label)
             yield export_row(
                 table, row, _("From"), line.starts_on.isoformat() if line.starts_on else ""
             )
             yield export_row(
                 table, row, _("Until"), line.ends_on.isoformat() if line.ends_on else ""
             )
+
+
+def kind_heading() -> str:
+    return capfirst(Partnership._meta.get_field("kind").verbose_name)
 
 
 def other_label() -> str:
@@ -105,7 +112,7 @@ def network_note() -> str:
 
 class GapsMapView(MapFiguresView):
     kind = "gaps_map"
-    page_title = gettext_lazy("Gaps in the network: needs per municipality")
+    page_title = gettext_lazy("Gaps map")
     template_name = "referrals/figures/gaps_map.html"
 
     def compute(self, filters):
@@ -127,4 +134,4 @@ class GapsMapView(MapFiguresView):
         for row in figures["rows"]:
             yield export_row(table, row.name, _("Needs without a service"), len(row.uncovered))
             yield export_row(table, row.name, _("Needs with one service"), len(row.few))
-            yield export_row(table, row.name, _("Without a service"), ", ".join(row.uncovered))
+            yield export_row(table, row.name, _("Needs"), ", ".join(row.uncovered))
