@@ -583,16 +583,16 @@ class Importer:
         organisation, partner = organisation.original(), partner.original()
         service = service.original()
         recorded = Partnership.objects.involving(organisation).involving(partner)
-        recorded = recorded.filter(kind=PartnershipKind.JOINT_PROJECT)
         if recorded.filter(services=service).exists():
             return
-        if recorded.exists():
-            # Recorded by a curator or the two sides: not changed by a list, nor doubled.
+        if earlier := recorded.first():
+            # Recorded by a curator or the two sides: a list neither changes nor doubles it.
             self.report.problem(
                 row.number,
                 "partners",
-                f"{partner.title}: a joint project with {organisation.title} is already "
-                "recorded (without this project): add it there if it belongs",
+                f"{partner.title}: already a partner of {organisation.title} "
+                f"({earlier.get_kind_display().lower()}, without this project): add the "
+                "project there if it belongs",
             )
             return
         record_unconfirmed(

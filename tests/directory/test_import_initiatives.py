@@ -356,11 +356,12 @@ def test_a_partnership_already_recorded_is_not_doubled(tmp_path, curator, caw):
     Partnership.objects.create(
         organisation=caw,
         partner=OrganisationPage.objects.get(slug="ocmw-leuven", locale__language_code="nl"),
-        kind="joint_project",
+        kind="referral_agreement",
         confirmed_at="2025-01-01T00:00Z",
     )
     output = run(write(tmp_path, HOUSING_PROJECT))
     assert Partnership.objects.count() == 1
     assert (
-        "row 2: partners: CAW Oost-Brabant: a joint project with OCMW Leuven is already" in output
-    )
+        "row 2: partners: CAW Oost-Brabant: already a partner of OCMW Leuven (referral "
+        "agreement, without this project)"
+    ) in output
