@@ -28,6 +28,7 @@ def map_page(request):
 
 def _search_page(request, template: str, always: bool, other: str):
     query, errors = search_query.parse(request.GET, get_language())
+    query = search_query.for_coach(query, request.user)
     links = facets.Links(request.path, request.GET)
     params = request.GET.copy()
     params.pop("partial", None)

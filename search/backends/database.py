@@ -104,7 +104,7 @@ class DatabaseBackend(SearchBackend):
                 [[d for d, _dist, _pk in docs] for docs in matching.values()], moment
             ),
             relaxed=relaxed,
-            hidden=hidden_counts(hidden),
+            hidden=hidden_counts(hidden, query.client),
             map=None
             if map_zoom is None
             else self._features(query, map_zoom, matching, relaxed, map_area),
