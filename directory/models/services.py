@@ -34,7 +34,7 @@ from directory.models.originals import original_of, originals
 from directory.panels import TranslationStatePanel
 from directory.projects import ProjectState, state_on
 from directory.validators import validate_phone
-from directory.widgets import GroupedNeedsWidget, PageFieldCheckboxes
+from directory.widgets import GroupedNeedsWidget, OrganisationPicker, PageFieldCheckboxes
 
 
 class Cost(models.TextChoices):
@@ -346,7 +346,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
                 FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_details")]),
                 FieldRowPanel([FieldPanel("access"), FieldPanel("access_details")]),
                 FieldPanel("accepts_referrals"),
-                FieldPanel("referral_partners"),
+                FieldPanel("referral_partners", widget=OrganisationPicker),
             ],
             heading=_("Cost and access"),
         ),
@@ -464,6 +464,16 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         response = super().serve(request, *args, **kwargs)
         patch_cache_control(response, no_cache=True)
         return response
+
+    def focus_region_labels(self) -> list[str]:
+        """The project's focus regions named in the active language where the gazetteer
+        has that name ("Luik" on a Dutch page, "Liège" on a French one)."""
+        from django.utils.translation import get_language
+
+        from directory.regions import region_label
+
+        language = get_language() or settings.LANGUAGE_CODE
+        return [region_label(name, language) for name in self.focus_regions or []]
 
     def eligibility_lines(self):
         """The structured eligibility in plain language (directory.eligibility)."""

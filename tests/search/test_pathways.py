@@ -27,9 +27,7 @@ REFUGEE = {"need": "housing", "eligible_status": "recognised_refugee"}
 
 
 def organisation(index, slug, title):
-    return alias_everywhere(
-        publish(OrganisationPageFactory(parent=index, slug=slug, title=title))
-    )
+    return alias_everywhere(publish(OrganisationPageFactory(parent=index, slug=slug, title=title)))
 
 
 def service(org, slug, title, need, **fields):
@@ -41,9 +39,7 @@ def service(org, slug, title, need, **fields):
     return page
 
 
-@layered(
-    "organisation_index", "housing", each_layer=index_entries, each_test=index_for_search
-)
+@layered("organisation_index", "housing", each_layer=index_entries, each_test=index_for_search)
 def pathways_network(organisation_index, housing):
     """Caritas' guidance only through the OCMW; the CAW's housing help open to all; a
     housing project focusing on Gent and Liège; a coach of each organisation."""
@@ -56,9 +52,7 @@ def pathways_network(organisation_index, housing):
     alias_everywhere(publish(service(caw, "woonhulp", "Woonhulp", housing)))
     alias_everywhere(
         publish(
-            service(
-                caw, "woonproject", "Woonproject", housing, focus_regions=["Gent", "Liège"]
-            )
+            service(caw, "woonproject", "Woonproject", housing, focus_regions=["Gent", "Liège"])
         )
     )
     coaches = {}
