@@ -90,10 +90,18 @@ def of_services(services) -> dict:
     page of results)."""
     services = list(services)
     through = ServicePage.referral_partners.through
-    sources = ServicePage.objects.filter(
-        translation_key__in={s.translation_key for s in services}
-    ).originals()
-    rows = through.objects.filter(servicepage__in=sources).values_list(
+    # Each service's original: its key's first page that is no alias (directory.models.
+    # originals), found with the key's index rather than an aggregate over every service.
+    firsts = {}
+    for pk, key in (
+        ServicePage.objects.filter(
+            translation_key__in={s.translation_key for s in services}, alias_of__isnull=True
+        )
+        .order_by("-pk")
+        .values_list("pk", "translation_key")
+    ):
+        firsts[key] = pk
+    rows = through.objects.filter(servicepage__in=firsts.values()).values_list(
         "servicepage__translation_key", "organisationpage__translation_key"
     )
     keys: dict = {}

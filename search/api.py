@@ -189,9 +189,8 @@ def services(request, params: Query[ServiceParameters]):
         locale = Locale.objects.filter(language_code=query.language).first() or (
             Locale.get_default()
         )
-        shown = present(response.hits, locale)
-        reserved = pathways.of_services(result.page for result in shown)
         coach = pathways.organisation_keys(pathways.referring_organisations(request.user))
+        shown = present(response.hits, locale, coach)
         results = [
             {
                 "id": result.hit.service_key,
@@ -207,13 +206,10 @@ def services(request, params: Query[ServiceParameters]):
                 "waiting_weeks": result.page.waiting_weeks,
                 "language_names": [lang.name for lang in result.page.languages.all()],
                 "interpreter": result.page.interpreter_available,
-                "referrable": result.page.referrable
-                and (
-                    not coach or reserved[result.page.translation_key].open_to(result.page, coach)
-                ),
+                "referrable": result.page.referrable and result.open_to_coach is not False,
                 "referral_from": [
                     {"id": str(partner.translation_key), "name": partner.title}
-                    for partner in reserved[result.page.translation_key].partners
+                    for partner in result.pathway.partners
                 ],
                 "focus_regions": list(result.page.focus_regions or []),
                 "distance_km": round(result.hit.distance_km, 2)

@@ -184,3 +184,26 @@ def test_the_public_page_says_through_whom_in_the_visitors_language(reserved, cl
     name = "CAW Est" if code == "fr" else "CAW Oost"
     assert f'href="{partner.url}"' in note and name in note
     assert partner.url.startswith(f"/{code}/")
+
+
+def test_referrable_for_organisations_follows_the_pathway(reserved):
+    from directory.models import ServicePage
+
+    service = reserved["service"]
+
+    def offered(*organisations):
+        found = ServicePage.objects.live().originals().referrable(organisations)
+        return found.filter(pk=service.pk).exists()
+
+    assert not offered(reserved["caritas"])
+    assert offered(reserved["caw"]) and offered(reserved["cgg"])
+    assert offered(reserved["caritas"], reserved["caw"])
+    assert service.referrable_by([reserved["caw"]]) and not service.referrable_by(
+        [reserved["caritas"]]
+    )
+    # Services without partners stay open to everyone.
+    assert (
+        ServicePage.objects.referrable([reserved["caritas"]])
+        .filter(pk=reserved["caw_service"].pk)
+        .exists()
+    )

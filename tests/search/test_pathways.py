@@ -117,3 +117,17 @@ def test_a_projects_focus_regions_are_found_by_name_and_shown(pathways_network):
     assert project["focus_regions"] == ["Gent", "Liège"]
     woonhulp = Client().get("/api/v1/services", {"q": "Woonhulp"}).json()["results"][0]
     assert woonhulp["focus_regions"] == [] and woonhulp["referral_from"] == []
+
+
+def test_a_result_card_says_through_whom_and_offers_refer_only_where_open(pathways_network):
+    def card(name):
+        response = signed_in(pathways_network, name).get("/en/search/", {"need": "housing"})
+        page = BeautifulSoup(response.content.decode(), "html.parser")
+        return next(
+            c for c in page.select(".service-card") if "Integrale begeleiding" in c.get_text()
+        )
+
+    outside = card("caw")
+    assert "Only through a referral from: OCMW Leuven" in outside.get_text(" ", strip=True)
+    assert outside.select_one(".card__refer") is None
+    assert card("ocmw").select_one(".card__refer") is not None
