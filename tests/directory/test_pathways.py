@@ -86,3 +86,15 @@ def test_the_service_page_shows_the_focus_and_the_pathway(client, orgs, code, re
         translation_key=other.translation_key, locale__language_code=code
     )
     assert only in note and f'href="{partner.url}"' in note and "CAW Oost" in note
+
+
+def test_the_demo_guidance_of_caritas_goes_only_through_the_ocmw(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", limit=2)  # the OCMW Leuven and Caritas
+    guidance = ServicePage.objects.get(
+        slug="caritas-leuven-integrale-begeleiding", locale__language_code="nl"
+    )
+    assert [p.title for p in guidance.referral_partners.all()] == ["OCMW Leuven"]
+    page = shown(client.get(guidance.url))
+    assert "OCMW Leuven" in page[page.index("data-pathway") :].split("</p>")[0]
