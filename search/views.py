@@ -64,7 +64,7 @@ def _search_page(request, template: str, always: bool, other: str):
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)
         if response.count and query.page > page_obj.number:
             return redirect(links.page(page_obj.number))  # past the end: the last page
-        counts = facets.group_counts(query, response, backend.search)
+        counts = facets.group_counts(response)
         context.update(
             response=response,
             query=query,

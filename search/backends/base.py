@@ -69,6 +69,8 @@ class SearchResponse:
     backend: str
     count: int
     hits: list[Hit]
+    # Per filter, services per value; a list in use is counted without its own selection
+    # (selected_groups).
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: bool = False  # the preferred backend was unavailable
     relaxed: bool = False  # no service matched every word; these match some
@@ -175,6 +177,18 @@ class SearchBackend:
         """The search cluster's health ("green", "yellow", "red"); None when the backend has
         no cluster of its own."""
         return None
+
+
+def selected_groups(query: SearchQuery) -> list[schema.Filter]:
+    """The list filters in use. Values within one list combine with "or", so both backends
+    count such a list's facet without its own selection: how many services each value brings,
+    not how many of the current results have it too (which would hide every other value once
+    one is chosen). One backend call answers it all (no second search per list)."""
+    return [spec for spec in schema.LIST_FILTERS if getattr(query, spec.query_attribute)]
+
+
+def without_group(query: SearchQuery, spec: schema.Filter) -> SearchQuery:
+    return replace(query, **{spec.query_attribute: []}, page=1, page_size=1)
 
 
 def wanted_filters(query: SearchQuery) -> list[tuple[schema.Filter, object]]:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from directory.demo.loader import add_missing_labels, load_network, load_taxonomy
+from directory.demo.partnerships import load_partnerships
 from directory.models import OrganisationIndexPage
 from website.models import SiteNotice
 from website.setup import ensure_site
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             return
         labels_changed = load_taxonomy()
         summary = load_network(index, limit=limit)
+        partnerships = load_partnerships()
         if labels_changed and summary.organisations_skipped:
             self.reindex(labels_changed)
         notice = SiteNotice.load()
@@ -44,7 +46,8 @@ class Command(BaseCommand):
                 f"Demo data: {summary.organisations_created} organisations, "
                 f"{summary.locations_created} locations and {summary.services_created} services "
                 f"created; {summary.organisations_skipped} organisations already present; "
-                f"{summary.possible_duplicates} possible duplicates flagged."
+                f"{summary.possible_duplicates} possible duplicates flagged; "
+                f"{partnerships} partnerships added."
             )
         )
 
