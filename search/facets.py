@@ -99,7 +99,7 @@ def hidden_note(hidden: dict[str, int]) -> str:
     ) % {"count": total}
     reasons = [
         f"{hidden[reason]} {eligibility.REASON_LABELS[reason]}"
-        for reason in eligibility.REASONS
+        for reason in (*eligibility.REASONS, eligibility.PATHWAY)
         if hidden.get(reason)
     ]
     return f"{head}: {', '.join(reasons)}." if reasons else f"{head}."

@@ -225,18 +225,19 @@ def not_eligible(doc: dict, client: eligibility.Client) -> list[str]:
             "age_max": doc.get("age_max"),
             "gender": doc.get("gender"),
             "service_area": doc.get("service_area"),
+            "referral_from": doc.get("referral_from"),
         },
         client,
     )
 
 
-def hidden_counts(hidden: dict[str, set[str]]) -> dict[str, int]:
+def hidden_counts(hidden: dict[str, set[str]], client: eligibility.Client) -> dict[str, int]:
     """{"total": services hidden, reason: services hidden for it, …} (a service can fail
     more than one rule, so the reasons may add up to more than the total)."""
     if not hidden:
         return {}
     counts = {"total": len(hidden)}
-    for reason in eligibility.REASONS:
+    for reason in eligibility.checked_reasons(client):
         counts[reason] = sum(1 for reasons in hidden.values() if reason in reasons)
     return counts
 

@@ -126,7 +126,7 @@ class DatabaseBackend(SearchBackend):
             hits=hits[start : start + query.page_size],
             facets=facets,
             relaxed=found.relaxed,
-            hidden=hidden_counts(found.hidden),
+            hidden=hidden_counts(found.hidden, query.client),
             map=None
             if map_zoom is None
             else self._features(query, map_zoom, found.matching, found.relaxed, map_area),

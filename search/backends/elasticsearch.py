@@ -213,7 +213,14 @@ def to_source(doc: dict) -> dict:
     )
     if not doc.get("point"):
         source.pop("point", None)
-    for name in ("eligible_statuses", "age_min", "age_max", "gender", "service_area"):
+    for name in (
+        "eligible_statuses",
+        "age_min",
+        "age_max",
+        "gender",
+        "service_area",
+        "referral_from",
+    ):
         if source.get(name) in (None, "", []):
             source.pop(name, None)  # "no limit" is a missing field for `exists`
     return source
@@ -375,6 +382,10 @@ def eligibility_filters(query: SearchQuery) -> dict[str, dict]:
         )
     if client.gender:
         checks["gender"] = _unlimited_or("gender", {"term": {"gender": client.gender}})
+    if client.checks_pathway:
+        checks[eligibility.PATHWAY] = _unlimited_or(
+            "referral_from", {"terms": {"referral_from": sorted(client.organisations)}}
+        )
     return checks
 
 
@@ -516,7 +527,7 @@ class ElasticsearchBackend(SearchBackend):
         if not total:
             return {}
         counts = {"total": total}
-        for reason in eligibility.REASONS:
+        for reason in eligibility.checked_reasons(query.client):
             bucket = result.get(f"hidden_{reason}")
             counts[reason] = int(bucket["services"]["value"]) if bucket else 0
         return counts
