@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run prod prod-demo prod-deps test test-fast lint check messages system-deps elasticsearch clean
+.PHONY: run prod prod-demo prod-deps test test-fast lint check messages system-deps elasticsearch clean load-benchmark
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,7 @@ define debian_packages
 	  case $$package in \
 	    postgresql) ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing $$package" ;; \
 	    maven) command -v mvn >/dev/null 2>&1 || missing="$$missing $$package" ;; \
+	    apache2-utils) command -v ab >/dev/null 2>&1 || missing="$$missing $$package" ;; \
 	    *) command -v $$package >/dev/null 2>&1 || missing="$$missing $$package" ;; \
 	  esac; \
 	done; \
@@ -63,6 +64,13 @@ prod-deps:
 # Debian packages the tests need: the same, and Chromium for the browser tests.
 system-deps:
 	$(call debian_packages,postgresql chromium unzip curl maven)
+
+# The load benchmark (docs/benchmarks.md): SERVICES synthetic services (100000) on a scratch
+# stack of its own under .cache/loadbench, measured with ApacheBench. Not a test.
+SERVICES ?= 100000
+load-benchmark: $(STAMP)
+	$(call debian_packages,unzip curl maven apache2-utils)
+	scripts/load-benchmark.sh $(SERVICES)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

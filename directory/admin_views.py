@@ -398,3 +398,24 @@ class CuratorPanel(Component):
             open_duplicates=DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count(),
         )
         return context
+
+
+ORGANISATION_SEARCH_LIMIT = 20
+
+
+def organisation_search(request):
+    """The organisations whose name contains the words (a referral pathway's partners,
+    directory/js/organisation-picker.js): live originals, at most 20, as JSON. Their names
+    are public; anyone with admin access may ask."""
+    from django.http import JsonResponse
+
+    words = " ".join(request.GET.get("q", "").split())[:100]
+    found = []
+    if len(words) >= 2:
+        found = (
+            OrganisationPage.objects.live()
+            .originals()
+            .filter(title__icontains=words)
+            .order_by("title")[:ORGANISATION_SEARCH_LIMIT]
+        )
+    return JsonResponse({"results": [{"id": page.pk, "title": page.title} for page in found]})

@@ -63,11 +63,15 @@ def document_pictogram(code: str) -> str:
 
 # Why a service is not for a client, in the order the search page names them.
 REASONS = ("status", "age", "area", "gender")
+# A pathway reserved for partners (directory.pathways) the coach's organisation is not one
+# of: checked, and counted, only for a signed-in coach who describes a client.
+PATHWAY = "pathway"
 REASON_LABELS = {
     "status": _("not for this residence status"),
     "age": _("not for this age"),
     "area": _("outside the service area"),
     "gender": _("not for this gender"),
+    PATHWAY: _("only through a referral from partner organisations"),
 }
 
 
@@ -79,9 +83,21 @@ class Client:
     age: int | None = None
     postcodes: frozenset[str] = frozenset()
     gender: str = ""
+    # Not typed: the organisations (translation keys) the signed-in coach refers from.
+    organisations: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.status or self.age is not None or self.postcodes or self.gender)
+
+    @property
+    def checks_pathway(self) -> bool:
+        """Whether reserved pathways count: a coach with an organisation describes a client."""
+        return bool(self) and bool(self.organisations)
+
+
+def checked_reasons(client: Client) -> tuple[str, ...]:
+    """The reasons a search for this client checks (and counts), in the page's order."""
+    return REASONS + ((PATHWAY,) if client.checks_pathway else ())
 
 
 def rules(service) -> dict:
@@ -112,6 +128,9 @@ def failing(rules: dict, client: Client) -> list[str]:
     gender = rules.get("gender")
     if client.gender and gender and gender != client.gender:
         reasons.append("gender")
+    reserved = rules.get("referral_from") or []
+    if client.checks_pathway and reserved and not client.organisations & set(reserved):
+        reasons.append(PATHWAY)
     return reasons
 
 

@@ -177,3 +177,19 @@ def of_editor(user):
         Partnership.objects.filter(organisation__translation_key__in=keys)
         | Partnership.objects.filter(partner__translation_key__in=keys)
     ).select_related("organisation", "partner")
+
+
+@transaction.atomic
+def record_unconfirmed(user, services=(), **fields) -> Partnership:
+    """A partnership an import found (an initiatives list's partners): recorded by the
+    curator who ran it (or nobody, for the demo data) and confirmed by no one yet, like the
+    drafts it came with. It is shown once a curator confirms it (saving it under
+    *Partnerships*) or both sides' editors do."""
+    partnership = Partnership(recorded_by=user, **fields)
+    partnership.organisation = partnership.organisation.original()
+    partnership.partner = partnership.partner.original()
+    partnership.full_clean()
+    partnership.save()
+    partnership.services.set(services)
+    log(instance=partnership, action="wagtail.create", user=user)
+    return partnership

@@ -38,7 +38,8 @@ def similar_running(service, limit: int = 3) -> list:
     (for an ended project without a successor)."""
     from directory.models import ServicePage
 
-    needs = list(service.needs.values_list("pk", flat=True))
+    # A preview of a revision holds its needs in memory (modelcluster), not in the database.
+    needs = [need.pk for need in service.needs.all()]
     if not needs:
         return []
     return list(

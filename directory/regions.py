@@ -61,3 +61,42 @@ def parse_regions(text: str) -> list[str]:
             _("A project can focus on at most %(max)s regions."), params={"max": MAX_REGIONS}
         )
     return regions
+
+
+# Belgium's bigger cities have a name in each language. The gazetteer lists them among a
+# place's other names without saying which language each is in, so the language is said
+# here; a name is used only when the gazetteer has it for that place.
+NAMES_IN = {
+    "nl": {
+        "Bruxelles": "Brussel",
+        "Liège": "Luik",
+        "Namur": "Namen",
+        "Mons": "Bergen",
+        "Tournai": "Doornik",
+        "Arlon": "Aarlen",
+        "Wavre": "Waver",
+        "Nivelles": "Nijvel",
+        "Mouscron": "Moeskroen",
+    },
+    "fr": {
+        "Antwerpen": "Anvers",
+        "Gent": "Gand",
+        "Brugge": "Bruges",
+        "Leuven": "Louvain",
+        "Mechelen": "Malines",
+        "Kortrijk": "Courtrai",
+        "Ieper": "Ypres",
+        "Aalst": "Alost",
+        "Tongeren": "Tongres",
+    },
+    "en": {"Bruxelles": "Brussels", "Antwerpen": "Antwerp", "Gent": "Ghent", "Brugge": "Bruges"},
+}
+
+
+def region_label(name: str, language: str) -> str:
+    """The region's name in `language` where the gazetteer has one, else its own name."""
+    other = NAMES_IN.get(language.split("-")[0], {}).get(name)
+    if other is None:
+        return name
+    known = {n for p in _places()[2].get(place_key(name), []) for n in (p.name, *p.names)}
+    return other if other in known else name

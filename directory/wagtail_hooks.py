@@ -228,6 +228,11 @@ def register_self_service_urls():
     return [
         path("people/", admin_views.PeopleView.as_view(), name="directory_people"),
         path(
+            "organisations/search/",
+            admin_views.organisation_search,
+            name="directory_organisation_search",
+        ),
+        path(
             "our-partnerships/",
             partnership_views.OurPartnershipsView.as_view(),
             name="directory_our_partnerships",

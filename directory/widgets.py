@@ -119,3 +119,38 @@ class PageFieldCheckboxesAdapter(RadioSelectAdapter):
 
 
 register(PageFieldCheckboxesAdapter(), PageFieldCheckboxes)
+
+
+class OrganisationPicker(PageFieldCheckboxes):
+    """The organisations a referral pathway is reserved for: checkboxes of the chosen ones
+    only, never every organisation (thousands of options), and a search field above them
+    (directory/js/organisation-picker.js, asking the admin's organisation search) that adds
+    a ticked checkbox for the one chosen. Without JavaScript, chosen ones can be unticked."""
+
+    search_label = _("Search for an organisation")
+
+    class Media:
+        js = ["directory/js/organisation-picker.js"]
+
+    def optgroups(self, name, value, attrs=None):
+        choices = self.choices
+        queryset = getattr(choices, "queryset", None)
+        if queryset is not None:
+            chosen = [v for v in value if str(v).isdecimal()]
+            self.choices = [choices.choice(page) for page in queryset.filter(pk__in=chosen)]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = choices
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.urls import reverse
+
+        return format_html(
+            '<div data-brug-organisation-picker data-name="{}" data-search-url="{}" '
+            'data-search-label="{}">{}</div>',
+            name,
+            reverse("directory_organisation_search"),
+            self.search_label,
+            super().render(name, value, attrs, renderer),
+        )

@@ -10,8 +10,8 @@ as draft pages submitted to curator review.
 - Taxonomy terms become needs: Brug's own need codes directly, other terms through the
   crosswalk (term id or code → need slug); unmapped terms are listed, never dropped silently.
 - Every record is checked against the official schema and by the directory's own model
-  validation (postcodes, coordinates, phones in E.164 through hsds.phones); a bad record is
-  reported (record, field, reason) and the good ones are imported.
+  validation (postcodes, coordinates, phones in E.164 through directory.phones); a bad record
+  is reported (record, field, reason) and the good ones are imported.
 - HSDS fields Brug cannot store are reported by name.
 - A dry run does all of it inside a transaction that is rolled back.
 """
@@ -30,10 +30,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.text import slugify
 
 from directory import eligibility
+from directory.drafts import paragraphs as _paragraphs
+from directory.drafts import submit_for_review as _submit
+from directory.drafts import unique_slug as _unique_slug
 from directory.duplicates import (
     Listing,
     ListingIndex,
@@ -58,10 +59,10 @@ from directory.models.locations import CoordinatePrecision
 from directory.models.organisations import OrganisationType
 from directory.models.services import Access, Capacity, Cost
 from directory.opening_hours import holiday_on
+from directory.phones import PhoneError, to_e164
 from hsds import schemas, tabular
 from hsds import taxonomy as brug_taxonomy
 from hsds.models import TermCrosswalk
-from hsds.phones import PhoneError, to_e164
 from hsds.schedules import DAYS
 
 # What the import reads of each table; anything else with a value is reported as not stored.
@@ -83,7 +84,6 @@ READ = {
         "eligibility_description", "assured_date", "required_documents", "schedules",
     },
 }  # fmt: skip
-SUMMARY_LENGTH = 200
 # The schema each record is checked against (the spec compiles no location schema).
 SCHEMAS = {
     "organization": "compiled/organization.json",
@@ -152,20 +152,6 @@ def _one_record(record: dict) -> dict:
     }
 
 
-def _paragraphs(text: str) -> tuple[str, str]:
-    """(summary, rich-text description) from a plain description."""
-    first, _sep, rest = (text or "").strip().partition("\n\n")
-    summary = first.strip()
-    if len(summary) > SUMMARY_LENGTH:
-        summary, rest = summary[: SUMMARY_LENGTH - 1].rstrip() + "…", text
-    paragraphs = [line.strip() for line in rest.splitlines() if line.strip()]
-    return summary, "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
-
-
-def _escape(text: str) -> str:
-    return escape(text)
-
-
 def _attributes(record: dict, last: str = "value") -> list[tuple[str, str, str, str]]:
     """(taxonomy id, term code, term id, value) of a record's attributes (or the term's name
     instead of the value)."""
@@ -226,24 +212,6 @@ def _key(record: dict) -> uuid.UUID:
         return uuid.UUID(str(record.get("id")))
     except ValueError:
         raise RecordError("id", "not a UUID") from None
-
-
-def _unique_slug(parent, name: str) -> str:
-    base = slugify(name)[:50] or "listing"
-    slug, number = base, 1
-    while parent.get_children().filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-def _submit(page, curator):
-    """A draft revision by the curator, in the page's workflow (curator review)."""
-    revision = page.save_revision(user=curator, log_action=True)
-    workflow = page.get_workflow()
-    if workflow is not None and curator is not None:
-        workflow.start(page, curator)
-    return revision
 
 
 class Importer:

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from directory import pathways
 from directory.models import Membership, OrganisationPage, Role, ServicePage
 from directory.roles import add_member
 from referrals.models import (
@@ -126,6 +127,12 @@ def load_referrals(now=None, count=REFERRALS, seed=7) -> DemoActivity:
             intake_of[organisation.pk] = _person(
                 first, f"{last}{suffix}", organisation, Role.INTAKE_WORKER
             )
+    # A coach refers only to the services open to their organisation (directory.pathways).
+    reserved = pathways.of_services(services)
+    open_to = {}
+    for slug in {slug for _coach, slug in coaches}:
+        keys = pathways.organisation_keys([organisations[slug]])
+        open_to[slug] = [s for s in services if reserved[s.translation_key].open_to(s, keys)]
     needs = {service.pk: list(service.needs.all()[:2]) for service in services}
     main_need = {service.pk: _main_need(service) for service in services}
     weights = [3 if c.username == BUSY_COACH else 1 for c, _slug in coaches]
@@ -139,7 +146,7 @@ def load_referrals(now=None, count=REFERRALS, seed=7) -> DemoActivity:
         if sent > now:
             sent = now - datetime.timedelta(hours=1)
         coach, slug = rng.choices(coaches, weights)[0]
-        service = rng.choice(services)
+        service = rng.choice(open_to[slug])
         plans.append(_plan(rng, number, now, sent, coach, slug, service, main_need[service.pk]))
 
     records = ClientRecord.objects.bulk_create(

@@ -194,6 +194,8 @@ class FiguresView(SafeSpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
                 ("outcomes", _("Outcomes"), reverse("figures_outcomes")),
                 ("caseload", _("Caseload"), reverse("figures_caseload")),
                 ("gaps", _("Gaps"), reverse("figures_gaps")),
+                ("network", _("Network map"), reverse("figures_network")),
+                ("gaps_map", _("Gaps map"), reverse("figures_gaps_map")),
             ],
             querystring=params.urlencode(),
             quick_periods=[

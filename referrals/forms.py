@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory import capacity
+from directory import capacity, pathways
 from directory.models import Language, Need, OrganisationPage, ServicePage
 from directory.models.services import Capacity
 from directory.submissions import SubmissionKeyField
@@ -156,6 +156,15 @@ class CapacityConfirmation(forms.Form):
         return data
 
 
+def check_pathway(form, service, organisation) -> None:
+    """A service reserved for partners refuses other organisations at the field, saying
+    whom to contact instead (directory.pathways; referrals.workflow checks it again)."""
+    if service is None or organisation is None or form.has_error("service"):
+        return
+    if not pathways.open_to(service, [organisation]):
+        form.add_error("service", pathways.refusal(service))
+
+
 class VersionForm(forms.Form):
     """Every action names the version of the referral the person saw (stale actions fail)."""
 
@@ -289,6 +298,11 @@ class ReferralForm(CapacityConfirmation, RuleForm, ConsentFields):
     def rule(self, data):
         transitions.check_referral(data)
 
+    def clean(self):
+        data = super().clean()
+        check_pathway(self, data.get("service"), data.get("organisation"))
+        return data
+
     def sends(self) -> bool:
         return self.data.get("action") != "draft"  # a draft may wait until there is room
 
@@ -388,12 +402,19 @@ class RedirectForm(CapacityConfirmation, TransitionForm):
         },
     )
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, exclude=None, referring=None, **kwargs):
         super().__init__(*args, **kwargs)
         services = referable_services()
         if exclude is not None:
             services = services.exclude(pk=exclude)
         self.fields["service"].queryset = services
+        self.referring = referring  # the follow-up draft's organisation
+
+    def clean(self):
+        data = super().clean()
+        if self.referring is not None:
+            check_pathway(self, data.get("service"), self.referring)
+        return data
 
 
 class MessageForm(forms.Form):

@@ -10,6 +10,9 @@ decline most because they are full, and the words people searched for that found
   "full or waiting list" (counts suppressed below 5, referrals.privacy); the services with
   suppressed counts come after the others, in alphabetical order, so the order does not
   tell their numbers.
+- *Per municipality* (the gaps map, referrals/network_maps.py): how many main needs have no
+  service there and how many only one, at the municipality's centre from the offline
+  gazetteer (directory.confidentiality.municipality_centre).
 - *Searches that found nothing* (read from search.models.UnmetQuery): summed over the
   period; a text seen fewer than `BRUG_UNMET_QUERY_MIN_COUNT` times (2) is left out, so a
   one-off — which might be a name — is never shown.
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from wagtail.models import Page
 
+from directory.confidentiality import municipality_centre, public_point
 from directory.models import LocationPage, Need, ServicePage
 from referrals import privacy
 from referrals.analytics import Filters, cohort
@@ -83,6 +87,62 @@ def coverage() -> tuple[list[str], list[str], list[dict], list]:
         matrix.append((place, cells))
     rows.sort(key=lambda row: (row["services"], row["municipality"], row["need"]))
     return municipalities, [need.label() for need in main_needs], rows, matrix
+
+
+@dataclass
+class MunicipalityGaps:
+    """One municipality of the gaps map: the main needs without a service there and those
+    with only one (point None: the gazetteer does not know it and no location has one)."""
+
+    name: str
+    point: tuple[float, float] | None
+    uncovered: list[str]
+    few: list[str]
+
+
+def by_municipality(needs: list[str], matrix: list) -> list[MunicipalityGaps]:
+    """The coverage matrix per municipality, most uncovered needs first, then by name."""
+    result = [
+        MunicipalityGaps(
+            name=place,
+            point=None,
+            uncovered=[
+                need for need, cell in zip(needs, cells, strict=True) if not cell["services"]
+            ],
+            few=[need for need, cell in zip(needs, cells, strict=True) if cell["services"] == 1],
+        )
+        for place, cells in matrix
+    ]
+    points = municipality_points({row.name for row in result})
+    for row in result:
+        row.point = points.get(row.name)
+    result.sort(key=lambda row: (-len(row.uncovered), -len(row.few), row.name))
+    return result
+
+
+def municipality_points(names: set[str]) -> dict[str, tuple[float, float]]:
+    """The centre of each municipality (as `_place` writes it): the gazetteer's place near
+    a location's postcode there, else that location's public point."""
+    points: dict[str, tuple[float, float]] = {}
+    locations = (
+        LocationPage.objects.live()
+        .filter(alias_of__isnull=True)
+        .only("municipality", "postcode", "country", "latitude", "longitude", "confidential")
+        .order_by("pk")
+    )
+    for location in locations:
+        name = _place(location.municipality)
+        if name not in names or name in points:
+            continue
+        centre = municipality_centre(
+            location.municipality or "", location.postcode or "", location.country or ""
+        )
+        if centre is None:
+            point = public_point(location)
+            centre = (point["lat"], point["lon"]) if point else None
+        if centre is not None:
+            points[name] = (round(centre[0], 5), round(centre[1], 5))
+    return points
 
 
 def _place(name: str) -> str:

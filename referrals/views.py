@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from directory import pathways
 from directory.models import Need, ServicePage
 from referrals import access, alternatives, consent, lists, overdue, retention, timeline, workflow
 from referrals.forms import (
@@ -141,6 +142,10 @@ def new(request):
         raise PermissionDenied
     initial = {}
     service = _service_from(request.GET.get("service"))
+    refused = None
+    if service is not None and not pathways.open_to(service, organisations):
+        # A pathway reserved for partners: say why and whom to contact, choose no service.
+        refused, service = pathways.refusal(service), None
     if service is not None:
         initial = {"service": service, "needs": _needs_from(request, service)}
     form = ReferralForm(request.POST or None, organisations=organisations, initial=initial)
@@ -171,6 +176,7 @@ def new(request):
             return redirect("referrals:detail", referral.pk)
     title = _("New referral")
     context = {"form": form, "page_title": title, "header_title": title, "service": service}
+    context["pathway_refusal"] = refused
     context["picker"] = _picker()
     if form.unconfirmed is not None:
         context["alternatives"] = alternatives.for_service(form.unconfirmed, get_language())
@@ -249,7 +255,12 @@ def detail(request, pk, forms=None, status=200):
             lambda: IntakeForm(initial={**version, **_intake_initial(referral)}),
         ),
         "redirect_form": form(
-            "redirect", lambda: RedirectForm(initial=version, exclude=referral.service_id)
+            "redirect",
+            lambda: RedirectForm(
+                initial=version,
+                exclude=referral.service_id,
+                referring=referral.referring_organisation,
+            ),
         ),
         "send_form": forms.get("send")
         or (SendForm(initial=version) if "send" in names and not consent_valid else None),
@@ -316,7 +327,11 @@ def act(request, pk, action):
         messages.error(request, _("Unknown action."))
         return redirect("referrals:detail", pk)
     form_class = FORMS.get(action, VersionForm)
-    kwargs = {"exclude": referral.service_id} if action == "redirect" else {}
+    kwargs = (
+        {"exclude": referral.service_id, "referring": referral.referring_organisation}
+        if action == "redirect"
+        else {}
+    )
     form = form_class(request.POST, **kwargs)
     if action == "send" and consent.is_valid(referral):
         form = VersionForm(request.POST)  # the draft has its consent already

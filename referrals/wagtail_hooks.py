@@ -11,7 +11,17 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from directory import extension_points
-from referrals import access, figures_views, lists, overdue, roles, scope, urls, views
+from referrals import (
+    access,
+    figures_views,
+    lists,
+    network_views,
+    overdue,
+    roles,
+    scope,
+    urls,
+    views,
+)
 from referrals.access import can_see_referrals
 from referrals.models import EVENT_LABELS
 
@@ -27,6 +37,8 @@ def register_referral_urls():
             name="figures_caseload",
         ),
         path("figures/gaps/", figures_views.GapsView.as_view(), name="figures_gaps"),
+        path("figures/network/", network_views.NetworkMapView.as_view(), name="figures_network"),
+        path("figures/gaps/map/", network_views.GapsMapView.as_view(), name="figures_gaps_map"),
         # A curators' report, like the figures outside the referral screens: no client data.
         path("reports/overdue/", views.overdue_referrals, name="overdue_report"),
     ]

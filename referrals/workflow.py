@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from directory import submissions
+from directory import pathways, submissions
 from referrals import access, consent
 from referrals.models import (
     ClientRecord,
@@ -103,12 +103,17 @@ def _consent_refusal(referral: Referral, transition: Transition, today) -> str |
 # Creating -------------------------------------------------------------------------------
 
 
-def check_service(service) -> None:
+def check_service(service, organisation) -> None:
+    """The service takes referrals from this organisation now: it is live, accepts
+    referrals, is no ended project and, when reserved for partners, the organisation is one
+    of them or its own (directory.pathways)."""
     if not service.live or not service.referrable:
         raise TransitionError(
             _("%(service)s does not accept referrals through Brug. Contact them directly.")
             % {"service": service.title}
         )
+    if not pathways.open_to(service, [organisation]):
+        raise TransitionError(pathways.refusal(service))
 
 
 def create(user, organisation, service, client: dict, needs, key=None, **details) -> Referral:
@@ -119,7 +124,7 @@ def create(user, organisation, service, client: dict, needs, key=None, **details
     if organisation.pk not in access.sending_organisations(user):
         raise PermissionDenied
     service = service.original()
-    check_service(service)
+    check_service(service, organisation)
     checked = check_referral(details)
     receiving = service.get_parent().specific.original()
     consent_columns = _consent_columns(checked, receiving) if checked.get("consent_method") else {}
@@ -233,7 +238,7 @@ def _fields_for(referral: Referral, transition: Transition, data: dict, now, use
                 _("Record the client's consent to share with %(organisation)s before sending.")
                 % {"organisation": receiving.title}
             )
-        check_service(referral.service)
+        check_service(referral.service, referral.referring_organisation)
         fields["sent_at"] = now
     elif transition.name == "accept":
         fields.update(answered_at=now, accepted_at=now, accepted_by=user)
@@ -264,7 +269,8 @@ def _fields_for(referral: Referral, transition: Transition, data: dict, now, use
         service = data["service"].original()
         if service.pk == referral.service_id:
             raise TransitionError(_("Choose another service than this one."))
-        check_service(service)
+        # The follow-up is the referring organisation's draft: the pathway is theirs.
+        check_service(service, referral.referring_organisation)
         fields["closed_at"] = now
         detail["service"] = service.pk
     return fields, detail

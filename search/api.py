@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from wagtail.models import Locale
 
-from directory import capacity, eligibility, partnerships
+from directory import capacity, eligibility, partnerships, pathways
 from directory.models import OrganisationPage
 from search import api_parameters, unmet
 from search import query as search_query
@@ -51,7 +51,18 @@ class ServiceResult(Schema):
     waiting_weeks: int | None = Field(description="With capacity waiting_list: about how long.")
     language_names: list[str] = Field(description="The languages spoken, named in `lang`.")
     interpreter: bool = Field(description="An interpreter or intercultural mediator can join.")
-    referrable: bool = Field(description="Accepts warm referrals through Brug.")
+    referrable: bool = Field(
+        description="Accepts warm referrals through Brug (for a signed-in coach: from their "
+        "organisation; see referral_from)."
+    )
+    referral_from: list[dict] = Field(
+        description="A pathway reserved for partners: the organisations (id, name) whose "
+        "coaches may refer (and the service's own); empty: any coach."
+    )
+    focus_regions: list[str] = Field(
+        description="A project's focus regions (municipalities or provinces, as the "
+        "gazetteer names them); anyone may still use it."
+    )
     distance_km: float | None
     point: dict | None = Field(
         description="Where the service is; for a confidential location (`area`), the centre "
@@ -85,7 +96,8 @@ class ServiceSearchAnswer(Schema):
     hidden: dict[str, int] = Field(
         description="With eligible_* parameters: services the client cannot use, left out — "
         '{"total": n, "status": n, "age": n, "area": n, "gender": n} (a service can fail '
-        "several rules)."
+        'several rules); for a signed-in coach also "pathway": reserved for partner '
+        "organisations that are not theirs."
     )
 
 
@@ -170,12 +182,15 @@ def services(request, params: Query[ServiceParameters]):
         query, errors = search_query.parse(request.GET, language)
         if errors:
             return Status(400, {"errors": errors})
+        query = search_query.for_coach(query, request.user)
         response = get_backend().search(query)
         unmet.record(query, response.count)
         # An interface-only language (uk, ti …) has no page tree: the originals answer.
         locale = Locale.objects.filter(language_code=query.language).first() or (
             Locale.get_default()
         )
+        coach = pathways.organisation_keys(pathways.referring_organisations(request.user))
+        shown = present(response.hits, locale, coach)
         results = [
             {
                 "id": result.hit.service_key,
@@ -191,7 +206,12 @@ def services(request, params: Query[ServiceParameters]):
                 "waiting_weeks": result.page.waiting_weeks,
                 "language_names": [lang.name for lang in result.page.languages.all()],
                 "interpreter": result.page.interpreter_available,
-                "referrable": result.page.referrable,
+                "referrable": result.page.referrable and result.open_to_coach is not False,
+                "referral_from": [
+                    {"id": str(partner.translation_key), "name": partner.title}
+                    for partner in result.pathway.partners
+                ],
+                "focus_regions": list(result.page.focus_regions or []),
                 "distance_km": round(result.hit.distance_km, 2)
                 if result.hit.distance_km is not None
                 else None,
@@ -202,7 +222,7 @@ def services(request, params: Query[ServiceParameters]):
                     "documents": list(result.page.documents_to_bring or []),
                 },
             }
-            for result in present(response.hits, locale)
+            for result in shown
         ]
     return {
         "backend": response.backend,
@@ -232,6 +252,7 @@ def map_features(request, params: Query[MapParametersSchema]):
         query, zoom, errors = search_query.parse_map(request.GET, language)
         if errors:
             return Status(400, {"errors": errors})
+        query = search_query.for_coach(query, request.user)
         return get_backend().map(query, zoom).geojson()
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from directory import eligibility, opening_hours
+from directory import eligibility, opening_hours, pathways
 from directory.models import LocationPage, ServicePage
 from search import analysis
 
@@ -36,7 +36,9 @@ def build_documents(service_key) -> list[dict]:
         "need_terms": _unique(need_terms),
     }
     locations = list(source.locations.all()) or [None]
-    all_terms = _unique(names.name_terms + need_terms + names.terms + _place_terms(locations))
+    all_terms = _unique(
+        names.name_terms + need_terms + names.terms + _place_terms(locations) + _focus_terms(source)
+    )
     base.update(_any_location(locations))
     return [
         {**base, **_location(location, rank), "terms": all_terms}
@@ -155,6 +157,7 @@ def _offer(source, organisation, needs: set[str]) -> dict:
         # An ended project is no referral target (directory.projects).
         "referrable": source.accepts_referrals and source.project_state != "ended",
         "ended": source.project_state == "ended",
+        "focus_regions": list(source.focus_regions or []),  # shown only
         "capacity": source.capacity_status,
         # About how long the waiting list is (the map's popups say it).
         "waiting_weeks": source.waiting_weeks if source.capacity_status == "waiting_list" else None,
@@ -172,6 +175,8 @@ def _eligibility(source) -> dict:
         "age_max": rules["age_max"],
         "gender": rules["gender"],
         "service_area": rules["service_area"],
+        # A pathway reserved for partners: the organisations it takes referrals from.
+        "referral_from": pathways.allowed_keys(source),
     }
 
 
@@ -187,6 +192,12 @@ def _place_terms(locations: list) -> list[str]:
         ),
         "nl",
     )
+
+
+def _focus_terms(source) -> list[str]:
+    """A project's focus regions are words of its text ("Gent" finds the housing project
+    that focuses on Gent); they are no locations, so no point, distance or marker."""
+    return analysis.index_terms(" ".join(source.focus_regions or []), "nl")
 
 
 def _any_location(locations: list) -> dict:

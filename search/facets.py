@@ -7,7 +7,7 @@ The view stays thin and the template only loops. Labels come from a fixed number
 options.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
@@ -99,26 +99,17 @@ def hidden_note(hidden: dict[str, int]) -> str:
     ) % {"count": total}
     reasons = [
         f"{hidden[reason]} {eligibility.REASON_LABELS[reason]}"
-        for reason in eligibility.REASONS
+        for reason in (*eligibility.REASONS, eligibility.PATHWAY)
         if hidden.get(reason)
     ]
     return f"{head}: {', '.join(reasons)}." if reasons else f"{head}."
 
 
-def group_counts(query: SearchQuery, response, search) -> dict[str, dict[str, int]]:
-    """Facet counts as a visitor reads them next to a checkbox.
-
-    Values within one group combine with "or", so for a group with a selection the counts come
-    from the same search without that group's own selection: they say how many services each
-    value brings, not how many of the current results happen to have it too (which would hide
-    every other topic once one is chosen). One extra search per group in use, at most five.
-    """
-    counts = {name: dict(response.facets.get(name, {})) for name in (*LIST_FILTERS, *FLAG_FILTERS)}
-    for name, attribute in QUERY_ATTRIBUTES.items():
-        if getattr(query, attribute):
-            wider = replace(query, **{attribute: []}, page=1, page_size=1)
-            counts[name] = dict(search(wider).facets.get(name, {}))
-    return counts
+def group_counts(response) -> dict[str, dict[str, int]]:
+    """Facet counts as a visitor reads them next to a checkbox: a list in use counted without
+    its own selection, so the counts say how many services each value brings (the backends
+    answer it so, in the same call: search.backends.base.selected_groups)."""
+    return {name: dict(response.facets.get(name, {})) for name in (*LIST_FILTERS, *FLAG_FILTERS)}
 
 
 class Links:

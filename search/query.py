@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from directory import eligibility
+from directory import eligibility, pathways
 from directory.geocoding import PlaceError, resolve_place
 from directory.models import Need
 from search import analysis, schema
@@ -45,6 +45,8 @@ class SearchQuery(FilterValues):
     eligible_age: int | None = None
     eligible_postcodes: frozenset[str] = frozenset()
     eligible_gender: str = ""
+    # Not a parameter: the organisations (keys) the signed-in coach refers from (for_coach).
+    coach_organisations: frozenset[str] = frozenset()
     point: tuple[float, float] | None = None  # (lat, lon)
     radius_km: float | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
@@ -60,6 +62,7 @@ class SearchQuery(FilterValues):
             age=self.eligible_age,
             postcodes=self.eligible_postcodes,
             gender=self.eligible_gender,
+            organisations=self.coach_organisations,
         )
 
     @property
@@ -243,6 +246,16 @@ class SuggestParameters(forms.Form):
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
     limit = forms.IntegerField(required=False, min_value=1, max_value=20)
     lang = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
+
+
+def for_coach(query: SearchQuery | None, user) -> SearchQuery | None:
+    """The query of a signed-in coach who describes a client: pathways reserved for partners
+    their organisations are not among then count as services the client cannot use through
+    them (directory.pathways); anyone else's query is left as it is."""
+    if query is not None and query.client and user.is_authenticated:
+        organisations = pathways.referring_organisations(user)
+        query.coach_organisations = frozenset(pathways.organisation_keys(organisations))
+    return query
 
 
 def parse(params, default_language: str) -> tuple[SearchQuery | None, dict[str, list[str]]]:

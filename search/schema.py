@@ -75,11 +75,15 @@ FIELDS: tuple[Field, ...] = (
     Field("age_max", int | None, INTEGER),
     Field("gender", str | None, KEYWORD),
     Field("service_area", list[str], KEYWORD),
+    # A pathway reserved for partners: the organisations' keys (directory.pathways), checked
+    # only against a signed-in coach's organisations.
+    Field("referral_from", list[str], KEYWORD),
     Field("interpreter", bool, BOOLEAN),
     Field("free", bool, BOOLEAN),
     Field("accepting", bool, BOOLEAN),
     Field("referrable", bool, BOOLEAN),
     Field("ended", bool, BOOLEAN),  # an ended project (directory.projects)
+    Field("focus_regions", list[str], STORED),  # a project's regions (directory.regions)
     Field("capacity", str, None),
     Field("waiting_weeks", int | None, {"type": "integer", "index": False}),  # shown only
     Field("wheelchair", bool, BOOLEAN),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
+from directory import pathways
 from directory.models import Need, ServicePage
 from search import facets, unmet
 from search import query as search_query
@@ -26,8 +27,15 @@ def map_page(request):
     return _search_page(request, "search/map.html", always=True, other="search")
 
 
+def _coach(user) -> set[str]:
+    """The organisations (keys) a signed-in coach refers from: their cards' "Refer" follows
+    the pathways reserved for partners (directory.pathways)."""
+    return pathways.organisation_keys(pathways.referring_organisations(user))
+
+
 def _search_page(request, template: str, always: bool, other: str):
     query, errors = search_query.parse(request.GET, get_language())
+    query = search_query.for_coach(query, request.user)
     links = facets.Links(request.path, request.GET)
     params = request.GET.copy()
     params.pop("partial", None)
@@ -56,11 +64,11 @@ def _search_page(request, template: str, always: bool, other: str):
         page_obj = Paginator(range(response.count), query.page_size).get_page(query.page)
         if response.count and query.page > page_obj.number:
             return redirect(links.page(page_obj.number))  # past the end: the last page
-        counts = facets.group_counts(query, response, backend.search)
+        counts = facets.group_counts(response)
         context.update(
             response=response,
             query=query,
-            results=present(response.hits, Locale.get_active()),
+            results=present(response.hits, Locale.get_active(), _coach(request.user)),
             page_obj=page_obj,
             pagination=facets.page_links(links, page_obj),
             suggestions=[

@@ -31,6 +31,7 @@ from directory.models import (
     TargetGroup,
     TargetGroupLabel,
 )
+from directory.regions import parse_regions
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -241,12 +242,17 @@ def _create_organisation(index, record: dict, summary: DemoSummary) -> None:
             gender=svc.get("gender", ""),
             service_area=parse_service_area(svc.get("service_area", "")),
             documents_to_bring=svc.get("documents", []),
+            focus_regions=parse_regions(", ".join(svc.get("focus_regions", []))),
         )
         service.needs = [needs[slug] for slug in svc["needs"]]
         service.target_groups = [groups[slug] for slug in svc.get("target_groups", [])]
         service.languages = [languages[code] for code in svc.get("languages", [])]
         service.locations = [locations[slug] for slug in svc.get("locations", [])]
         service.tags.add(*svc.get("tags", []))
+        # A pathway reserved for partners (directory.pathways): the partners loaded so far.
+        service.referral_partners = OrganisationPage.objects.filter(
+            slug__in=svc.get("referral_partners", []), locale=index.locale
+        )
         organisation.add_child(instance=service)
         service.save_revision().publish()
         _translate(service, svc.get("translations", {}))

@@ -34,7 +34,7 @@ from directory.models.originals import original_of, originals
 from directory.panels import TranslationStatePanel
 from directory.projects import ProjectState, state_on
 from directory.validators import validate_phone
-from directory.widgets import GroupedNeedsWidget, PageFieldCheckboxes
+from directory.widgets import GroupedNeedsWidget, OrganisationPicker, PageFieldCheckboxes
 
 
 class Cost(models.TextChoices):
@@ -111,9 +111,16 @@ class ServiceQuerySet(PageQuerySet):
     def accepting(self):
         return self.filter(capacity_status=Capacity.ACCEPTING)
 
-    def referrable(self):
-        """Services a coach can refer to: they accept referrals and are no ended project."""
-        return self.filter(accepts_referrals=True).exclude(project_state=ProjectState.ENDED)
+    def referrable(self, organisations=None):
+        """Services a coach can refer to: they accept referrals and are no ended project;
+        with `organisations` (pages or ids), only those open to coaches of any of them (a
+        pathway reserved for partners, directory.pathways)."""
+        found = self.filter(accepts_referrals=True).exclude(project_state=ProjectState.ENDED)
+        if organisations is not None:
+            from directory import pathways
+
+            found = found.filter(pathways.open_to_condition(organisations))
+        return found
 
     def for_cards(self, language: str | None = None):
         """Everything a result card shows, in a fixed number of queries. With `language`,
@@ -339,7 +346,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
                 FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_details")]),
                 FieldRowPanel([FieldPanel("access"), FieldPanel("access_details")]),
                 FieldPanel("accepts_referrals"),
-                FieldPanel("referral_partners"),
+                FieldPanel("referral_partners", widget=OrganisationPicker),
             ],
             heading=_("Cost and access"),
         ),
@@ -420,8 +427,15 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         """A coach can refer to it (an ended project is no referral target)."""
         return self.accepts_referrals and not self.project_ended
 
+    def referrable_by(self, organisations) -> bool:
+        """A coach of any of these organisations (pages or ids) can refer to it: it is
+        referrable and, when reserved for partners, they are one of them or its own."""
+        from directory import pathways
+
+        return self.referrable and pathways.open_to(self, organisations)
+
     def get_context(self, request, *args, **kwargs):
-        from directory import feedback, partnerships, projects
+        from directory import feedback, partnerships, pathways, projects
 
         context = super().get_context(request, *args, **kwargs)
         form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
@@ -430,6 +444,13 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
         context["printable"] = request.GET.get("print") == "1"
         context["partners"] = partnerships.concerning(self)
+        pathway = pathways.of_services([self])[self.translation_key]
+        context["referral_partners"] = pathway.partners
+        # The "Refer" button only for a coach the pathway is open to (the note says who).
+        coach = pathways.referring_organisations(request.user)
+        context["pathway_open"] = not coach or pathway.open_to(
+            self, pathways.organisation_keys(coach)
+        )
         if self.project_ended:
             successor = self.successor.localized if self.successor_id else None
             context["successor"] = successor if successor and successor.live else None
@@ -443,6 +464,16 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         response = super().serve(request, *args, **kwargs)
         patch_cache_control(response, no_cache=True)
         return response
+
+    def focus_region_labels(self) -> list[str]:
+        """The project's focus regions named in the active language where the gazetteer
+        has that name ("Luik" on a Dutch page, "Liège" on a French one)."""
+        from django.utils.translation import get_language
+
+        from directory.regions import region_label
+
+        language = get_language() or settings.LANGUAGE_CODE
+        return [region_label(name, language) for name in self.focus_regions or []]
 
     def eligibility_lines(self):
         """The structured eligibility in plain language (directory.eligibility)."""

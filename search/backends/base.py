@@ -69,6 +69,8 @@ class SearchResponse:
     backend: str
     count: int
     hits: list[Hit]
+    # Per filter, services per value; a list in use is counted without its own selection
+    # (selected_groups).
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: bool = False  # the preferred backend was unavailable
     relaxed: bool = False  # no service matched every word; these match some
@@ -177,6 +179,18 @@ class SearchBackend:
         return None
 
 
+def selected_groups(query: SearchQuery) -> list[schema.Filter]:
+    """The list filters in use. Values within one list combine with "or", so both backends
+    count such a list's facet without its own selection: how many services each value brings,
+    not how many of the current results have it too (which would hide every other value once
+    one is chosen). One backend call answers it all (no second search per list)."""
+    return [spec for spec in schema.LIST_FILTERS if getattr(query, spec.query_attribute)]
+
+
+def without_group(query: SearchQuery, spec: schema.Filter) -> SearchQuery:
+    return replace(query, **{spec.query_attribute: []}, page=1, page_size=1)
+
+
 def wanted_filters(query: SearchQuery) -> list[tuple[schema.Filter, object]]:
     """The schema's filters the query uses, with what it asks of each (computed once per
     query: a need brings its sub-needs from the database)."""
@@ -211,18 +225,19 @@ def not_eligible(doc: dict, client: eligibility.Client) -> list[str]:
             "age_max": doc.get("age_max"),
             "gender": doc.get("gender"),
             "service_area": doc.get("service_area"),
+            "referral_from": doc.get("referral_from"),
         },
         client,
     )
 
 
-def hidden_counts(hidden: dict[str, set[str]]) -> dict[str, int]:
+def hidden_counts(hidden: dict[str, set[str]], client: eligibility.Client) -> dict[str, int]:
     """{"total": services hidden, reason: services hidden for it, …} (a service can fail
     more than one rule, so the reasons may add up to more than the total)."""
     if not hidden:
         return {}
     counts = {"total": len(hidden)}
-    for reason in eligibility.REASONS:
+    for reason in eligibility.checked_reasons(client):
         counts[reason] = sum(1 for reasons in hidden.values() if reason in reasons)
     return counts
 

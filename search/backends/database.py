@@ -4,6 +4,7 @@ SQL, then the shared filter, facet and sort rules in Python — plenty for a net
 thousand services, with no server to run."""
 
 import math
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -20,6 +21,7 @@ from search.backends.base import (
     hidden_counts,
     matches_filters,
     not_eligible,
+    selected_groups,
     text_score,
     wanted_filters,
 )
@@ -30,6 +32,21 @@ from search.query import SearchQuery
 # The best text matches (entries, one per service and location) the embedded backend reads;
 # beyond it an answer says its count is "at least" (SearchResponse.capped).
 MAX_TEXT_MATCHES = 5000
+
+
+@dataclass
+class Matches:
+    """What a query matches: per service its documents as (doc, distance, entry id); the
+    text scores; the reasons of the services left out because the client cannot use them;
+    whether the text matches were capped; and per list filter in use, the documents that
+    miss only that list's selection (its facet counts them too: selected_groups)."""
+
+    matching: dict[str, list[tuple[dict, float | None, int]]] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+    hidden: dict[str, set[str]] = field(default_factory=dict)
+    capped: bool = False
+    widened: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    relaxed: bool = False
 
 
 class DatabaseBackend(SearchBackend):
@@ -70,14 +87,14 @@ class DatabaseBackend(SearchBackend):
     def run(
         self, query: SearchQuery, map_zoom: int | None = None, map_area: Area | None = None
     ) -> SearchResponse:
-        matching, scores, relaxed, hidden, capped = self._matching(query)
+        found = self._matching(query)
         best: dict[str, tuple[dict, float | None, float]] = {}
-        for key, docs in matching.items():
+        for key, docs in found.matching.items():
             # One result per service: its nearest (or first) matching location.
             doc, distance, entry_pk = min(
                 docs, key=lambda item: item[1] if item[1] is not None else math.inf
             )
-            score = scores.get(entry_pk, 0.0)
+            score = found.scores.get(entry_pk, 0.0)
             if query.language in doc.get("languages_available", ()):
                 score *= LANGUAGE_PREFERENCE
             best[key] = (doc, distance, score)
@@ -96,24 +113,29 @@ class DatabaseBackend(SearchBackend):
         hits = sort_hits(hits, query)
         start = (query.page - 1) * query.page_size
         moment = opening_hours.now_in_brussels()
+        services = {key: [d for d, _dist, _pk in docs] for key, docs in found.matching.items()}
+        facets = facet_counts(list(services.values()), moment)
+        for param, extra in found.widened.items():
+            wider = {key: list(docs) for key, docs in services.items()}
+            for key, docs in extra.items():
+                wider.setdefault(key, []).extend(docs)
+            facets[param] = facet_counts(list(wider.values()), moment)[param]
         return SearchResponse(
             backend=self.name,
             count=len(hits),
             hits=hits[start : start + query.page_size],
-            facets=facet_counts(
-                [[d for d, _dist, _pk in docs] for docs in matching.values()], moment
-            ),
-            relaxed=relaxed,
-            hidden=hidden_counts(hidden),
+            facets=facets,
+            relaxed=found.relaxed,
+            hidden=hidden_counts(found.hidden, query.client),
             map=None
             if map_zoom is None
-            else self._features(query, map_zoom, matching, relaxed, map_area),
-            capped=capped,
+            else self._features(query, map_zoom, found.matching, found.relaxed, map_area),
+            capped=found.capped,
         )
 
     def map(self, query: SearchQuery, zoom: int) -> MapResponse:
-        matching, _scores, relaxed, _hidden, _capped = self._matching(query)
-        return self._features(query, zoom, matching, relaxed)
+        found = self._matching(query)
+        return self._features(query, zoom, found.matching, found.relaxed)
 
     def _features(
         self, query: SearchQuery, zoom: int, matching, relaxed: bool, area: Area | None = None
@@ -151,57 +173,64 @@ class DatabaseBackend(SearchBackend):
             response.features.append(feature)
         return response
 
-    def _matching(self, query: SearchQuery):
-        """The matching documents per service, as (doc, distance, entry id); the text scores;
-        whether only some of the words matched; the reasons of the services left out
-        because the client cannot use them; and whether the text matches were capped."""
-        scores, matching, hidden, capped = self._match(query, every_word=True)
-        if not matching and query.can_relax:
-            scores, matching, hidden, capped = self._match(query, every_word=False)
-            return matching, scores, bool(matching), hidden, capped
-        return matching, scores, False, hidden, capped
+    def _matching(self, query: SearchQuery) -> Matches:
+        found = self._match(query, every_word=True)
+        if not found.matching and query.can_relax:
+            found = self._match(query, every_word=False)
+            found.relaxed = bool(found.matching)
+        return found
 
-    def _match(self, query: SearchQuery, every_word: bool):
-        scores: dict[int, float] = {}
+    def _match(self, query: SearchQuery, every_word: bool) -> Matches:
+        found = Matches()
         alternatives = analysis.word_alternatives(query.text) if query.has_text else []
         named = taxonomy.vocabulary().named(query.text) if alternatives else set()
-        capped = False
         if alternatives:
             # One more than the cap, to know whether it cut anything off.
             ids = fulltext.match(alternatives, every_word, MAX_TEXT_MATCHES + 1)
             if len(ids) > MAX_TEXT_MATCHES:
-                capped = True
+                found.capped = True
                 ids = sorted(ids, key=ids.get, reverse=True)[:MAX_TEXT_MATCHES]
             entries = SearchEntry.objects.filter(pk__in=ids)
         else:
             entries = SearchEntry.objects.all()
         moment = opening_hours.now_in_brussels()
+        groups = {spec.param for spec in selected_groups(query)}
         wanted = wanted_filters(query)
-        matching: dict[str, list[tuple[dict, float | None, int]]] = {}
-        hidden: dict[str, set[str]] = {}
+        fixed = [(spec, values) for spec, values in wanted if spec.param not in groups]
+        grouped = [(spec, values) for spec, values in wanted if spec.param in groups]
+        found.widened = {param: {} for param in groups}
         client = query.client
         fields = ("pk", "data", *TEXT_FIELDS) if alternatives else ("pk", "data")
         for entry in prefilter(entries, query).only(*fields):
             doc = entry.data
-            if not matches_filters(doc, query, wanted, moment):
+            if not matches_filters(doc, query, fixed, moment):
+                continue
+            missed = [
+                spec.param for spec, values in grouped if not spec.matches(doc, values, moment)
+            ]
+            if len(missed) > 1:
                 continue
             distance = distance_km(doc, query)
             if query.radius_km is not None and (distance is None or distance > query.radius_km):
                 continue
             reasons = not_eligible(doc, client)
             if reasons:
-                hidden.setdefault(doc["service_key"], set()).update(reasons)
+                if not missed:
+                    found.hidden.setdefault(doc["service_key"], set()).update(reasons)
+                continue
+            if missed:
+                found.widened[missed[0]].setdefault(doc["service_key"], []).append(doc)
                 continue
             if alternatives:
-                scores[entry.pk] = text_score(
+                found.scores[entry.pk] = text_score(
                     alternatives,
                     entry.name_terms,
                     entry.need_terms,
                     entry.terms,
                     named_needs=len(named.intersection(doc["needs"])),
                 )
-            matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
-        return scores, matching, hidden, capped
+            found.matching.setdefault(doc["service_key"], []).append((doc, distance, entry.pk))
+        return found
 
 
 def prefilter(entries, query: SearchQuery):

@@ -10,7 +10,7 @@ timeout (BRUG_ELASTICSEARCH_TIMEOUTS); an unreachable node raises BackendUnavail
 import logging
 import uuid
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 
@@ -35,6 +35,8 @@ from search.backends.base import (
     RebuildFailed,
     SearchBackend,
     SearchResponse,
+    selected_groups,
+    without_group,
 )
 from search.clusters import MapResponse
 from search.documents import any_open_periods, open_periods
@@ -211,7 +213,14 @@ def to_source(doc: dict) -> dict:
     )
     if not doc.get("point"):
         source.pop("point", None)
-    for name in ("eligible_statuses", "age_min", "age_max", "gender", "service_area"):
+    for name in (
+        "eligible_statuses",
+        "age_min",
+        "age_max",
+        "gender",
+        "service_area",
+        "referral_from",
+    ):
         if source.get(name) in (None, "", []):
             source.pop(name, None)  # "no limit" is a missing field for `exists`
     return source
@@ -373,6 +382,10 @@ def eligibility_filters(query: SearchQuery) -> dict[str, dict]:
         )
     if client.gender:
         checks["gender"] = _unlimited_or("gender", {"term": {"gender": client.gender}})
+    if client.checks_pathway:
+        checks[eligibility.PATHWAY] = _unlimited_or(
+            "referral_from", {"terms": {"referral_from": sorted(client.organisations)}}
+        )
     return checks
 
 
@@ -383,6 +396,16 @@ def _reachable():
         yield
     except UNAVAILABLE as error:
         raise BackendUnavailable(str(error)) from error
+
+
+@dataclass
+class Answers:
+    """One search's answers from the node: the list's, the map's, and per list filter in use
+    its facet's without its own selection."""
+
+    results: dict
+    map: dict | None = None
+    groups: list = field(default_factory=list)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -423,35 +446,58 @@ class ElasticsearchBackend(SearchBackend):
     ) -> SearchResponse:
         es = client()
         filters = self._filters(query)
-        answer, map_answer = self._search(es, query, filters, True, map_zoom, map_area)
+        answers = self._search(es, query, filters, True, map_zoom, map_area)
         relaxed = False
-        if query.can_relax and self._count(answer) == 0:
-            answer, map_answer = self._search(es, query, filters, False, map_zoom, map_area)
-            relaxed = self._count(answer) > 0
-        response = self._response(answer, query, relaxed)
-        if map_answer is not None:
-            response.map = self._map_response(map_answer, query, map_zoom)
+        if query.can_relax and self._count(answers.results) == 0:
+            answers = self._search(es, query, filters, False, map_zoom, map_area)
+            relaxed = self._count(answers.results) > 0
+        response = self._response(answers.results, query, relaxed)
+        for spec, answer in answers.groups:
+            wider = without_group(query, spec)
+            response.facets[spec.param] = self._response(answer, wider, relaxed).facets[spec.param]
+        if answers.map is not None:
+            response.map = self._map_response(answers.map, query, map_zoom)
             response.map.relaxed = relaxed
         response.hidden = self._hidden(es, query, every_word=not relaxed)
         return response
 
-    def _search(self, es, query: SearchQuery, filters, every_word: bool, map_zoom, map_area=None):
-        """The list's search, and with `map_zoom` the map's beside it (in `map_area`) in one
-        round trip (a multi-search): (answer, map answer or None)."""
+    def _search(
+        self, es, query: SearchQuery, filters, every_word: bool, map_zoom, map_area=None
+    ) -> "Answers":
+        """The list's search; with `map_zoom` the map's beside it (in `map_area`); and per
+        list filter in use, its facet without its own selection (selected_groups): in one
+        round trip (a multi-search) when there is more than the list."""
         body = self._body(query, filters, every_word)
-        if map_zoom is None:
-            return es.search(index=alias_name(), **body), None
-        map_filters = [*filters, {"exists": {"field": "point"}}]
-        if map_area is not None:
-            map_filters.append(_bounding_box(map_area))
-        map_body = self._map_body(query, map_filters, map_zoom, every_word)
-        body["from"] = body.pop("from_")
+        groups = selected_groups(query)
+        if map_zoom is None and not groups:
+            return Answers(es.search(index=alias_name(), **body))
+        bodies = [body]
+        if map_zoom is not None:
+            map_filters = [*filters, {"exists": {"field": "point"}}]
+            if map_area is not None:
+                map_filters.append(_bounding_box(map_area))
+            bodies.append(self._map_body(query, map_filters, map_zoom, every_word))
+        for spec in groups:
+            wider = without_group(query, spec)
+            facet_body = self._body(wider, self._filters(wider), every_word)
+            facet_body.pop("collapse", None)
+            bodies.append({**facet_body, "size": 0})
         header = {"index": alias_name()}
-        answers = es.msearch(searches=[header, body, header, map_body])["responses"]
+        searches = []
+        for item in bodies:
+            if "from_" in item:
+                item["from"] = item.pop("from_")
+            searches += [header, item]
+        answers = es.msearch(searches=searches)["responses"]
         for item in answers:
             if "error" in item:
                 raise BackendUnavailable(str(item["error"]))
-        return answers[0], answers[1]
+        first_group = 2 if map_zoom is not None else 1
+        return Answers(
+            answers[0],
+            answers[1] if map_zoom is not None else None,
+            list(zip(groups, answers[first_group:], strict=True)),
+        )
 
     def _hidden(self, es, query: SearchQuery, every_word: bool) -> dict[str, int]:
         """How many services the other filters keep but the client cannot use, per reason
@@ -481,7 +527,7 @@ class ElasticsearchBackend(SearchBackend):
         if not total:
             return {}
         counts = {"total": total}
-        for reason in eligibility.REASONS:
+        for reason in eligibility.checked_reasons(query.client):
             bucket = result.get(f"hidden_{reason}")
             counts[reason] = int(bucket["services"]["value"]) if bucket else 0
         return counts

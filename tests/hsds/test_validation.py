@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from hsds import schemas
+from hsds import taxonomy as brug_taxonomy
 from tests.browser.conftest import demo  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -106,24 +107,6 @@ def check_everything(client, locale: str, details: int | None = None) -> dict:
     return counts
 
 
-def add_partnerships():
-    """Confirmed partnerships among the demo organisations (the demo data has none), so that
-    the organisations' brug-partnerships attributes are validated too."""
-    from django.utils import timezone
-
-    from directory.models import OrganisationPage, Partnership
-
-    first, second, third = OrganisationPage.objects.originals().live().order_by("pk")[:3]
-    for organisation, partner, kind in [
-        (first, second, "referral_agreement"),
-        (first, third, "funding"),
-        (third, second, "co_location"),
-    ]:
-        Partnership.objects.create(
-            organisation=organisation, partner=partner, kind=kind, confirmed_at=timezone.now()
-        )
-
-
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_endpoint_validates_on_the_hsds_network(client, hsds_network, locale):
     counts = check_everything(client, locale)
@@ -136,7 +119,14 @@ def test_every_endpoint_validates_on_the_hsds_network(client, hsds_network, loca
 # its original language and a right-to-left translation.
 @pytest.mark.parametrize("locale", ["nl", "ar"])
 def test_every_endpoint_validates_on_the_demo_network(client, demo, locale):  # noqa: F811
-    add_partnerships()
     counts = check_everything(client, locale, details=5)
     assert counts["services"] > 20
     assert counts["organizations"] == 14
+    # The demo's partnerships are among what was validated (brug-partnerships attributes).
+    partnerships = brug_taxonomy.BY_CODE[brug_taxonomy.PARTNERSHIPS].id
+    organisations = fetch(client, "/hsds/organizations", locale, full="true", per_page=100)
+    assert any(
+        row["taxonomy_term"]["taxonomy_id"] == partnerships
+        for organisation in organisations["contents"]
+        for row in organisation["attributes"]
+    )

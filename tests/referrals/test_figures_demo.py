@@ -63,3 +63,33 @@ def test_gap_report_on_demo_data(demo_activity, client):
     html = client.get("/admin/figures/caseload/").content.decode()
     assert "Sara Peeters" in html and "Overload" in html  # the busy coach (seed 004)
     assert client.get("/admin/figures/").status_code == 200
+
+
+def test_the_network_map_on_demo_data(demo_activity, client):
+    """The demo network shows its partnerships and its referral flows (last twelve months);
+    the OCMW's manager sees the OCMW's flows by name and the rest as one sum."""
+    from tests.referrals.test_network_maps import drawn_flows, drawn_partnerships, table_flows
+
+    curator = make_user("map_curator")
+    from directory.roles import curators_group
+
+    curator.groups.add(curators_group())
+    client.force_login(curator)
+    page = client.get("/admin/figures/network/").content.decode()
+    partnerships = drawn_partnerships(page)
+    assert "OCMW Leuven and Caritas International Leuven: Referral agreement" in partnerships
+    assert len(partnerships) == 6  # the ended 2018 project is not among them
+    flows = table_flows(page)
+    assert len(flows) >= 10 and len(drawn_flows(page)) == len(flows)
+    assert all(int(count) >= 5 for _source, _target, count in flows)
+
+    manager = make_user("map_manager")
+    ocmw = OrganisationPage.objects.originals().get(slug="ocmw-leuven")
+    add_member(manager, ocmw, Role.MANAGER)
+    client.force_login(manager)
+    page = client.get("/admin/figures/network/").content.decode()
+    flows = table_flows(page)
+    assert flows and all("OCMW Leuven" in (source, target) for source, target, _n in flows)
+    assert "Other referrals between organisations" in page
+    page = client.get("/admin/figures/gaps/map/").content.decode()
+    assert "Tervuren" in page and "L.circleMarker" in page

@@ -114,3 +114,33 @@ def test_around_a_place_without_a_radius_the_first_map_is_the_area_shown(client,
     for feature in page["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         assert geodesic((50.88992, 4.73076), (lat, lon)).km < 10
+
+
+def test_a_chosen_topic_keeps_the_other_topics_counts_in_the_same_search(
+    client, spread_network, calls
+):
+    """Topics combine with "or": with one chosen, each topic's count is what it would bring
+    (the search without that choice), while the other facets count the current results;
+    all of it from the one backend call (on Elasticsearch, one round trip)."""
+    everything = client.get("/api/v1/services").json()
+    calls.clear()
+    chosen = client.get("/api/v1/services", {"need": "mental-health"}).json()
+    assert calls["search"] == 1
+    if calls["requests"]:
+        assert calls["requests"] == 1
+    assert chosen["count"] == 8 < everything["count"]
+    assert chosen["facets"]["need"] == everything["facets"]["need"]
+    # Another list counts the 8 results only (every service here has one organisation type).
+    assert sum(chosen["facets"]["org_type"].values()) == 8
+
+    calls.clear()
+    page = client.get("/nl/search/", {"need": "mental-health"})
+    assert page.status_code == 200
+    assert calls["search"] == 1
+    if calls["requests"]:
+        assert calls["requests"] == 1
+    panel = BeautifulSoup(page.content, "html.parser")
+    other_topic = panel.select_one('input[name="need"]:not(:checked)')
+    assert other_topic is not None
+    label = panel.select_one(f'label[for="{other_topic["id"]}"]').get_text(" ", strip=True)
+    assert str(everything["facets"]["need"][other_topic["value"]]) in label

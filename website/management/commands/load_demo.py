@@ -1,11 +1,19 @@
-"""`manage.py load_demo`: the demo network for Leuven and surroundings (idempotent)."""
+"""`manage.py load_demo`: the demo network for Leuven and surroundings (idempotent), then the
+sample initiatives list (directory/demo/initiatives.csv) through the initiatives import, as
+drafts waiting for the curators' review."""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from directory import initiatives
 from directory.demo.loader import add_missing_labels, load_network, load_taxonomy
+from directory.demo.partnerships import load_partnerships
 from directory.models import OrganisationIndexPage
 from website.models import SiteNotice
 from website.setup import ensure_site
+
+INITIATIVES = Path(initiatives.__file__).parent / "demo" / "initiatives.csv"
 
 
 class Command(BaseCommand):
@@ -34,6 +42,7 @@ class Command(BaseCommand):
             return
         labels_changed = load_taxonomy()
         summary = load_network(index, limit=limit)
+        partnerships = load_partnerships()
         if labels_changed and summary.organisations_skipped:
             self.reindex(labels_changed)
         notice = SiteNotice.load()
@@ -44,8 +53,23 @@ class Command(BaseCommand):
                 f"Demo data: {summary.organisations_created} organisations, "
                 f"{summary.locations_created} locations and {summary.services_created} services "
                 f"created; {summary.organisations_skipped} organisations already present; "
-                f"{summary.possible_duplicates} possible duplicates flagged."
+                f"{summary.possible_duplicates} possible duplicates flagged; "
+                f"{partnerships} partnerships added."
             )
+        )
+        # The sample names organisations all over the network: only with the whole of it.
+        if limit is None:
+            self.import_initiatives()
+
+    def import_initiatives(self) -> None:
+        """The sample initiatives list, as `manage.py import_initiatives` would bring it in
+        (submitted by no one in particular: the demo accounts come later)."""
+        report = initiatives.import_file(INITIATIVES, curator=None)
+        self.stdout.write(
+            f"Demo initiatives ({INITIATIVES.name}): {len(report.created)} drafts and "
+            f"partnerships for review, {len(report.unchanged)} imported before, "
+            f"{len(report.matched)} matched existing services, {len(report.problems)} "
+            "findings to check."
         )
 
     def reindex(self, labels_changed: int) -> None:
