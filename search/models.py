@@ -22,7 +22,8 @@ class SearchEntry(models.Model):
     data = models.JSONField()
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the newest change is read on every public request (search.entries_cache).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         constraints = [

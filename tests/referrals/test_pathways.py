@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from directory.models import OrganisationPage, Role
 from directory.roles import add_member
@@ -123,8 +124,11 @@ def test_a_redirect_to_it_is_refused_for_the_referring_organisation(sent, world,
     )
     sent.refresh_from_db()
     assert sent.state == State.SENT and not Referral.objects.filter(previous=sent).exists()
-    # Directly, too.
-    with pytest.raises(workflow.TransitionError, match="only through a referral from CGG Oost"):
+    # Directly, too (the message in the language of the one asking).
+    with (
+        translation.override("en"),
+        pytest.raises(workflow.TransitionError, match="only through a referral from CGG Oost"),
+    ):
         workflow.perform(
             sent,
             world["users"]["receiver_coordinator"],
