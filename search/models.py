@@ -22,8 +22,7 @@ class SearchEntry(models.Model):
     data = models.JSONField()
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    # Indexed: the newest change is read on every public request (search.entries_cache).
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -31,6 +30,10 @@ class SearchEntry(models.Model):
                 fields=["service_key", "location_key"], name="unique_service_location_entry"
             )
         ]
+        # The newest change is read on every public request (search.entries_cache). An index
+        # of its own, not db_index: changing a field makes SQLite rebuild the table, which
+        # would drop the full-text triggers (search.fulltext).
+        indexes = [models.Index(fields=["updated_at"], name="search_entry_updated_at")]
 
     def __str__(self):
         return f"{self.data.get('name', self.service_key)}"

@@ -148,6 +148,8 @@ def indexed(reserved):
 
 def trauma(client) -> dict:
     results = client.get("/api/v1/services", {"q": "trauma", "lang": "en"}).json()["results"]
+    names = [r["name"] for r in results]
+    assert "Trauma care" in names, names
     return next(r for r in results if r["name"] == "Trauma care")
 
 
