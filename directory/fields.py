@@ -51,32 +51,66 @@ class DocumentListField(ChoiceListField):
         super().__init__(*args, **kwargs)
 
 
-class ServiceAreaFormField(forms.CharField):
-    """Postcodes or municipality names, typed; shown back as "3000 Leuven, 3010 Kessel-Lo"."""
+class TypedListFormField(forms.CharField):
+    """A list typed as text, separated by commas: `parse` turns the text into the list (or
+    raises a ValidationError naming what it does not know), `show` the list back into text.
+    `ordered`: whether the order typed matters (else a reordering is no change)."""
+
+    ordered = False
+
+    def parse(self, text: str) -> list[str]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def show(self, values: list[str]) -> list[str]:
+        return values
 
     def prepare_value(self, value):
-        from directory.eligibility import area_labels
-
         if isinstance(value, list):
-            return ", ".join(area_labels(value))
+            return ", ".join(self.show(value))
         return value
 
     def to_python(self, value):
-        from directory.eligibility import parse_service_area
-
         if isinstance(value, list):
             return value
-        return parse_service_area(super().to_python(value))
+        return self.parse(super().to_python(value))
 
     def has_changed(self, initial, data):
+        initial = list(initial or [])
         try:
-            return sorted(initial or []) != self.to_python(data)
+            return (initial if self.ordered else sorted(initial)) != self.to_python(data)
         except ValidationError:
             return True
 
 
-class PostcodeListField(models.JSONField):
-    """A list of postcodes (a service area), typed as postcodes or municipality names."""
+class ServiceAreaFormField(TypedListFormField):
+    """Postcodes or municipality names, typed; shown back as "3000 Leuven, 3010 Kessel-Lo"."""
+
+    def parse(self, text):
+        from directory.eligibility import parse_service_area
+
+        return parse_service_area(text)
+
+    def show(self, values):
+        from directory.eligibility import area_labels
+
+        return area_labels(values)
+
+
+class RegionListFormField(TypedListFormField):
+    """Municipalities or provinces, typed and separated by commas ("Gent, Antwerpen, Liège")."""
+
+    ordered = True
+
+    def parse(self, text):
+        from directory.regions import parse_regions
+
+        return parse_regions(text)
+
+
+class TypedListField(models.JSONField):
+    """A list of codes or names stored as JSON, edited as text (`form_class`)."""
+
+    form_class: type[TypedListFormField]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", list)
@@ -85,7 +119,7 @@ class PostcodeListField(models.JSONField):
 
     def formfield(self, **kwargs):
         defaults = {
-            "form_class": ServiceAreaFormField,
+            "form_class": self.form_class,
             "required": not self.blank,
             "widget": forms.TextInput,
         }
@@ -93,42 +127,14 @@ class PostcodeListField(models.JSONField):
         return models.Field.formfield(self, **defaults)
 
 
-class RegionListFormField(forms.CharField):
-    """Municipalities or provinces, typed and separated by commas ("Gent, Antwerpen, Liège")."""
+class PostcodeListField(TypedListField):
+    """A list of postcodes (a service area), typed as postcodes or municipality names."""
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(value)
-        return value
-
-    def to_python(self, value):
-        from directory.regions import parse_regions
-
-        if isinstance(value, list):
-            return value
-        return parse_regions(super().to_python(value))
-
-    def has_changed(self, initial, data):
-        try:
-            return list(initial or []) != self.to_python(data)
-        except ValidationError:
-            return True
+    form_class = ServiceAreaFormField
 
 
-class RegionListField(models.JSONField):
+class RegionListField(TypedListField):
     """A list of region names (municipalities or provinces) a project focuses on, as the
     gazetteer spells them; unlike a service area it does not limit who may use the service."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        defaults = {
-            "form_class": RegionListFormField,
-            "required": not self.blank,
-            "widget": forms.TextInput,
-        }
-        defaults.update(kwargs)
-        return models.Field.formfield(self, **defaults)
+    form_class = RegionListFormField
