@@ -29,6 +29,7 @@ from folium.template import Template
 
 from referrals.gaps import MunicipalityGaps
 from referrals.network import Network
+from search.map_widget import add_tiles
 
 BELGIUM = (50.85, 4.5)
 FLOW_COLOUR = "#0b5cad"
@@ -64,12 +65,7 @@ def _base_map(points) -> folium.Map:
     points = list(points)
     fmap = folium.Map(location=list(_centre(points)), zoom_start=10, tiles=None, max_zoom=19)
     if settings.MAP_TILE_URL:
-        folium.TileLayer(
-            tiles=settings.MAP_TILE_URL,
-            attr=settings.MAP_TILE_ATTRIBUTION,
-            name="tiles",
-            max_zoom=19,
-        ).add_to(fmap)
+        add_tiles(fmap)
     if points:
         lats = [p[0] for p in points]
         lons = [p[1] for p in points]

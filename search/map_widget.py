@@ -56,12 +56,7 @@ def build_map(query: SearchQuery | None) -> dict:
         max_zoom=19,
         min_zoom=MIN_ZOOM,
     )
-    folium.TileLayer(
-        tiles=settings.MAP_TILE_URL,
-        attr=settings.MAP_TILE_ATTRIBUTION,
-        name="tiles",
-        max_zoom=19,
-    ).add_to(fmap)
+    add_tiles(fmap)
     if query is not None and query.point and query.radius_km:
         folium.Circle(
             location=list(query.point),
@@ -181,3 +176,13 @@ def popup_vocabulary() -> dict:
         "services_here": here,
         "waiting": waiting,
     }
+
+
+def add_tiles(fmap: folium.Map) -> None:
+    """The configured tile layer (MAP_TILE_URL, a server of the operator's choosing)."""
+    folium.TileLayer(
+        tiles=settings.MAP_TILE_URL,
+        attr=settings.MAP_TILE_ATTRIBUTION,
+        name="tiles",
+        max_zoom=19,
+    ).add_to(fmap)

@@ -30,6 +30,9 @@ NETWORK = "/admin/figures/network/"
 GAPS_MAP = "/admin/figures/gaps/map/"
 POINTS = {"caritas": (50.879, 4.700), "cgg": (50.870, 4.690), "caw": (50.890, 4.720)}
 
+# The admin puts page scripts in the head: the map script waits for its container.
+ONCE_LOADED = re.escape('document.addEventListener("DOMContentLoaded", function () {')
+
 
 @pytest.fixture
 def data(world):
@@ -237,7 +240,9 @@ def test_a_name_is_text_on_the_map_never_code(world, data, as_user):
     world["cgg"].title = "CGG `${alert(1)}` </script><b>Oost</b>"
     world["cgg"].save()
     page = as_user("curator").get(NETWORK, Q1).content.decode()
-    script = re.search(r'<script nonce="[^"]+">(\s*var map_.*?)</script>', page, re.S).group(1)
+    script = re.search(
+        rf'<script nonce="[^"]+">{ONCE_LOADED}(\s*var map_.*?)\}}\);</script>', page, re.S
+    ).group(1)
     assert "<b>" not in script and "</script" not in script
     assert "bindTooltip(`" not in script  # folium's template-string tooltip is not used
     tips = [tip for *_rest, tip in drawn(page).values()]
@@ -277,7 +282,9 @@ def test_the_maps_load_nothing_from_another_host(world, data, as_user, path):
         assert cdn not in page.lower(), cdn
     # folium's script runs under the page's CSP nonce.
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    assert re.search(rf'<script nonce="{re.escape(nonce)}">\s*var map_\w+ = L\.map\(', page)
+    assert re.search(
+        rf'<script nonce="{re.escape(nonce)}">{ONCE_LOADED}\s*var map_\w+ = L\.map\(', page
+    )
 
 
 @pytest.mark.parametrize("path", [NETWORK, GAPS_MAP])
