@@ -1,19 +1,29 @@
 """Per-process values built from the search entries (the "did you mean" and the taxonomy's
 vocabularies), rebuilt when the entries change."""
 
+import time
 from functools import wraps
 
+from django.conf import settings
 from django.db.models import Count, Max
+
+# The last state read by this process: (when, state).
+_last: list = [0.0, ""]
 
 
 def entries_state() -> str:
     """Changes whenever an entry is added, removed or updated. Read on every public request,
     so it must stay cheap at 100,000 services: COUNT(*) walks the smallest index (COUNT of a
-    column read every row, 0.4 s in SQLite) and the newest change comes from its index."""
+    column read every row, 0.4 s in SQLite), the newest change comes from its index, and a
+    process reads it again only after BRUG_ENTRIES_STATE_SECONDS."""
     from search.models import SearchEntry
 
+    now = time.monotonic()
+    if settings.BRUG_ENTRIES_STATE_SECONDS and now - _last[0] < settings.BRUG_ENTRIES_STATE_SECONDS:
+        return _last[1]
     state = SearchEntry.objects.aggregate(n=Count("*"), at=Max("updated_at"))
-    return f"{state['n']}:{state['at']}"
+    _last[:] = [now, f"{state['n']}:{state['at']}"]
+    return _last[1]
 
 
 def rebuilt_when_entries_change(build):
