@@ -189,6 +189,8 @@ def read(path) -> tuple[list[Row], list[Problem]]:
         raise FileError(f"not a readable CSV file: {error}") from None
     while records and not any(cell.strip() for cell in records[0]):
         records.pop(0)
+    if not records:
+        raise FileError("the file has no header row (it is empty)")
     by_header = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
     columns, problems = [], []
     for cell in records[0]:
@@ -445,6 +447,15 @@ class Importer:
         """A draft organisation under review (a curator completes its type and description),
         flagged when it looks like one elsewhere."""
         key = _key("organisation", _name_key(name))
+        if OrganisationPage.objects.filter(translation_key=key).exists():
+            # An earlier import made it, and a curator renamed or merged it since: the row
+            # says a name Brug no longer uses for it.
+            raise ValidationError(
+                {
+                    "organisation": "an earlier import created this organisation and it was "
+                    "renamed or merged since; name the organisation as it is now called"
+                }
+            )
         page = OrganisationPage(
             title=name[:NAME_LENGTH],
             slug=unique_slug(self.index, name),

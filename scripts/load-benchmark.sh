@@ -23,6 +23,7 @@ export ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export BRUG_SSL_REDIRECT=0
 export BRUG_BASE_URL=http://127.0.0.1:8191
+export BRUG_BENCHMARK_SCRATCH=1  # this stack is the benchmark's own: it may be filled
 test -s "$DIR/secret" || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" >"$DIR/secret"
 DJANGO_SECRET_KEY=$(cat "$DIR/secret")
 export DJANGO_SECRET_KEY

@@ -2,8 +2,9 @@
 
 A node can come back empty (its data wiped) or an alias can vanish; a write that then goes to
 the node would rebuild nothing. So the next write, replay or `search_index check` compares the
-index with the search entries (the durable truth): a missing alias, or an index holding far
-fewer documents than there are entries, marks the index for a full rebuild. The mark is a
+index with the search entries (the durable truth): a missing alias, an index holding far
+fewer documents than there are entries, or one built before a field of the schema existed,
+marks the index for a full rebuild. The mark is a
 sentinel row in the SearchOutbox, so search answers from the database at once (the
 FallbackBackend does while the outbox is not empty), until a full rebuild has swapped the
 alias and emptied the outbox."""
@@ -26,7 +27,7 @@ REBUILD_KEY = uuid.UUID(int=0)
 # documents are what the outbox is for; far fewer means the node lost its data).
 MIN_SHARE = 0.9
 
-OK, MISSING, BEHIND = "ok", "missing", "behind"
+OK, MISSING, BEHIND, OUTDATED = "ok", "missing", "behind", "outdated"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class IndexState:
     status: str
     indexed: int | None  # documents behind the alias; None when the alias is missing
     expected: int  # search entries in the database
+    outdated: tuple[str, ...] = ()  # the schema's fields the index lacks (OUTDATED)
 
     @property
     def healthy(self) -> bool:
@@ -41,7 +43,8 @@ class IndexState:
 
     def __str__(self):
         indexed = "no index" if self.indexed is None else f"{self.indexed} documents"
-        return f"{self.status}: {indexed}, {self.expected} search entries in the database"
+        fields = f", built without {', '.join(self.outdated)}" if self.outdated else ""
+        return f"{self.status}: {indexed}, {self.expected} search entries in the database{fields}"
 
 
 def index_state() -> IndexState:
@@ -62,6 +65,10 @@ def index_state() -> IndexState:
         return IndexState(MISSING, None, expected)
     if indexed < expected * MIN_SHARE:
         return IndexState(BEHIND, indexed, expected)
+    # An index built before a field of the schema existed (a deploy that added one).
+    outdated = backend.outdated_fields()
+    if outdated:
+        return IndexState(OUTDATED, indexed, expected, tuple(outdated))
     return IndexState(OK, indexed, expected)
 
 

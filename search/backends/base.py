@@ -173,6 +173,11 @@ class SearchBackend:
         """How many documents the index holds; None when it is missing."""
         raise NotImplementedError
 
+    def outdated_fields(self) -> list[str]:
+        """The schema's fields (search.schema.mapping) that the live index lacks or maps
+        otherwise: it was built before they existed. A backend without a mapping: none."""
+        return []
+
     def cluster_health(self) -> str | None:
         """The search cluster's health ("green", "yellow", "red"); None when the backend has
         no cluster of its own."""

@@ -130,19 +130,21 @@ class _Index:
     settings = {"number_of_shards": 1, "number_of_replicas": 0}
 
 
-# The mapping of search.schema, as an elasticsearch-dsl document.
-ServiceDocument = type(Document)(
-    "ServiceDocument",
-    (Document,),
-    {
-        "__doc__": "One service at one location, as indexed.",
-        **{
-            key: construct_field(dict(field))
-            for key, field in schema.mapping()["properties"].items()
+def service_document() -> type[Document]:
+    """The mapping of search.schema, as an elasticsearch-dsl document (made when an index is
+    built, from the schema of the code that builds it)."""
+    return type(Document)(
+        "ServiceDocument",
+        (Document,),
+        {
+            "__doc__": "One service at one location, as indexed.",
+            **{
+                key: construct_field(dict(field))
+                for key, field in schema.mapping()["properties"].items()
+            },
+            "Index": _Index,
         },
-        "Index": _Index,
-    },
-)
+    )
 
 
 def filter_clause(spec: schema.Filter, wanted, now: str) -> dict:
@@ -243,13 +245,13 @@ def rebuild(documents: list[dict]) -> str:
     old = indices_behind_alias()
     step = "create"
     try:
-        mapping = ServiceDocument._doc_type.mapping.to_dict()
+        mapping = service_document()._doc_type.mapping.to_dict()
         # No refreshes while filling: nobody searches the new index before the alias moves.
         client("alias").indices.create(
             index=index,
             mappings=mapping,
             settings={
-                **ServiceDocument.Index.settings,
+                **_Index.settings,
                 "number_of_replicas": settings.BRUG_SEARCH_REPLICAS,
                 "refresh_interval": "-1",
             },
@@ -302,6 +304,26 @@ def indices_behind_alias() -> list[str]:
     alias = alias_name()
     return (
         list(es.indices.get_alias(name=alias).keys()) if es.indices.exists_alias(name=alias) else []
+    )
+
+
+def outdated_fields() -> list[str]:
+    """The schema's top-level fields the index behind the alias lacks or types otherwise. A
+    field added to the schema after the index was built would otherwise be mapped by
+    Elasticsearch's guess at the first document that has it (an id list as analysed text,
+    which no `terms` filter matches); only a rebuild gives it its mapping."""
+    es = client("alias")
+    alias = alias_name()
+    if not es.indices.exists_alias(name=alias):
+        return []
+    live: dict = {}
+    for index in es.indices.get_mapping(index=alias).body.values():
+        live.update(index["mappings"].get("properties", {}))
+    wanted = schema.mapping()["properties"]
+    return sorted(
+        key
+        for key, field in wanted.items()
+        if key not in live or live[key].get("type", "object") != field.get("type", "object")
     )
 
 
@@ -436,6 +458,10 @@ class ElasticsearchBackend(SearchBackend):
     def indexed_count(self) -> int | None:
         with _reachable():
             return indexed_count()
+
+    def outdated_fields(self) -> list[str]:
+        with _reachable():
+            return outdated_fields()
 
     def cluster_health(self) -> str | None:
         with _reachable():

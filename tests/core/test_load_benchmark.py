@@ -1,5 +1,9 @@
 """The load benchmark reads ApacheBench's report (the benchmark itself runs by hand)."""
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
 from website.management.commands.load_benchmark import parse_ab
 
 AB_REPORT = """
@@ -35,3 +39,11 @@ def test_a_report_without_failures_has_no_errors():
     clean = clean.replace("Failed requests:        40", "Failed requests:        0")
     clean = clean.replace("Non-2xx responses:      3\n", "")
     assert parse_ab(clean)[3] == 0
+
+
+def test_filling_is_refused_outside_the_benchmarks_own_stack(monkeypatch, settings, db):
+    monkeypatch.delenv("BRUG_BENCHMARK_SCRATCH", raising=False)
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/ab")
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"
+    with pytest.raises(CommandError, match="only on a scratch stack"):
+        call_command("load_benchmark", "--services", "10")

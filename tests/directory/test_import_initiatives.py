@@ -246,6 +246,7 @@ def test_dutch_headers_are_read_and_unknown_columns_reported(tmp_path):
         (None, "No such file or directory"),
         (b"PK\x03\x04\x14\x00", "this is not a CSV file"),
         (b"", "the file is empty"),
+        (b"sep=;\r\n", "no header row"),
         (b"titel;omschrijving\nx;y\n", "no 'organisation' column"),
         (b"\x81\x8d\x8f\x90;\x9d\n", "neither UTF-8 nor Windows-1252"),
     ],
@@ -365,3 +366,16 @@ def test_a_partnership_already_recorded_is_not_doubled(tmp_path, curator, caw):
         "row 2: partners: CAW Oost-Brabant: already a partner of OCMW Leuven (referral "
         "agreement, without this project)"
     ) in output
+
+
+def test_a_drafted_organisation_renamed_since_is_reported_not_recreated(tmp_path, curator, caw):
+    """The key made from the list's name stays with the draft after a curator renames it (or
+    merges it away): the next import of that name reports the row instead of failing."""
+    run(write(tmp_path, ["Taalcafé", "Welkom vzw", "", "", "", "", "", "", ""]))
+    OrganisationPage.objects.filter(title="Welkom vzw").update(title="Welkom Leuven")
+    before = counts()
+    output = run(
+        write(tmp_path, ["Praattafel", "Welkom vzw", "", "", "", "", "", "", ""], name="2.csv")
+    )
+    assert counts() == before
+    assert "row 2" in output and "renamed or merged since" in output

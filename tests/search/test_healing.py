@@ -292,3 +292,48 @@ def test_the_command_line_rebuild_runs_when_the_index_is_missing(settings, netwo
     call_command("search_index", "rebuild", skip_checks=False)
     assert "Indexed 5 service locations." in capsys.readouterr().out
     assert_elasticsearch_equals_database()
+
+
+@pytest.mark.usefixtures("elasticsearch_backend")
+def test_an_index_built_before_a_new_field_fails_the_check_and_is_rebuilt(
+    settings, network, capsys, monkeypatch
+):
+    """A deploy that adds a field to the schema: the index built before it lacks the field,
+    and the first document that has it gets Elasticsearch's guess (text, not keyword), which
+    no filter on it matches. The release step's check notices and rebuilds."""
+    from search import schema
+    from search.backends.elasticsearch import client as es_client
+
+    more_services(network)
+    call_command("search_index", "rebuild")
+    call_command("search_index", "check")
+    assert "ok: 5 documents" in capsys.readouterr().out
+
+    built = schema.mapping
+
+    def with_a_new_field():
+        mapping = built()
+        mapping["properties"]["partner_keys"] = {"type": "keyword"}
+        return mapping
+
+    monkeypatch.setattr(schema, "mapping", with_a_new_field)
+    es = es_client()
+    (serving,) = es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX)
+    # A write into the old index before the rebuild: Elasticsearch maps the field itself.
+    es.index(index=serving, id="stray", document={"partner_keys": "a-b-c"}, refresh=True)
+    assert (
+        es.indices.get_mapping(index=serving)[serving]["mappings"]["properties"]["partner_keys"][
+            "type"
+        ]
+        == "text"
+    )
+    with pytest.raises(CommandError, match="outdated"):
+        call_command("search_index", "check")
+    assert "built without partner_keys" in capsys.readouterr().out
+    # The immediate task backend has rebuilt it, with the field's own mapping.
+    call_command("search_index", "check")
+    assert "ok: 5 documents" in capsys.readouterr().out
+    (rebuilt,) = es.indices.get_alias(name=settings.BRUG_SEARCH_INDEX)
+    assert rebuilt != serving
+    properties = es.indices.get_mapping(index=rebuilt)[rebuilt]["mappings"]["properties"]
+    assert properties["partner_keys"]["type"] == "keyword"

@@ -91,6 +91,13 @@ class Command(BaseCommand):
         if not settings.ELASTICSEARCH_URL:
             raise CommandError("Set ELASTICSEARCH_URL: the runs compare with the raw node.")
         if services:
+            # Filling adds synthetic services to the index: never on a real stack by mistake.
+            if os.environ.get("BRUG_BENCHMARK_SCRATCH") != "1":
+                raise CommandError(
+                    "--services fills the database and the index with synthetic services: "
+                    "only on a scratch stack (scripts/load-benchmark.sh sets "
+                    "BRUG_BENCHMARK_SCRATCH=1)."
+                )
             self._fill(services)
         base = f"http://127.0.0.1:{port}"
         targets = self._targets(base)
