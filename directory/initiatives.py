@@ -90,6 +90,19 @@ NAME_LENGTH = 255
 CONTACT_NAME_LENGTH = 100
 
 
+def _listing(name: str, regions, contact, organisation_key: str = "") -> Listing:
+    """A row as the duplicate rules compare listings (directory.duplicates)."""
+    return Listing(
+        0,
+        "",
+        {name},
+        places={_place_of(region) for region in regions},
+        phones={normalise_phone(contact.phone)} - {""},
+        emails={normalise_email(contact.email)} - {""},
+        organisation_key=organisation_key,
+    )
+
+
 class FileError(Exception):
     """The file cannot be read at all."""
 
@@ -432,15 +445,7 @@ class Importer:
         page = self._by_words(row, name)
         if page is not None:
             return page
-        listing = Listing(
-            0,
-            "",
-            {name},
-            places={_place_of(region) for region in regions},
-            phones={normalise_phone(contact.phone)} - {""},
-            emails={normalise_email(contact.email)} - {""},
-        )
-        matches = self.organisations.matches(listing)
+        matches = self.organisations.matches(_listing(name, regions, contact))
         return OrganisationPage.objects.get(pk=matches[0][0].pk) if matches else None
 
     def create_organisation(self, row, name: str) -> OrganisationPage:
@@ -510,15 +515,7 @@ class Importer:
         """The service this row already is: a duplicate by the directory's rules, or a
         similar name (or its own contact) in the same organisation."""
         organisation_key = str(organisation.original().translation_key) if organisation else ""
-        listing = Listing(
-            0,
-            "",
-            {name},
-            places={_place_of(region) for region in regions},
-            phones={normalise_phone(contact.phone)} - {""},
-            emails={normalise_email(contact.email)} - {""},
-            organisation_key=organisation_key,
-        )
+        listing = _listing(name, regions, contact, organisation_key)
         found = [
             (other, [str(REASON_LABELS[r]) for r in reasons])
             for other, reasons, _score in self.services.matches(listing)

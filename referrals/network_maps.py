@@ -29,7 +29,7 @@ from folium.template import Template
 
 from referrals.gaps import MunicipalityGaps
 from referrals.network import Network
-from search.map_widget import add_tiles
+from search.map_widget import add_tiles, rendered
 
 BELGIUM = (50.85, 4.5)
 FLOW_COLOUR = "#0b5cad"
@@ -83,12 +83,8 @@ def _centre(points) -> tuple[float, float]:
 
 
 def _rendered(fmap: folium.Map, features: list[dict]) -> dict:
-    root = fmap.get_root()
-    root.render()
     return {
-        "name": fmap.get_name(),
-        "html": root.html.render(),
-        "script": root.script.render(),
+        **rendered(fmap),
         "features": features,
     }
 

@@ -77,12 +77,8 @@ def build_map(query: SearchQuery | None) -> dict:
             fill_opacity=1,
             tooltip=_("Your place"),
         ).add_to(fmap)
-    root = fmap.get_root()
-    root.render()
     return {
-        "name": fmap.get_name(),
-        "html": root.html.render(),
-        "script": root.script.render(),
+        **rendered(fmap),
         "fit": json.dumps(fit) if fit else "",
         "zoom": zoom_to_fit(*fit[0], *fit[1]) if fit else zoom,
         # Around a place without a radius the search is the whole network: the first
@@ -176,6 +172,14 @@ def popup_vocabulary() -> dict:
         "services_here": here,
         "waiting": waiting,
     }
+
+
+def rendered(fmap: folium.Map) -> dict:
+    """A folium map as a page embeds it: its name, its container and its script (without
+    folium's header, which would load Leaflet from a CDN)."""
+    root = fmap.get_root()
+    root.render()
+    return {"name": fmap.get_name(), "html": root.html.render(), "script": root.script.render()}
 
 
 def add_tiles(fmap: folium.Map) -> None:
