@@ -102,7 +102,7 @@ case "${1:-}" in
   web)
     if [ "${BRUG_RELEASE_ON_START:-0}" = 1 ]; then release; fi
     # Access lines on stdout carry the request id the application answered with.
-    exec "$PY" -m gunicorn website.wsgi:application \
+    exec "$PY" -m gunicorn website.wsgi:application --config python:website.gunicorn_conf \
       --bind "${BRUG_BIND:-127.0.0.1:8000}" --workers "${WEB_CONCURRENCY:-3}" \
       --timeout 30 --graceful-timeout 4 --access-logfile - \
       --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'

@@ -155,6 +155,7 @@ class Command(BaseCommand):
     def _start_gunicorn(self, port: int, workers: int) -> subprocess.Popen:
         command = [
             *(sys.executable, "-m", "gunicorn", "website.wsgi"),
+            *("--config", "python:website.gunicorn_conf"),
             *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
             *("--access-logfile", "-" if self.verbose else "/dev/null"),
         ]

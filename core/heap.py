@@ -1,0 +1,58 @@
+"""The garbage collector in a long-running web worker.
+
+Python's full collections walk every tracked object, and a worker holding Django, Wagtail and
+the gazetteer has about 260,000 of them: each full collection paused a request for 150–280 ms,
+about once every fifteen admin requests, which was most of the service edit page's p95
+(docs/benchmarks.md, "Admin screens"). What a worker loads once lives as long as the worker,
+so it is moved to the permanent generation (`gc.freeze`), which collections skip: once when
+the worker has loaded the application, and again after its first requests, which fill the
+template, URL and translation caches.
+"""
+
+import gc
+import logging
+import os
+
+from django.core.signals import request_finished
+
+logger = logging.getLogger(__name__)
+
+# Enough requests for the caches a worker builds lazily (templates, URL resolvers, the
+# catalogues of the languages asked for) to be there, few enough to come within a minute.
+SETTLE_AFTER_REQUESTS = int(os.environ.get("BRUG_HEAP_SETTLE_AFTER", "50"))
+
+
+def warm() -> None:
+    """Load now what every worker loads at its first requests anyway."""
+    from django.urls import get_resolver
+
+    from directory.geocoding import _places
+
+    get_resolver().check()  # imports every URLconf and the views they name
+    _places()
+
+
+def settle() -> None:
+    """Collect what is garbage now, then exempt everything alive from later collections."""
+    gc.collect()
+    gc.freeze()
+
+
+def install(after_requests: int = SETTLE_AFTER_REQUESTS) -> None:
+    """For a web worker that has just loaded the application (gunicorn's post_worker_init)."""
+    warm()
+    settle()
+    logger.info("heap settled at start: %s objects frozen", gc.get_freeze_count())
+    served = 0
+
+    def settle_once_warm(**kwargs) -> None:
+        nonlocal served
+        served += 1
+        if served == after_requests:
+            request_finished.disconnect(settle_once_warm)
+            settle()
+            logger.info(
+                "heap settled after %s requests: %s objects frozen", served, gc.get_freeze_count()
+            )
+
+    request_finished.connect(settle_once_warm, weak=False)
