@@ -1,6 +1,7 @@
 """App configuration for the directory."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +11,10 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory import signals, spreadsheets, urlconverters
+        from directory import boundaries, signals, spreadsheets, urlconverters
 
         signals.connect()
+        checks.register(boundaries.check_boundaries)
         spreadsheets.protect_wagtail_exports()
         # Before any URLconf is loaded (they are read lazily, after every app is ready).
         urlconverters.register()

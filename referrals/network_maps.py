@@ -11,9 +11,10 @@ Names never reach Leaflet as HTML: folium's Tooltip pastes its text into a JavaS
 template string (a backtick or `${…}` in a name would be code), so tooltips here are
 DOM text nodes built from JSON (`TextTooltip`).
 
-No municipality boundaries ship with the project (the offline gazetteer has points only),
-so the gaps map is a graduated-circle map: one circle per municipality at its centre,
-darker as more main needs have no service there, with the legend beside the map.
+The gaps map is a choropleth where the operator installed municipality boundaries
+(directory.boundaries; none ship with the project): each municipality's area is filled,
+darker as more main needs have no service there. A municipality the file lacks, or every
+one without a file, is a circle at its centre in the same colours, larger with its gaps.
 
 Each function returns what it drew (`features`), which the page's table and the tests
 compare with the rows.
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from folium.template import Template
 
+from directory.boundaries import shapes
 from referrals.gaps import MunicipalityGaps
 from referrals.network import Network
 from search.map_widget import add_tiles, rendered
@@ -213,29 +215,56 @@ def gaps_text(row: MunicipalityGaps) -> str:
 
 
 def gaps_map(rows: list[MunicipalityGaps], needs: int) -> dict:
-    """A circle per municipality, its colour by the main needs without a service there,
-    its size growing with them."""
-    placed = [row for row in rows if row.point]
-    fmap = _base_map(row.point for row in placed)
+    """Each municipality's area (or a circle at its centre), its colour by the main needs
+    without a service there."""
+    areas = shapes(row.name for row in rows)
+    placed = [row for row in rows if row.point or row.name in areas]
+    fmap = _base_map(point for row in placed for point in _extent(row, areas.get(row.name)))
     features = []
     for row in placed:
         level = gap_class(len(row.uncovered), needs)
-        marker = folium.CircleMarker(
-            list(row.point),
-            radius=8 + min(len(row.uncovered), 12) * 1.5,
-            color="#333333",
-            weight=1,
-            fill=True,
-            fill_color=GAP_COLOURS[level],
-            fill_opacity=0.85,
-        ).add_to(fmap)
-        TextTooltip(gaps_text(row)).add_to(marker)
+        geometry = areas.get(row.name)
+        if geometry is not None:
+            layer = folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": geometry},
+                style_function=lambda _feature, colour=GAP_COLOURS[level]: {
+                    "color": "#333333",
+                    "weight": 1,
+                    "fillColor": colour,
+                    "fillOpacity": 0.8,
+                },
+            )
+        else:
+            layer = folium.CircleMarker(
+                list(row.point),
+                radius=8 + min(len(row.uncovered), 12) * 1.5,
+                color="#333333",
+                weight=1,
+                fill=True,
+                fill_color=GAP_COLOURS[level],
+                fill_opacity=0.85,
+            )
+        layer.add_to(fmap)
+        TextTooltip(gaps_text(row)).add_to(layer)
         features.append(
             {
                 "municipality": row.name,
                 "uncovered": len(row.uncovered),
                 "few": len(row.few),
                 "colour": GAP_COLOURS[level],
+                "shape": "area" if geometry is not None else "circle",
             }
         )
     return _rendered(fmap, features)
+
+
+def _extent(row: MunicipalityGaps, geometry: dict | None) -> list[tuple[float, float]]:
+    """The points the map must show of a municipality: its area's corners, else its centre."""
+    if geometry is None:
+        return [row.point]
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    lons = [point[0] for polygon in polygons for point in polygon[0]]
+    lats = [point[1] for polygon in polygons for point in polygon[0]]
+    return [(min(lats), min(lons)), (max(lats), max(lons))]

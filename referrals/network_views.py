@@ -127,6 +127,7 @@ class GapsMapView(MapFiguresView):
         figures = kwargs.get("figures")
         if figures is not None:
             context["legend"] = network_maps.legend(len(figures["needs"]))
+            context["areas"] = any(f["shape"] == "area" for f in context["map"]["features"])
         return context
 
     def export_rows(self, figures):

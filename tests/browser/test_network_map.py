@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 
 from tests.referrals.conftest import PASSWORD, world  # noqa: F401 - the network fixture
 from tests.referrals.figures_data import Q1
-from tests.referrals.test_network_maps import data  # noqa: F401 - its data
+from tests.referrals.test_network_maps import boundaries, data, tervuren  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
-def test_the_network_map_draws_its_lines_offline(site_server, world, data, browser):  # noqa: F811
+def offline_page(browser, site_server):
+    """A curator's page that reaches only this server, collecting script and CSP errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.problems = []
@@ -41,6 +42,11 @@ def test_the_network_map_draws_its_lines_offline(site_server, world, data, brows
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site_server.url}/admin/")
+    return context, page, outside
+
+
+def test_the_network_map_draws_its_lines_offline(site_server, world, data, browser):  # noqa: F811
+    context, page, outside = offline_page(browser, site_server)
     page.goto(f"{site_server.url}/admin/figures/network/?start={Q1['start']}&end={Q1['end']}")
 
     overlay = page.locator(".brug-map .leaflet-overlay-pane path")
@@ -57,4 +63,27 @@ def test_the_network_map_draws_its_lines_offline(site_server, world, data, brows
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Caritas Leuven → CGG Oost")
     assert page.problems == []
     assert all("tile" in url for url in outside), outside  # only the tiles were asked for
+    context.close()
+
+
+def test_the_gaps_map_fills_a_municipality_within_its_boundaries(
+    site_server,
+    world,  # noqa: F811
+    data,  # noqa: F811
+    tervuren,  # noqa: F811
+    boundaries,  # noqa: F811
+    browser,
+):
+    context, page, outside = offline_page(browser, site_server)
+    page.goto(f"{site_server.url}/admin/figures/gaps/map/?start={Q1['start']}&end={Q1['end']}")
+    # Leuven's area from the boundaries file and Tervuren's circle, as SVG paths.
+    overlay = page.locator(".brug-map .leaflet-overlay-pane path")
+    expect(overlay).to_have_count(2)
+    area = page.locator('.brug-map .leaflet-overlay-pane path[fill="#fb6a4a"]')
+    expect(area).to_have_count(1)
+    area.dispatch_event("mouseover")
+    expect(page.locator(".leaflet-tooltip")).to_contain_text("Leuven — needs without a service: 1")
+    expect(page.locator("#table-gaps-map tbody tr")).to_have_count(2)
+    assert page.problems == []
+    assert all("tile" in url for url in outside), outside
     context.close()

@@ -18,6 +18,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from directory import boundaries as boundaries_module
 from directory.factories import LocationPageFactory, publish
 from directory.models import LocationPage, Partnership, PartnershipKind
 from referrals import network
@@ -400,3 +401,126 @@ def test_cached_maps_are_kept_per_scope(world, data, as_user):
     assert len(table_flows(curator)) == 2
     assert table_flows(manager) == table_flows(again) == [("Caritas Leuven", "CGG Oost", "28")]
     assert gaps_page.status_code == 200 and b"L.circleMarker" in gaps_page.content
+
+
+def square(west, south, east, north, steps=50):
+    """A closed ring with many points along each straight side (all but the corners go)."""
+    side = [(west + (east - west) * i / steps, south) for i in range(steps)]
+    side += [(east, south + (north - south) * i / steps) for i in range(steps)]
+    side += [(east - (east - west) * i / steps, north) for i in range(steps)]
+    side += [(west, north - (north - south) * i / steps) for i in range(steps)]
+    return [list(p) for p in [*side, side[0]]]
+
+
+@pytest.fixture
+def boundaries(tmp_path, settings):
+    """An operator's boundaries file naming Leuven (by its French name too), not Tervuren."""
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"T_MUN_NL": "LEUVEN", "T_MUN_FR": "Louvain"},
+                "geometry": {"type": "Polygon", "coordinates": [square(4.62, 50.83, 4.78, 50.93)]},
+            },
+            {"type": "Feature", "properties": {"name": "Nowhere"}, "geometry": None},
+        ],
+    }
+    path = tmp_path / "municipalities.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    settings.BRUG_MUNICIPALITY_BOUNDARIES = str(path)
+    return path
+
+
+GEOJSON_DATA = re.compile(r"(geo_json_\w+)_add\((\{.*?\})\);", re.S)
+GEOJSON_STYLE = re.compile(
+    r"function (geo_json_\w+)_styler\(feature\) \{.*?return (\{.*?\});", re.S
+)
+
+
+def test_with_boundaries_the_gaps_map_fills_each_municipality_it_has(
+    world, data, tervuren, boundaries, as_user
+):
+    response = as_user("receiver_manager").get(GAPS_MAP, Q1)
+    page = response.content.decode()
+    areas = {name: json.loads(data) for name, data in GEOJSON_DATA.findall(page)}
+    styles = {name: json.loads(style) for name, style in GEOJSON_STYLE.findall(page)}
+    tips = {name: json.loads(text) for name, text in TOOLTIP.findall(page)}
+    # Leuven is filled within its boundary (found by its folded Dutch name), in Leuven's
+    # colour; the file's straight sides come out as their four corners.
+    [(leuven, collection)] = areas.items()
+    assert tips[leuven] == "Leuven — needs without a service: 1, with one: 0"
+    assert styles[leuven]["fillColor"] == "#fb6a4a"
+    [feature] = collection["features"]
+    assert feature["properties"] == {}  # no name reaches Leaflet but as text
+    assert feature["geometry"]["coordinates"] == [
+        [[4.62, 50.83], [4.78, 50.83], [4.78, 50.93], [4.62, 50.93], [4.62, 50.83]]
+    ]
+    # Tervuren, which the file lacks, is still a circle; the table lists both.
+    circles = [tip for kind, _p, _o, tip in drawn(page).values() if kind == "circleMarker"]
+    assert circles == ["Tervuren — needs without a service: 2, with one: 0"]
+    assert [row[0] for row in GAPS_ROW.findall(page)] == ["Tervuren", "Leuven"]
+    assert response.context["map"]["features"] == [
+        {
+            "municipality": "Tervuren",
+            "uncovered": 2,
+            "few": 0,
+            "colour": "#a50f15",
+            "shape": "circle",
+        },
+        {"municipality": "Leuven", "uncovered": 1, "few": 0, "colour": "#fb6a4a", "shape": "area"},
+    ]
+    assert "filled within its boundaries" in page
+    assert "cdn." not in page.lower()
+
+
+def test_an_unusable_boundaries_file_leaves_circles_and_a_warning(
+    world, data, tervuren, as_user, settings, tmp_path
+):
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    for path in (tmp_path / "missing.geojson", broken):
+        settings.BRUG_MUNICIPALITY_BOUNDARIES = str(path)
+        response = as_user("receiver_manager").get(GAPS_MAP, Q1)
+        assert response.status_code == 200
+        assert [f["shape"] for f in response.context["map"]["features"]] == ["circle", "circle"]
+        [warning] = boundaries_module.check_boundaries()
+        assert warning.id == "brug.W001" and str(path) in warning.msg
+    settings.BRUG_MUNICIPALITY_BOUNDARIES = ""
+    assert boundaries_module.check_boundaries() == []
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("not json", "not JSON"),
+        ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
+        (
+            '{"type": "FeatureCollection", "features": [{"properties": {"name": "X"}}]}',
+            "no polygon with a name",
+        ),
+    ],
+)
+def test_a_boundaries_file_that_cannot_be_used_says_why(text, message):
+    with pytest.raises(boundaries_module.BoundariesError, match=message):
+        boundaries_module.parse(text)
+
+
+def test_a_municipality_is_found_by_any_of_its_names():
+    ring = square(4.3, 50.8, 4.4, 50.9, steps=2)
+    parsed = boundaries_module.parse(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name_nl": "Brussel", "name_fr": "Bruxelles"},
+                        "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+                    }
+                ],
+            }
+        )
+    )
+    assert set(parsed) == {"brussel", "bruxelles"}
+    assert parsed["brussel"]["type"] == "MultiPolygon"

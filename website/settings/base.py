@@ -332,6 +332,9 @@ BRUG_ENTRIES_STATE_SECONDS = 1.0
 
 # Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
 # addresses only when configured, rate-limited, never blocking a save.
+# A GeoJSON file of municipality boundaries for the managers' gaps map (directory/boundaries.py;
+# none ship with Brug): without one, the map draws a circle per municipality.
+BRUG_MUNICIPALITY_BOUNDARIES = os.environ.get("BRUG_MUNICIPALITY_BOUNDARIES", "")
 BRUG_GEOCODER_COUNTRIES = ("BE", "NL")  # preferred first when a postcode or name is in both
 BRUG_GEOCODER = os.environ.get("GEOCODER", "")
 BRUG_GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")
