@@ -7,7 +7,8 @@ referrals — each with a client record, one or two needs and four timeline even
 in-process through Django's full stack (session, middleware, templates), as a network
 curator and as the manager of the busiest organisation, with every cache emptied before
 each request ("cold") and, for comparison, with the figures cache on ("warm"). Prints
-p50/p95 per view.
+p50/p95 per view. Like a web worker (core/heap.py), it exempts what the warm-up loaded from
+full garbage collections unless told `--no-settle`.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from core import heap
 from core.benchmarking import percentiles
 from directory.models import (
     Membership,
@@ -60,8 +62,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reuse", action="store_true", help="measure again on the data of an earlier run"
         )
+        parser.add_argument(
+            "--no-settle",
+            action="store_true",
+            help="leave the garbage collector as it is (a web worker settles it: core/heap.py)",
+        )
 
-    def handle(self, *args, referrals, repeat, seed, reuse, **options):
+    def handle(self, *args, referrals, repeat, seed, reuse, no_settle, **options):
+        self.settle = not no_settle
         if connection.vendor != "postgresql":
             self.stderr.write("Meant for PostgreSQL (DATABASE_URL=postgres://…); running anyway.")
         users = get_user_model()
@@ -290,6 +298,8 @@ class Command(BaseCommand):
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200:
                     raise CommandError(f"{url}: {response.status_code}")
-                if attempt:  # the first one warms up (connections, templates)
+                if attempt:
                     samples.append(elapsed)
+                elif self.settle:  # the first one warms up (connections, templates)
+                    heap.settle()
         return samples
