@@ -117,6 +117,8 @@ def parse(text: str) -> dict[str, dict]:
         if geometry.get("type") not in POLYGONAL:
             continue
         simplified = simplify(geometry)
+        if not simplified["coordinates"]:
+            continue  # smaller than the map can show
         for key in feature_names(feature.get("properties") or {}):
             result.setdefault(key, simplified)
     if not result:

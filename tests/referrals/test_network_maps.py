@@ -499,6 +499,23 @@ def test_an_unusable_boundaries_file_leaves_circles_and_a_warning(
             '{"type": "FeatureCollection", "features": [{"properties": {"name": "X"}}]}',
             "no polygon with a name",
         ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "properties": {"name": "Speck"},
+                            "geometry": {
+                                "type": "Polygon",
+                                "coordinates": [square(4.5, 50.5, 4.50001, 50.50001, steps=3)],
+                            },
+                        }
+                    ],
+                }
+            ),
+            "no polygon with a name",
+        ),
     ],
 )
 def test_a_boundaries_file_that_cannot_be_used_says_why(text, message):
