@@ -9,6 +9,7 @@ options.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, ngettext
@@ -16,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from directory import eligibility
-from directory.models import Language, Need, TargetGroup
+from directory.models import Language, Need, NeedLabel, TargetGroup, TargetGroupLabel
 from directory.models.organisations import OrganisationType
+from directory.models.taxonomy import display_label_rows
 from search import schema
 from search.query import ELIGIBILITY_PARAMETERS, FLAG_FILTERS, LIST_FILTERS, SORTS, SearchQuery
 
@@ -331,8 +333,18 @@ class Vocabulary:
     """Every term a filter can show, with its labels, in a fixed number of queries."""
 
     def __init__(self):
-        self.needs = list(Need.objects.prefetch_related("labels"))
-        self.target_groups = list(TargetGroup.objects.prefetch_related("labels"))
+        # Only the label rows a label is shown from (the active and the default language):
+        # every term has one in each of twelve languages.
+        self.needs = list(
+            Need.objects.prefetch_related(
+                Prefetch("labels", queryset=display_label_rows(NeedLabel, "need"))
+            )
+        )
+        self.target_groups = list(
+            TargetGroup.objects.prefetch_related(
+                Prefetch("labels", queryset=display_label_rows(TargetGroupLabel, "target_group"))
+            )
+        )
         self.languages = list(Language.objects.all())
         self.tags = list(
             Tag.objects.filter(directory_servicetag_items__isnull=False)
