@@ -22,16 +22,6 @@ logger = logging.getLogger(__name__)
 SETTLE_AFTER_REQUESTS = int(os.environ.get("BRUG_HEAP_SETTLE_AFTER", "50"))
 
 
-def warm() -> None:
-    """Load now what every worker loads at its first requests anyway."""
-    from django.urls import get_resolver
-
-    from directory.geocoding import _places
-
-    get_resolver().check()  # imports every URLconf and the views they name
-    _places()
-
-
 def settle() -> None:
     """Collect what is garbage now, then exempt everything alive from later collections."""
     gc.collect()
@@ -39,8 +29,8 @@ def settle() -> None:
 
 
 def install(after_requests: int = SETTLE_AFTER_REQUESTS) -> None:
-    """For a web worker that has just loaded the application (gunicorn's post_worker_init)."""
-    warm()
+    """For a web worker that has loaded the application and what it always needs
+    (gunicorn's post_worker_init, website/gunicorn_conf.py)."""
     settle()
     logger.info("heap settled at start: %s objects frozen", gc.get_freeze_count())
     served = 0
@@ -48,8 +38,8 @@ def install(after_requests: int = SETTLE_AFTER_REQUESTS) -> None:
     def settle_once_warm(**kwargs) -> None:
         nonlocal served
         served += 1
-        if served == after_requests:
-            request_finished.disconnect(settle_once_warm)
+        # Only the request that disconnects settles (threads of a gthread worker race here).
+        if served >= after_requests and request_finished.disconnect(settle_once_warm):
             settle()
             logger.info(
                 "heap settled after %s requests: %s objects frozen", served, gc.get_freeze_count()
