@@ -17,9 +17,18 @@ from django.core.signals import request_finished
 
 logger = logging.getLogger(__name__)
 
+
 # Enough requests for the caches a worker builds lazily (templates, URL resolvers, the
 # catalogues of the languages asked for) to be there, few enough to come within a minute.
-SETTLE_AFTER_REQUESTS = int(os.environ.get("BRUG_HEAP_SETTLE_AFTER", "50"))
+def _settle_after() -> int:
+    """BRUG_HEAP_SETTLE_AFTER: 0 settles only at start; anything unreadable is the default."""
+    try:
+        return max(0, int(os.environ.get("BRUG_HEAP_SETTLE_AFTER") or 50))
+    except ValueError:
+        return 50
+
+
+SETTLE_AFTER_REQUESTS = _settle_after()
 
 
 def settle() -> None:
@@ -28,9 +37,10 @@ def settle() -> None:
     gc.freeze()
 
 
-def install(after_requests: int = SETTLE_AFTER_REQUESTS) -> None:
+def install(after_requests: int = SETTLE_AFTER_REQUESTS):
     """For a web worker that has loaded the application and what it always needs
-    (gunicorn's post_worker_init, website/gunicorn_conf.py)."""
+    (gunicorn's post_worker_init, website/gunicorn_conf.py). Returns the receiver that
+    settles again, or None when `after_requests` is 0."""
     settle()
     logger.info("heap settled at start: %s objects frozen", gc.get_freeze_count())
     served = 0
@@ -45,4 +55,7 @@ def install(after_requests: int = SETTLE_AFTER_REQUESTS) -> None:
                 "heap settled after %s requests: %s objects frozen", served, gc.get_freeze_count()
             )
 
+    if after_requests <= 0:
+        return None
     request_finished.connect(settle_once_warm, weak=False)
+    return settle_once_warm

@@ -6,15 +6,18 @@ the package registries the project installs from. Without a file, or for a munic
 file does not name, the gaps map draws a circle at the municipality's centre instead.
 
 A feature is matched to a municipality by any of its name properties (Dutch, French, German
-or plain), folded as the gazetteer folds names, so "Brussel", "Bruxelles" and "BRUXELLES"
-are one. Geometries are simplified once, when the file is read (Douglas–Peucker, about 50 m),
+or plain, keys in any case), folded as the gazetteer folds names: a feature named "BRUXELLES"
+and "Brussel" is found as "Bruxelles" and as "Brussel". A name that two municipalities share
+goes to the one whose area lies around the municipality's centre. Geometries are simplified once, when the file is read (Douglas–Peucker, about 50 m),
 so a page carries kilobytes per municipality, not the survey's full detail.
 """
 
 import json
 import logging
 import math
-from functools import cache
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -23,8 +26,9 @@ from django.core import checks
 from directory.geocoding import place_key
 from directory.regions import canonical_region
 
-# Property names that carry a municipality's name in the files people use: Statbel's and
-# the regions' (T_MUN_NL, NAAM…), geoBoundaries' (shapeName), OpenStreetMap exports (name…).
+# Property names that carry a municipality's name in the files people use (compared without
+# case): Statbel's and the regions' (T_MUN_NL, NAAM…), geoBoundaries' (shapeName),
+# OpenStreetMap exports (name, name:nl…).
 NAME_PROPERTIES = (
     "name",
     "name_nl",
@@ -33,16 +37,20 @@ NAME_PROPERTIES = (
     "name:nl",
     "name:fr",
     "name:de",
-    "NAME",
-    "NAAM",
-    "NAAMGEM",
-    "T_MUN_NL",
-    "T_MUN_FR",
-    "T_MUN_DE",
-    "shapeName",
+    "naam",
+    "naamgem",
+    "t_mun_nl",
+    "t_mun_fr",
+    "t_mun_de",
+    "shapename",
     "municipality",
 )
+# One value naming a municipality in two languages: "Bruxelles - Brussel", "Bruxelles/Brussel".
+BILINGUAL = re.compile(r"\s+-\s+|\s*/\s*")
 TOLERANCE = 0.0005  # degrees, about 50 m: the detail a regional map can show
+# How far (degrees) a municipality's centre may lie outside its area's box and still be its:
+# the gazetteer's centre of a postcode area is near, not always inside, the municipality.
+CENTRE_MARGIN = 0.05
 POLYGONAL = {"Polygon", "MultiPolygon"}
 
 logger = logging.getLogger(__name__)
@@ -52,88 +60,162 @@ class BoundariesError(ValueError):
     """The file cannot be used: not GeoJSON, or no polygon with a name in it."""
 
 
-def boundaries() -> dict[str, dict]:
-    """The installed file's geometries by folded municipality name ({} without a file)."""
-    path = settings.BRUG_MUNICIPALITY_BOUNDARIES
-    if not path:
-        return {}
-    try:
-        return _read(path, Path(path).stat().st_mtime_ns)
-    except (OSError, UnicodeDecodeError, BoundariesError) as error:
+@dataclass(frozen=True)
+class Area:
+    geometry: dict
+    box: tuple[float, float, float, float]  # west, south, east, north
+
+    def near(self, point: tuple[float, float]) -> bool:
+        lat, lon = point
+        west, south, east, north = self.box
+        return (
+            west - CENTRE_MARGIN <= lon <= east + CENTRE_MARGIN
+            and south - CENTRE_MARGIN <= lat <= north + CENTRE_MARGIN
+        )
+
+
+def boundaries() -> dict[str, list[Area]]:
+    """The installed file's areas by folded municipality name ({} without a usable file).
+    A name can belong to several municipalities ("Saint-Nicolas" is Sint-Niklaas in French
+    and a municipality near Liège)."""
+    areas, error = _installed()
+    if error:
         # The map still answers, with circles; `manage.py check` names the problem.
-        logger.warning("municipality boundaries not used (%s): %s", path, error)
-        return {}
+        logger.warning(
+            "municipality boundaries not used (%s): %s",
+            settings.BRUG_MUNICIPALITY_BOUNDARIES,
+            error,
+        )
+    return areas
 
 
-def shapes(names) -> dict[str, dict]:
-    """The geometry of each of these municipalities that the installed file has."""
+def shapes(rows) -> dict[str, dict]:
+    """The geometry of each municipality (rows with a `name` and a `point` or None) that the
+    installed file has: the area of that name around its centre, or the only one."""
     known = boundaries()
     if not known:
         return {}
     result = {}
-    for name in names:
-        geometry = known.get(place_key(name))
-        if geometry is None:
-            canonical = canonical_region(name)  # "Luik" is the file's "Liège"
-            geometry = known.get(place_key(canonical)) if canonical else None
-        if geometry is not None:
-            result[name] = geometry
+    for row in rows:
+        candidates = known.get(place_key(row.name))
+        if not candidates:
+            canonical = canonical_region(row.name)  # "Luik" is the file's "Liège"
+            candidates = known.get(place_key(canonical)) if canonical else None
+        if not candidates:
+            continue
+        if row.point:
+            candidates = [area for area in candidates if area.near(row.point)]
+        if len(candidates) == 1:
+            result[row.name] = candidates[0].geometry
     return result
 
 
 def check_boundaries(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    _areas, error = _installed()
+    if not error:
+        return []
+    return [
+        checks.Warning(
+            f"BRUG_MUNICIPALITY_BOUNDARIES ({settings.BRUG_MUNICIPALITY_BOUNDARIES}) cannot be "
+            f"used: {error}",
+            hint="The gaps map draws circles until it can (docs/operations.md).",
+            id="brug.W001",
+        )
+    ]
+
+
+def _installed() -> tuple[dict[str, list[Area]], str]:
     path = settings.BRUG_MUNICIPALITY_BOUNDARIES
     if not path:
-        return []
+        return {}, ""
     try:
-        _read(path, Path(path).stat().st_mtime_ns)
+        found = Path(path).stat()
+    except OSError as error:
+        return {}, str(error)
+    return _read(path, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=1)  # the file in use, read once per version of it (a failure too)
+def _read(path: str, _modified: int, _size: int) -> tuple[dict[str, list[Area]], str]:
+    try:
+        return parse(Path(path).read_text(encoding="utf-8")), ""
     except (OSError, UnicodeDecodeError, BoundariesError) as error:
-        return [
-            checks.Warning(
-                f"BRUG_MUNICIPALITY_BOUNDARIES ({path}) cannot be used: {error}",
-                hint="The gaps map draws circles until it can (docs/operations.md).",
-                id="brug.W001",
-            )
-        ]
-    return []
+        return {}, str(error)
 
 
-@cache
-def _read(path: str, _modified: int) -> dict[str, dict]:
-    return parse(Path(path).read_text(encoding="utf-8"))
-
-
-def parse(text: str) -> dict[str, dict]:
-    """Geometries by folded name from a GeoJSON FeatureCollection's text."""
+def parse(text: str) -> dict[str, list[Area]]:
+    """Areas by folded name from a GeoJSON FeatureCollection's text. The features of one
+    municipality (the same names: an enclave, a part across a river) make one area."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark, as tools write
+    except (json.JSONDecodeError, RecursionError) as error:
         raise BoundariesError(f"not JSON: {error}") from error
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise BoundariesError("not a GeoJSON FeatureCollection")
-    result: dict[str, dict] = {}
-    for feature in data.get("features") or []:
-        geometry = (feature or {}).get("geometry") or {}
-        if geometry.get("type") not in POLYGONAL:
-            continue
-        simplified = simplify(geometry)
-        if not simplified["coordinates"]:
-            continue  # smaller than the map can show
-        for key in feature_names(feature.get("properties") or {}):
-            result.setdefault(key, simplified)
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise BoundariesError("its features are not a list")
+    parts: dict[frozenset[str], list[list]] = {}
+    for feature in features:
+        names = _names(feature)
+        polygons = _polygons(feature) if names else []
+        if polygons:
+            parts.setdefault(names, []).extend(polygons)
+    result: dict[str, list[Area]] = {}
+    for names, polygons in parts.items():
+        area = _area(polygons)
+        for key in names:
+            result.setdefault(key, []).append(area)
     if not result:
         raise BoundariesError(
-            "no polygon with a name property (" + ", ".join(NAME_PROPERTIES) + ")"
+            "no polygon in longitude/latitude with a name property ("
+            + ", ".join(NAME_PROPERTIES)
+            + ")"
         )
     return result
 
 
-def feature_names(properties: dict) -> set[str]:
-    return {
-        place_key(value)
-        for name in NAME_PROPERTIES
-        if isinstance(value := properties.get(name), str) and place_key(value)
-    }
+def _names(feature) -> frozenset[str]:
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(properties, dict):
+        return frozenset()
+    by_key = {str(key).casefold(): value for key, value in properties.items()}
+    names = set()
+    for name in NAME_PROPERTIES:
+        value = by_key.get(name)
+        if isinstance(value, str):
+            names.update(place_key(part) for part in [value, *BILINGUAL.split(value)])
+    names.discard("")
+    return frozenset(names)
+
+
+def _polygons(feature: dict) -> list[list]:
+    """The feature's polygons, simplified; [] for anything but (Multi)Polygons of valid
+    longitudes and latitudes (a file left in Lambert 72 metres has none)."""
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in POLYGONAL:
+        return []
+    try:
+        simplified = simplify(geometry)
+    except (TypeError, ValueError, IndexError, KeyError, RecursionError):
+        return []
+    polygons = (
+        [simplified["coordinates"]]
+        if simplified["type"] == "Polygon"
+        else simplified["coordinates"]
+    )
+    return [polygon for polygon in polygons if polygon]
+
+
+def _area(polygons: list[list]) -> Area:
+    lons = [point[0] for polygon in polygons for point in polygon[0]]
+    lats = [point[1] for polygon in polygons for point in polygon[0]]
+    geometry = (
+        {"type": "Polygon", "coordinates": polygons[0]}
+        if len(polygons) == 1
+        else {"type": "MultiPolygon", "coordinates": polygons}
+    )
+    return Area(geometry, (min(lons), min(lats), max(lons), max(lats)))
 
 
 def simplify(geometry: dict) -> dict:
@@ -152,7 +234,9 @@ def _polygon(rings) -> list:
 
 
 def _ring(ring) -> list:
-    points = [(round(p[0], 5), round(p[1], 5)) for p in ring]
+    points = [(round(float(p[0]), 5), round(float(p[1]), 5)) for p in ring]
+    if not all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in points):
+        raise ValueError("not longitude and latitude")  # NaN fails these too
     thinned = _douglas_peucker(points)
     if len(thinned) < 4:  # a closed ring needs three corners and the closing point
         return []

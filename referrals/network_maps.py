@@ -217,7 +217,7 @@ def gaps_text(row: MunicipalityGaps) -> str:
 def gaps_map(rows: list[MunicipalityGaps], needs: int) -> dict:
     """Each municipality's area (or a circle at its centre), its colour by the main needs
     without a service there."""
-    areas = shapes(row.name for row in rows)
+    areas = shapes(rows)
     placed = [row for row in rows if row.point or row.name in areas]
     fmap = _base_map(point for row in placed for point in _extent(row, areas.get(row.name)))
     features = []

@@ -1,5 +1,7 @@
 """gunicorn's settings for Brug's web processes (scripts/prod.sh web, make load-benchmark)."""
 
+import logging
+
 from core import heap
 
 
@@ -10,6 +12,11 @@ def post_worker_init(worker):
 
     from directory.geocoding import _places
 
-    get_resolver().check()  # imports every URLconf and the views they name
-    _places()
-    heap.install()
+    try:
+        get_resolver().check()  # imports every URLconf and the views they name
+        _places()
+        heap.install()
+    except Exception:
+        # An error in this hook stops gunicorn altogether; without it the worker is slower
+        # at the tail, not broken, and its first request shows any real error.
+        logging.getLogger("core.heap").exception("the worker's warm-up failed")

@@ -79,7 +79,8 @@ def test_the_gaps_map_fills_a_municipality_within_its_boundaries(
     # Leuven's area from the boundaries file and Tervuren's circle, as SVG paths.
     overlay = page.locator(".brug-map .leaflet-overlay-pane path")
     expect(overlay).to_have_count(2)
-    area = page.locator('.brug-map .leaflet-overlay-pane path[fill="#fb6a4a"]')
+    # The area, not a circle in its colour: folium's GeoJSON style (circles are 0.85).
+    area = page.locator('.brug-map .leaflet-overlay-pane path[fill="#fb6a4a"][fill-opacity="0.8"]')
     expect(area).to_have_count(1)
     area.dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Leuven — needs without a service: 1")

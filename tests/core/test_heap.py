@@ -19,7 +19,10 @@ from tests.security.test_sessions import ROOT
 @pytest.fixture
 def unfrozen():
     gc.unfreeze()
-    yield
+    installed = []
+    yield installed
+    for receiver in installed:  # a test that failed early leaves none behind
+        request_finished.disconnect(receiver)
     gc.unfreeze()  # the rest of the test run collects as before
 
 
@@ -29,7 +32,7 @@ def test_a_worker_freezes_what_it_loaded_then_once_more_after_its_first_requests
 ):
     caplog.set_level("INFO", logger="core.heap")
     receivers = len(request_finished.receivers)
-    heap.install(after_requests=2)
+    unfrozen.append(heap.install(after_requests=2))
     assert len(request_finished.receivers) == receivers + 1
     at_start = gc.get_freeze_count()
     assert at_start > 10_000  # Django, Wagtail and the gazetteer
@@ -43,6 +46,15 @@ def test_a_worker_freezes_what_it_loaded_then_once_more_after_its_first_requests
     assert len(request_finished.receivers) == receivers  # settled once, then gone
     client.get("/nl/")
     assert caplog.text.count("heap settled after") == 1
+
+
+def test_zero_settles_only_at_start(unfrozen, monkeypatch):
+    receivers = len(request_finished.receivers)
+    assert heap.install(after_requests=0) is None
+    assert len(request_finished.receivers) == receivers
+    for value, expected in (("", 50), ("many", 50), ("-3", 0), ("7", 7)):
+        monkeypatch.setenv("BRUG_HEAP_SETTLE_AFTER", value)
+        assert heap._settle_after() == expected
 
 
 def test_gunicorn_runs_the_hook_in_each_worker(tmp_path):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from directory import boundaries as boundaries_module
 from directory.factories import LocationPageFactory, publish
 from directory.models import LocationPage, Partnership, PartnershipKind
-from referrals import network
+from referrals import gaps, network
 from referrals.models import State
 from referrals.scope import Scope
 from tests.referrals.conftest import refused
@@ -497,7 +497,7 @@ def test_an_unusable_boundaries_file_leaves_circles_and_a_warning(
         ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
         (
             '{"type": "FeatureCollection", "features": [{"properties": {"name": "X"}}]}',
-            "no polygon with a name",
+            "no polygon in longitude/latitude",
         ),
         (
             json.dumps(
@@ -514,7 +514,7 @@ def test_an_unusable_boundaries_file_leaves_circles_and_a_warning(
                     ],
                 }
             ),
-            "no polygon with a name",
+            "no polygon in longitude/latitude",
         ),
     ],
 )
@@ -523,21 +523,100 @@ def test_a_boundaries_file_that_cannot_be_used_says_why(text, message):
         boundaries_module.parse(text)
 
 
-def test_a_municipality_is_found_by_any_of_its_names():
-    ring = square(4.3, 50.8, 4.4, 50.9, steps=2)
+def collection(*features) -> str:
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": properties, "geometry": geometry}
+                for properties, geometry in features
+            ],
+        }
+    )
+
+
+def polygon(west, south, east, north) -> dict:
+    return {"type": "Polygon", "coordinates": [square(west, south, east, north, steps=2)]}
+
+
+@pytest.mark.parametrize(
+    "features",
+    [
+        [{"features": {}}],  # not a list: below
+        ["a string", None, 7],
+        [{"properties": ["name"], "geometry": polygon(4, 50, 4.1, 50.1)}],
+        [{"properties": {"name": "X"}, "geometry": "Polygon"}],
+        [{"properties": {"name": "X"}, "geometry": {"type": "Polygon"}}],
+        [{"properties": {"name": "X"}, "geometry": {"type": "Polygon", "coordinates": "abc"}}],
+        [{"properties": {"name": "X"}, "geometry": {"type": "Polygon", "coordinates": [[1, 2]]}}],
+        # A file left in Belgian Lambert 72 (metres), and NaN.
+        [{"properties": {"name": "X"}, "geometry": polygon(150000, 170000, 160000, 180000)}],
+        [{"properties": {"name": "X"}, "geometry": polygon(float("nan"), 50, 4.1, 50.1)}],
+    ],
+)
+def test_a_malformed_file_is_refused_with_a_reason_never_a_crash(features):
+    if features == [{"features": {}}]:
+        text = '{"type": "FeatureCollection", "features": {}}'
+    else:
+        text = json.dumps({"type": "FeatureCollection", "features": features})
+    with pytest.raises(boundaries_module.BoundariesError):
+        boundaries_module.parse(text)
+
+
+def test_a_municipality_is_found_by_any_of_its_names_in_any_case():
     parsed = boundaries_module.parse(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"name_nl": "Brussel", "name_fr": "Bruxelles"},
-                        "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
-                    }
-                ],
-            }
+        "\ufeff"  # a byte-order mark, as some tools write
+        + collection(
+            ({"NAME_NL": "Brussel", "Name_FR": "Bruxelles"}, polygon(4.3, 50.8, 4.4, 50.9)),
+            ({"name": "Sint-Gillis - Saint-Gilles"}, polygon(4.33, 50.82, 4.35, 50.83)),
         )
     )
-    assert set(parsed) == {"brussel", "bruxelles"}
-    assert parsed["brussel"]["type"] == "MultiPolygon"
+    assert {"brussel", "bruxelles", "sint gillis", "saint gilles"} <= set(parsed)
+    [brussels] = parsed["bruxelles"]
+    assert brussels.geometry["type"] == "Polygon"
+    assert brussels.box == (4.3, 50.8, 4.4, 50.9)
+
+
+def test_the_parts_of_a_municipality_make_one_area():
+    [area] = boundaries_module.parse(
+        collection(
+            ({"name": "Baarle-Hertog"}, polygon(4.9, 51.4, 5.0, 51.5)),
+            ({"name": "Baarle-Hertog"}, polygon(4.93, 51.44, 4.94, 51.45)),  # an enclave
+        )
+    )["baarle hertog"]
+    assert area.geometry["type"] == "MultiPolygon" and len(area.geometry["coordinates"]) == 2
+
+
+def test_a_name_two_municipalities_share_goes_to_the_one_around_its_centre(settings, tmp_path):
+    # "Saint-Nicolas" is Sint-Niklaas in French, and a municipality near Liège.
+    path = tmp_path / "boundaries.geojson"
+    path.write_text(
+        collection(
+            (
+                {"T_MUN_NL": "Sint-Niklaas", "T_MUN_FR": "Saint-Nicolas"},
+                polygon(4.1, 51.1, 4.2, 51.2),
+            ),
+            (
+                {"T_MUN_NL": "Saint-Nicolas", "T_MUN_FR": "Saint-Nicolas"},
+                polygon(5.5, 50.6, 5.6, 50.7),
+            ),
+            ({"name": "Liège"}, polygon(5.5, 50.55, 5.7, 50.7)),
+        ),
+        encoding="utf-8",
+    )
+    settings.BRUG_MUNICIPALITY_BOUNDARIES = str(path)
+    near_liege = gaps.MunicipalityGaps("Saint-Nicolas", (50.63, 5.53), [], [])
+    near_ghent = gaps.MunicipalityGaps("Saint-Nicolas", (51.16, 4.14), [], [])
+    unplaced = gaps.MunicipalityGaps("Saint-Nicolas", None, [], [])
+    assert boundaries_module.shapes([near_liege])["Saint-Nicolas"]["coordinates"][0][0] == [
+        5.5,
+        50.6,
+    ]
+    assert boundaries_module.shapes([near_ghent])["Saint-Nicolas"]["coordinates"][0][0] == [
+        4.1,
+        51.1,
+    ]
+    assert boundaries_module.shapes([unplaced]) == {}  # which one is not known: a circle
+    # A name the file does not have, found through the gazetteer ("Luik" is Liège).
+    liege = gaps.MunicipalityGaps("Luik", (50.64, 5.57), [], [])
+    assert set(boundaries_module.shapes([liege])) == {"Luik"}

@@ -330,11 +330,12 @@ BRUG_UNMET_QUERY_MIN_COUNT = 2
 # COUNT cost 30 ms of every public request. An index change shows this much later.
 BRUG_ENTRIES_STATE_SECONDS = 1.0
 
-# Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
-# addresses only when configured, rate-limited, never blocking a save.
 # A GeoJSON file of municipality boundaries for the managers' gaps map (directory/boundaries.py;
 # none ship with Brug): without one, the map draws a circle per municipality.
 BRUG_MUNICIPALITY_BOUNDARIES = os.environ.get("BRUG_MUNICIPALITY_BOUNDARIES", "")
+
+# Geocoding (directory.geocoding): the offline gazetteer always; an online geocoder for street
+# addresses only when configured, rate-limited, never blocking a save.
 BRUG_GEOCODER_COUNTRIES = ("BE", "NL")  # preferred first when a postcode or name is in both
 BRUG_GEOCODER = os.environ.get("GEOCODER", "")
 BRUG_GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")
