@@ -8,8 +8,9 @@ file does not name, the gaps map draws a circle at the municipality's centre ins
 A feature is matched to a municipality by any of its name properties (Dutch, French, German
 or plain, keys in any case), folded as the gazetteer folds names: a feature named "BRUXELLES"
 and "Brussel" is found as "Bruxelles" and as "Brussel". A name that two municipalities share
-goes to the one whose area lies around the municipality's centre. Geometries are simplified once, when the file is read (Douglas–Peucker, about 50 m),
-so a page carries kilobytes per municipality, not the survey's full detail.
+goes to the one whose area lies around the municipality's centre. Geometries are simplified
+once, when the file is read (Douglas–Peucker, about 50 m), so a page carries kilobytes per
+municipality, not the survey's full detail.
 """
 
 import json
