@@ -90,8 +90,8 @@ def boundaries() -> dict[str, list[Area]]:
     return areas
 
 
-def shapes(rows) -> dict[str, dict]:
-    """The geometry of each municipality (rows with a `name` and a `point` or None) that the
+def shapes(rows) -> dict[str, Area]:
+    """The area of each municipality (rows with a `name` and a `point` or None) that the
     installed file has: the area of that name around its centre, or the only one."""
     known = boundaries()
     if not known:
@@ -107,7 +107,7 @@ def shapes(rows) -> dict[str, dict]:
         if row.point:
             candidates = [area for area in candidates if area.near(row.point)]
         if len(candidates) == 1:
-            result[row.name] = candidates[0].geometry
+            result[row.name] = candidates[0]
     return result
 
 

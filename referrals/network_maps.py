@@ -223,10 +223,10 @@ def gaps_map(rows: list[MunicipalityGaps], needs: int) -> dict:
     features = []
     for row in placed:
         level = gap_class(len(row.uncovered), needs)
-        geometry = areas.get(row.name)
-        if geometry is not None:
+        area = areas.get(row.name)
+        if area is not None:
             layer = folium.GeoJson(
-                {"type": "Feature", "properties": {}, "geometry": geometry},
+                {"type": "Feature", "properties": {}, "geometry": area.geometry},
                 style_function=lambda _feature, colour=GAP_COLOURS[level]: {
                     "color": "#333333",
                     "weight": 1,
@@ -252,19 +252,15 @@ def gaps_map(rows: list[MunicipalityGaps], needs: int) -> dict:
                 "uncovered": len(row.uncovered),
                 "few": len(row.few),
                 "colour": GAP_COLOURS[level],
-                "shape": "area" if geometry is not None else "circle",
+                "shape": "area" if area is not None else "circle",
             }
         )
     return _rendered(fmap, features)
 
 
-def _extent(row: MunicipalityGaps, geometry: dict | None) -> list[tuple[float, float]]:
+def _extent(row: MunicipalityGaps, area) -> list[tuple[float, float]]:
     """The points the map must show of a municipality: its area's corners, else its centre."""
-    if geometry is None:
+    if area is None:
         return [row.point]
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    lons = [point[0] for polygon in polygons for point in polygon[0]]
-    lats = [point[1] for polygon in polygons for point in polygon[0]]
-    return [(min(lats), min(lons)), (max(lats), max(lons))]
+    west, south, east, north = area.box
+    return [(south, west), (north, east)]

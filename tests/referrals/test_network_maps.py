@@ -608,11 +608,15 @@ def test_a_name_two_municipalities_share_goes_to_the_one_around_its_centre(setti
     near_liege = gaps.MunicipalityGaps("Saint-Nicolas", (50.63, 5.53), [], [])
     near_ghent = gaps.MunicipalityGaps("Saint-Nicolas", (51.16, 4.14), [], [])
     unplaced = gaps.MunicipalityGaps("Saint-Nicolas", None, [], [])
-    assert boundaries_module.shapes([near_liege])["Saint-Nicolas"]["coordinates"][0][0] == [
+    assert boundaries_module.shapes([near_liege])["Saint-Nicolas"].geometry["coordinates"][0][
+        0
+    ] == [
         5.5,
         50.6,
     ]
-    assert boundaries_module.shapes([near_ghent])["Saint-Nicolas"]["coordinates"][0][0] == [
+    assert boundaries_module.shapes([near_ghent])["Saint-Nicolas"].geometry["coordinates"][0][
+        0
+    ] == [
         4.1,
         51.1,
     ]
