@@ -11,24 +11,40 @@ publish shows at once (a max-age would hide it for that long); the question cost
 
 Never for a person signed in (or with a session of any kind: a page's password passed, a
 form's messages), never for a response that sets a cookie or already says how to cache it
-(`private` pages that show a signed-in person's actions), and only for answers of 200."""
+(`private` pages that show a signed-in person's actions), and only for answers of 200.
+
+A shared copy: the answer to an anonymous GET is kept in the shared cache under its ETag and
+the active language for BRUG_PUBLIC_CACHE_SECONDS (at most the ETag's five minutes), so the
+next visitor asking the same address gets it without the view running — the same rules of
+freshness as a browser's copy, since the key is the ETag. What must be new in every
+response is made again: the script nonce (django-csp's, put in the header as usual) and the
+holes the page marked (core.response_holes: a form's single-use stamp). A page that
+revalidates (`no-cache`, the service page with its stamp) may be kept; one that is `private`
+or `no-store`, sets a cookie or carries a value nobody marked, never."""
 
 import hashlib
 import time
 
 from django.conf import settings
-from django.http import HttpResponseNotModified
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from core import response_holes
+from directory import feedback
 from search.entries_cache import entries_state
 
 # The views whose answers are the same for every anonymous visitor asking the same address.
 PUBLIC_VIEWS = {"search", "map", "wagtail_serve", "sitemap", "robots_txt"}
 PUBLIC_NAMESPACES = {"api-v1"}
 BUCKET = 300  # seconds: "open now" is never older than this
+SHARED_MAX_BYTES = 1_000_000
+# How to make each kind of hole (core.response_holes) again for a visitor of a shared copy.
+FILLERS = {"feedback-stamp": lambda request: feedback.new_stamp()}
 
 
 def revision() -> str:
@@ -83,12 +99,52 @@ class PublicCachingMiddleware:
             # replace the stored ones.
             response._csp_exempt = True
             return response
+        seconds = min(getattr(settings, "BRUG_PUBLIC_CACHE_SECONDS", 0), BUCKET)
+        key = f"brug-public:{etag}:{get_language()}"
+        if seconds and request.method == "GET":
+            kept = cache.get(key)
+            if kept is not None:
+                return _from_copy(request, kept)
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not response.has_header("Cache-Control")
-            and not response.streaming
-        ):
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return response
+        control = response.get("Cache-Control")
+        if control is None:
             _headers(response, kind, etag)
+        if seconds and request.method == "GET" and _shareable(request, response, control):
+            cache.set(key, _copy(request, response), seconds)
         return response
+
+
+def _shareable(request, response, control: str | None) -> bool:
+    directives = {part.strip().split("=")[0].lower() for part in (control or "").split(",")}
+    return (
+        not directives & {"private", "no-store"}
+        and len(response.content) <= SHARED_MAX_BYTES
+        and all(kind in FILLERS for kind, _value in response_holes.of(request))
+    )
+
+
+def _copy(request, response) -> dict:
+    nonce = getattr(request, "_csp_nonce", None)  # set when the page used it
+    return {
+        "status": response.status_code,
+        "content": response.content,
+        "headers": list(response.items()),
+        "nonce": nonce if isinstance(nonce, str) else None,
+        "holes": response_holes.of(request),
+    }
+
+
+def _from_copy(request, kept: dict) -> HttpResponse:
+    content = kept["content"]
+    if kept["nonce"]:
+        # A fresh nonce: reading it makes django-csp put it in this response's header.
+        content = content.replace(kept["nonce"].encode(), str(request.csp_nonce).encode())
+    for kind, value in kept["holes"]:
+        content = content.replace(value.encode(), FILLERS[kind](request).encode())
+    response = HttpResponse(content, status=kept["status"])
+    for header, value in kept["headers"]:
+        response[header] = value
+    response["Content-Length"] = str(len(content))
+    return response

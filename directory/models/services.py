@@ -18,6 +18,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core import response_holes
 from core.admin_titles import AdminTitleMixin
 from core.languages import InterfaceLanguageUrlMixin
 from directory import eligibility as rules
@@ -438,7 +439,9 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         from directory import feedback, partnerships, pathways, projects
 
         context = super().get_context(request, *args, **kwargs)
-        form = feedback.FeedbackForm(initial={"stamp": feedback.new_stamp()})
+        # A hole in a shared copy of the page: each visitor gets a stamp of their own.
+        stamp = response_holes.mark(request, "feedback-stamp", feedback.new_stamp())
+        form = feedback.FeedbackForm(initial={"stamp": stamp})
         context["feedback_form"] = form
         context["feedback_questions"] = feedback.questions(form)
         # ?print=1: the card alone, styled for paper (the print link works without JavaScript).
@@ -460,7 +463,7 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
 
     def serve(self, request, *args, **kwargs):
         # The feedback form carries a single-use stamp: every view asks this server again (no
-        # validator, so no 304 of an old stamp), while the page stays shareable.
+        # validator, so no 304 of an old stamp); its shared copy there gets a fresh stamp.
         response = super().serve(request, *args, **kwargs)
         patch_cache_control(response, no_cache=True)
         return response

@@ -38,6 +38,7 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_REFERRAL_ANSWER_DAYS": "working days to answer a referral before reminders (3)",
     "BRUG_REFERRAL_RETENTION_DAYS": "days closed referrals keep client data (365)",
     "BRUG_FIGURES_CACHE_SECONDS": "seconds the managers' figures are cached (300; 0: never)",
+    "BRUG_PUBLIC_CACHE_SECONDS": "seconds a public page is kept in the shared cache (300; 0: off)",
     "BRUG_CASELOAD_THRESHOLD": "open referrals from which a caseload is flagged (20)",
     "BRUG_SSL_REDIRECT": "production: 0 when the proxy itself redirects HTTP to HTTPS (1)",
     "BRUG_HSTS_PRELOAD": "production: 1 to ask browsers' HSTS preload list (0)",
@@ -323,6 +324,9 @@ BRUG_REFERRAL_RETENTION_DAYS = int(os.environ.get("BRUG_REFERRAL_RETENTION_DAYS"
 # a caseload from this many open referrals is flagged (a manager can change it on the page);
 # a search that found nothing is shown once it was made this many times.
 BRUG_FIGURES_CACHE_SECONDS = int(os.environ.get("BRUG_FIGURES_CACHE_SECONDS", "300"))
+# An anonymous public page or API answer is kept in the shared cache this many seconds (at
+# most 300; 0: never), under its ETag (website/http_caching.py): a publish shows at once.
+BRUG_PUBLIC_CACHE_SECONDS = int(os.environ.get("BRUG_PUBLIC_CACHE_SECONDS", "300"))
 BRUG_CASELOAD_THRESHOLD = int(os.environ.get("BRUG_CASELOAD_THRESHOLD", "20"))
 BRUG_UNMET_QUERY_MIN_COUNT = 2
 # The search entries' state (search.entries_cache: the vocabularies' and the public ETag's

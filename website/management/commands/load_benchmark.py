@@ -83,9 +83,15 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
         parser.add_argument("--port", type=int, default=8191)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+        parser.add_argument(
+            "--without-shared-copies",
+            action="store_true",
+            help="every request runs its view (BRUG_PUBLIC_CACHE_SECONDS=0): the cost of a miss",
+        )
 
     def handle(self, *args, services, seconds, concurrency, port, workers, **options):
         self.verbose = options["verbosity"] > 1
+        self.shared_copies = not options["without_shared_copies"]
         if not shutil.which("ab"):
             raise CommandError("ApacheBench (`ab`, Debian's apache2-utils) is needed.")
         if not settings.ELASTICSEARCH_URL:
@@ -159,7 +165,10 @@ class Command(BaseCommand):
             *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
             *("--access-logfile", "-" if self.verbose else "/dev/null"),
         ]
-        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603
+        env = os.environ.copy()
+        if not self.shared_copies:
+            env["BRUG_PUBLIC_CACHE_SECONDS"] = "0"
+        return subprocess.Popen(command, env=env)  # noqa: S603
 
     def _wait_ready(self, base: str) -> None:
         for _ in range(120):
@@ -207,7 +216,8 @@ class Command(BaseCommand):
     def _report(self, runs: list[Run], sizes: dict[str, int], services: int) -> None:
         raw = {r.concurrency: r for r in runs if r.target == "raw _search"}
         lines = [
-            f"{services} services, load average {os.getloadavg()[0]:.1f} at the end",
+            f"{services} services, load average {os.getloadavg()[0]:.1f} at the end, shared "
+            + ("copies on (repeat views of one address)" if self.shared_copies else "copies off"),
             "",
             "| target | c | req/s | p50 ms | p95 ms | p99 ms | errors | p50 / raw p50 |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
