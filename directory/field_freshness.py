@@ -193,10 +193,17 @@ def states(pages, fallback: dict[int, date | None] | None = None) -> dict[int, l
 
 
 def last_checked(page, field: str) -> date | None:
-    """When a person last looked at this field of a page (for the public pages)."""
-    original = original_of(page.specific if hasattr(page, "specific") else page) or page
-    check = FieldCheck.objects.filter(page=original, field=field).first()
-    return check.last_checked if check else None
+    """When a person last looked at this field of a page (for the public pages). Every
+    field's date is read at the first question and kept on the page instance: a service page
+    asks about three facts."""
+    page = page.specific if hasattr(page, "specific") else page
+    checks = page.__dict__.get("_brug_field_checks")
+    if checks is None:
+        original = original_of(page) or page
+        checks = page.__dict__["_brug_field_checks"] = {
+            check.field: check.last_checked for check in FieldCheck.objects.filter(page=original)
+        }
+    return checks.get(field)
 
 
 def backfill(apps, schema_editor) -> None:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.query import ModelIterable
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -498,29 +498,52 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         """The page holding the content (an untranslated page is an alias of its source)."""
         return self.alias_of.specific if self.alias_of_id else self
 
+    @cached_property
+    def shown_target_groups(self) -> list:
+        """The target groups with the label rows they are shown with (one query for all)."""
+        from directory.models.taxonomy import TargetGroupLabel, display_label_rows
+
+        labels = Prefetch("labels", queryset=display_label_rows(TargetGroupLabel, "target_group"))
+        return list(self.target_groups.prefetch_related(labels))
+
+    @cached_property
+    def _locations(self) -> list:
+        """The locations with their hours and exceptions, read once: a service page asks
+        for them four times (open now, the next opening, the week, what is coming up)."""
+        locations = list(self.locations.all())
+        _with_hours(locations)
+        return locations
+
     def shown_locations(self):
         """This service's locations, in the visitor's locale where a version exists."""
-        return [loc.localized for loc in self.locations.all()]
+        shown = [loc.localized for loc in self._locations]
+        _with_hours(shown)
+        return shown
 
     def next_opening(self, moment=None):
         """The soonest next opening of any of the service's locations."""
         moment = moment or opening_hours.now_in_brussels()
-        openings = [loc.next_opening(moment) for loc in self.locations.all()]
+        openings = [loc.next_opening(moment) for loc in self._locations]
         openings = [o for o in openings if o is not None]
         return min(openings, key=lambda o: o.at) if openings else None
 
     def opening_now(self, moment=None) -> opening_hours.Now:
         """The status now of the service's locations together, and until when."""
         moment = moment or opening_hours.now_in_brussels()
-        return opening_hours.any_location_now(
-            loc.opening_now(moment) for loc in self.locations.all()
-        )
+        return opening_hours.any_location_now(loc.opening_now(moment) for loc in self._locations)
 
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""
         moment = moment or opening_hours.now_in_brussels()
-        statuses = {loc.opening_status(moment) for loc in self.locations.all()}
+        statuses = {loc.opening_status(moment) for loc in self._locations}
         for status in (opening_hours.OpenStatus.OPEN, opening_hours.OpenStatus.BY_APPOINTMENT):
             if status in statuses:
                 return status
         return opening_hours.OpenStatus.CLOSED
+
+
+def _with_hours(locations) -> None:
+    """Their opening hours and exceptions in two queries for all (kept ones are not read
+    again; a preview's unsaved hours still win, modelcluster reads them first)."""
+    saved = [location for location in locations if location.pk]
+    prefetch_related_objects(saved, "opening_hours", "hours_exceptions")
