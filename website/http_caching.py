@@ -9,9 +9,10 @@ request whose If-None-Match holds it gets a 304 before the view runs. `Cache-Con
 max-age=0, must-revalidate`: a browser or proxy may keep the page but asks every time, so a
 publish shows at once (a max-age would hide it for that long); the question costs a 304.
 
-Never for a person signed in (or with a session of any kind: a page's password passed, a
-form's messages), never for a response that sets a cookie or already says how to cache it
-(`private` pages that show a signed-in person's actions), and only for answers of 200.
+Never for a person signed in (or with a session of any kind: a page's password passed; or
+with messages waiting in a cookie), never for a response that sets a cookie or already says
+how to cache it (`private` pages that show a signed-in person's actions), and only for
+answers of 200.
 
 A shared copy: the answer to an anonymous GET is kept in the shared cache under its ETag and
 the active language for BRUG_PUBLIC_CACHE_SECONDS (at most the ETag's five minutes), so the
@@ -26,6 +27,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
@@ -42,6 +44,9 @@ from search.entries_cache import entries_state
 PUBLIC_VIEWS = {"search", "map", "wagtail_serve", "sitemap", "robots_txt"}
 PUBLIC_NAMESPACES = {"api-v1"}
 BUCKET = 300  # seconds: "open now" is never older than this
+# A session, or messages waiting to be shown to this visitor (Django keeps an anonymous
+# visitor's messages in a cookie): their page is their own.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 SHARED_MAX_BYTES = 1_000_000
 # How to make each kind of hole (core.response_holes) again for a visitor of a shared copy.
 FILLERS = {"feedback-stamp": lambda request: feedback.new_stamp()}
@@ -56,7 +61,7 @@ def revision() -> str:
 
 def public_kind(request) -> str | None:
     """ "api" or "page" for an anonymous GET of a public address, else None."""
-    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if request.method not in ("GET", "HEAD") or PERSONAL_COOKIES & request.COOKIES.keys():
         return None
     try:
         match = resolve(request.path_info)

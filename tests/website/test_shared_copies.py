@@ -100,6 +100,15 @@ def test_a_person_signed_in_never_gets_or_leaves_a_copy(client, network, django_
     assert len(ran) > 10
 
 
+def test_a_visitor_with_a_message_waiting_gets_their_own_page(client, network):
+    url = "/nl/search/?q=woning"
+    client.get(url)  # a copy is kept
+    client.cookies["messages"] = "anything"
+    with CaptureQueriesContext(connection) as ran:
+        own = client.get(url)
+    assert len(ran) > 10 and "ETag" not in own
+
+
 def _response(control=None):
     response = HttpResponse("<p>page</p>")
     if control:
