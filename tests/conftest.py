@@ -35,12 +35,19 @@ def pytest_addoption(parser):
     )
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 def pytest_itemcollected(item):
-    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`)."""
+    """Mark the cases that run against the Elasticsearch node (`-m "not elasticsearch"`), and
+    those that touch no database (scripts/test.sh runs them in one database pass only)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
     callspec = getattr(item, "callspec", None)
     on_node = callspec is not None and callspec.params.get("search_backend") == "elasticsearch"
-    if on_node or "elasticsearch_backend" in getattr(item, "fixturenames", ()):
+    if on_node or "elasticsearch_backend" in fixtures:
         item.add_marker(pytest.mark.elasticsearch)
+    if not (fixtures & DATABASE_FIXTURES or item.get_closest_marker("django_db")):
+        item.add_marker(pytest.mark.no_database)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django has put transactional tests last

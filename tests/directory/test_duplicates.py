@@ -35,6 +35,7 @@ from tests.directory import test_admin
 from tests.directory.conftest import make_user
 from tests.directory.test_admin import add_url, organisation_data
 from tests.directory.test_permission_matrix import refused
+from tests.layers import layered
 
 pytestmark = pytest.mark.django_db
 curator_client = test_admin.curator_client  # the admin fixture of that module
@@ -67,7 +68,7 @@ def organisation(index, title, slug, municipality="Leuven", postcode="3000", **f
     return org, location
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")
 def ocmw(organisation_index, housing):
     org, location = organisation(
         organisation_index, "OCMW Leuven", "ocmw-leuven", phone="016 24 80 00",
@@ -130,7 +131,7 @@ def test_services_with_one_contact_address_in_two_organisations(organisation_ind
     assert {m.other.title for m in find_duplicates(sibling)} == {"Financiële hulp"}
 
 
-@pytest.fixture
+@layered("organisation_index", "housing", "ocmw")
 def cpas(organisation_index, housing, ocmw):
     org, location = organisation(organisation_index, "CPAS Louvain", "cpas-louvain")
     service = ServicePageFactory(parent=org, title="Leefloon", slug="leefloon", needs=[housing])

@@ -27,6 +27,7 @@ from directory.opening_hours import (
     week_of,
 )
 from tests.directory.hours import Hours
+from tests.layers import layered
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
@@ -138,7 +139,7 @@ def clock(monkeypatch):
     return set_to
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")
 def places(organisation_index, housing):
     org = alias_everywhere(
         publish(OrganisationPageFactory(parent=organisation_index, slug="uren", title="Uren"))

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from directory.models import OrganisationPage, Partnership, Role, ServicePage
 from directory.roles import add_member
+from tests.layers import layered
 
 from .conftest import make_organisation, make_user, shown
 
@@ -36,7 +37,7 @@ def record(organisation, partner, **fields):
     return partnership
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")
 def third(organisation_index, housing):
     """A third organisation with its own editor."""
     made = make_organisation(organisation_index, "cgg", "CGG Vlaams-Brabant", housing)

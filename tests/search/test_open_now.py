@@ -18,6 +18,7 @@ from directory.factories import (
 )
 from directory.models import HoursException
 from search.sync import rebuild_all
+from tests.layers import layered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
@@ -33,7 +34,7 @@ def clock(monkeypatch):
     return set_to
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")  # the index: per test, at its moment (clock)
 def places(organisation_index, housing):
     org = alias_everywhere(
         publish(OrganisationPageFactory(parent=organisation_index, slug="open", title="Open"))
@@ -151,7 +152,7 @@ def test_the_service_page_shows_the_closure_the_holiday_and_the_next_opening(cli
     assert "Open now" in ordinary.select_one(".facts--key .status").get_text()
 
 
-@pytest.fixture
+@layered("organisation_index", "housing")
 def appointment_and_round_the_clock(organisation_index, housing):
     org = alias_everywhere(
         publish(OrganisationPageFactory(parent=organisation_index, slug="uren", title="Uren"))
