@@ -14,7 +14,7 @@ from directory.models import OrganisationPage
 from search import api_parameters, unmet
 from search import query as search_query
 from search.backends import get_backend
-from search.results import present
+from search.cards import api_cards
 
 api = NinjaAPI(
     title="Brug API",
@@ -190,40 +190,7 @@ def services(request, params: Query[ServiceParameters]):
             Locale.get_default()
         )
         coach = pathways.organisation_keys(pathways.referring_organisations(request.user))
-        shown = present(response.hits, locale, coach)
-        results = [
-            {
-                "id": result.hit.service_key,
-                "name": result.page.title,
-                "organisation": result.page.organisation.title,
-                "summary": result.page.summary,
-                "url": request.build_absolute_uri(result.page.url),
-                "content_language": (result.page.alias_of or result.page).locale.language_code,
-                "needs": [n.slug for n in result.page.needs.all()],
-                "languages": [lang.code for lang in result.page.languages.all()],
-                "capacity": result.page.capacity_status,
-                "capacity_label": capacity.label(result.page),
-                "waiting_weeks": result.page.waiting_weeks,
-                "language_names": [lang.name for lang in result.page.languages.all()],
-                "interpreter": result.page.interpreter_available,
-                "referrable": result.page.referrable and result.open_to_coach is not False,
-                "referral_from": [
-                    {"id": str(partner.translation_key), "name": partner.title}
-                    for partner in result.pathway.partners
-                ],
-                "focus_regions": list(result.page.focus_regions or []),
-                "distance_km": round(result.hit.distance_km, 2)
-                if result.hit.distance_km is not None
-                else None,
-                "point": result.hit.point,
-                "area": result.hit.area,
-                "eligibility": {
-                    **eligibility.rules(result.page),
-                    "documents": list(result.page.documents_to_bring or []),
-                },
-            }
-            for result in shown
-        ]
+        results = api_cards(request, response.hits, locale, coach, _result_fields)
     return {
         "backend": response.backend,
         "fallback": response.fallback,
@@ -235,6 +202,37 @@ def services(request, params: Query[ServiceParameters]):
         "suggestions": response.suggestions,
         "close_needs": response.close_needs,
         "hidden": response.hidden,
+    }
+
+
+def _result_fields(result) -> dict:
+    """A result of the services API as every anonymous visitor gets it (search.cards keeps
+    it): the hit's distance, point and area and the absolute address are added per request."""
+    page = result.page
+    return {
+        "id": result.hit.service_key,
+        "name": page.title,
+        "organisation": page.organisation.title,
+        "summary": page.summary,
+        "url": page.url,
+        "content_language": (page.alias_of or page).locale.language_code,
+        "needs": [n.slug for n in page.needs.all()],
+        "languages": [lang.code for lang in page.languages.all()],
+        "capacity": page.capacity_status,
+        "capacity_label": capacity.label(page),
+        "waiting_weeks": page.waiting_weeks,
+        "language_names": [lang.name for lang in page.languages.all()],
+        "interpreter": page.interpreter_available,
+        "referrable": page.referrable and result.open_to_coach is not False,
+        "referral_from": [
+            {"id": str(partner.translation_key), "name": partner.title}
+            for partner in result.pathway.partners
+        ],
+        "focus_regions": list(page.focus_regions or []),
+        "eligibility": {
+            **eligibility.rules(page),
+            "documents": list(page.documents_to_bring or []),
+        },
     }
 
 

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Count, Max
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 # The last state read by this process: (when, state).
 _last: list = [0.0, ""]
@@ -42,3 +43,12 @@ def rebuilt_when_entries_change(build):
 
     current.cache_clear = cached.clear
     return current
+
+
+def public_revision() -> str:
+    """Changes whenever something public may have changed: every publish, unpublish, move or
+    deletion of a page (the page log), every edit logged in the admin (the taxonomy, the site
+    notice) and every change of the search entries (a capacity change, a re-index)."""
+    page_log = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    model_log = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{page_log}:{model_log}:{entries_state()}"

@@ -14,8 +14,8 @@ from directory.models import Need, ServicePage
 from search import facets, unmet
 from search import query as search_query
 from search.backends import get_backend
+from search.cards import html_cards
 from search.map_widget import build_map, popup_vocabulary
-from search.results import present
 
 
 def search(request):
@@ -68,7 +68,9 @@ def _search_page(request, template: str, always: bool, other: str):
         context.update(
             response=response,
             query=query,
-            results=present(response.hits, Locale.get_active(), _coach(request.user)),
+            cards=html_cards(
+                request, response.hits, Locale.get_active(), _coach(request.user), query
+            ),
             page_obj=page_obj,
             pagination=facets.page_links(links, page_obj),
             suggestions=[

@@ -65,7 +65,11 @@ def layered(
 
     def register(build):
         name = build.__name__
-        if name in LAYERS and LAYERS[name].build.__qualname__ != build.__qualname__:
+        where = (build.__module__, build.__qualname__)
+        if (
+            name in LAYERS
+            and (LAYERS[name].build.__module__, LAYERS[name].build.__qualname__) != where
+        ):
             raise ValueError(f"two layered fixtures are named {name!r}")
         LAYERS[name] = Layer(build, needs, language, each_layer)
 

@@ -34,11 +34,10 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
-from wagtail.models import ModelLogEntry, PageLogEntry
 
 from core import response_holes
 from directory import feedback
-from search.entries_cache import entries_state
+from search.entries_cache import public_revision
 
 # The views whose answers are the same for every anonymous visitor asking the same address.
 PUBLIC_VIEWS = {"search", "map", "wagtail_serve", "sitemap", "robots_txt"}
@@ -50,13 +49,6 @@ PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 SHARED_MAX_BYTES = 1_000_000
 # How to make each kind of hole (core.response_holes) again for a visitor of a shared copy.
 FILLERS = {"feedback-stamp": lambda request: feedback.new_stamp()}
-
-
-def revision() -> str:
-    """Changes whenever something public may have changed (a few indexed aggregates)."""
-    page_log = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    model_log = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return f"{page_log}:{model_log}:{entries_state()}"
 
 
 def public_kind(request) -> str | None:
@@ -73,7 +65,8 @@ def public_kind(request) -> str | None:
 
 
 def etag_for(request, kind: str, now: float) -> str:
-    parts = [request.get_full_path(), revision(), str(int(now // BUCKET))]
+    request.brug_revision = public_revision()  # the result cards' key (search.cards)
+    parts = [request.get_full_path(), request.brug_revision, str(int(now // BUCKET))]
     if kind == "api":
         parts.append(request.headers.get("Accept-Language", ""))  # the answer's language
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'

@@ -140,7 +140,7 @@ def clock(monkeypatch):
 
 
 @layered("organisation_index", "housing")
-def places(organisation_index, housing):
+def hour_places(organisation_index, housing):
     org = alias_everywhere(
         publish(OrganisationPageFactory(parent=organisation_index, slug="uren", title="Uren"))
     )
@@ -181,7 +181,7 @@ def text_of(client, url: str, selector: str) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("moment", [at(23, 10), at(25, 23, 59, 30), at(26, 0)])
-def test_a_24_7_place_says_open_24_hours_on_its_pages(client, places, clock, moment):
+def test_a_24_7_place_says_open_24_hours_on_its_pages(client, hour_places, clock, moment):
     clock(moment)
     service = "/en/organisations/uren/always/"
     location = "/en/organisations/uren/always-plek/"
@@ -197,7 +197,7 @@ def test_a_24_7_place_says_open_24_hours_on_its_pages(client, places, clock, mom
 
 
 @pytest.mark.django_db
-def test_a_place_open_by_appointment_now_says_until_when(client, places, clock):
+def test_a_place_open_by_appointment_now_says_until_when(client, hour_places, clock):
     clock(at(23, 10))  # Monday 10:00
     for url in ("/en/organisations/uren/appointment/", "/en/organisations/uren/appointment-plek/"):
         status = text_of(client, url, ".status")[0]
@@ -211,14 +211,16 @@ def test_a_place_open_by_appointment_now_says_until_when(client, places, clock):
 
 
 @pytest.mark.django_db
-def test_after_the_appointment_hours_it_is_closed_and_says_when_it_opens(client, places, clock):
+def test_after_the_appointment_hours_it_is_closed_and_says_when_it_opens(
+    client, hour_places, clock
+):
     clock(at(23, 17))  # Monday 17:00: closed, opens again on Tuesday
     status = text_of(client, "/en/organisations/uren/appointment-plek/", ".status")[0]
     assert status == "Closed now · Opens tomorrow at 09:00 (by appointment)"
 
 
 @pytest.mark.django_db
-def test_the_status_in_dutch_keeps_the_translated_wording(client, places, clock):
+def test_the_status_in_dutch_keeps_the_translated_wording(client, hour_places, clock):
     clock(at(23, 17) + timedelta(hours=16))  # Tuesday 09:00
     status = text_of(client, "/nl/organisations/uren/appointment-plek/", ".status")[0]
     assert "17:00" in status

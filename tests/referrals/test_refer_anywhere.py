@@ -67,6 +67,26 @@ def test_nobody_else_sees_refer_and_their_pages_stay_shareable(indexed, client, 
         assert "private" not in response.get("Cache-Control", "")
 
 
+def test_kept_cards_never_hide_refer_from_a_coach_nor_show_it_to_anyone_else(
+    indexed, as_user, settings
+):
+    from django.core.cache import cache
+
+    settings.BRUG_CARD_CACHE_SECONDS = 300  # search.cards keeps what everyone sees alike
+    cache.clear()
+    search = {"q": "support", "need": "mental-health"}
+    key = indexed["service"].translation_key
+    visitor = Client()
+    assert "card__refer" not in visitor.get("/en/search/", search).content.decode()
+    coach = as_user("coach").get("/en/search/", search).content.decode()
+    assert f'href="{NEW}?service={key}&amp;need=mental-health"' in coach
+    # What the coach was shown was not kept for the next visitor.
+    again = visitor.get("/en/search/", search).content.decode()
+    assert "card__refer" not in again and NEW not in again
+    assert again.count('class="card service-card"') == coach.count('class="card service-card"')
+    cache.clear()
+
+
 def test_the_form_opens_with_the_service_and_the_searched_need(indexed, as_user):
     service = indexed["service"]
     page = as_user("coach").get(NEW, {"service": service.translation_key, "need": "mental-health"})

@@ -39,6 +39,7 @@ ENVIRONMENT_VARIABLES = {
     "BRUG_REFERRAL_RETENTION_DAYS": "days closed referrals keep client data (365)",
     "BRUG_FIGURES_CACHE_SECONDS": "seconds the managers' figures are cached (300; 0: never)",
     "BRUG_PUBLIC_CACHE_SECONDS": "seconds a public page is kept in the shared cache (300; 0: off)",
+    "BRUG_CARD_CACHE_SECONDS": "seconds a result card is kept in the shared cache (300; 0: off)",
     "BRUG_CASELOAD_THRESHOLD": "open referrals from which a caseload is flagged (20)",
     "BRUG_SSL_REDIRECT": "production: 0 when the proxy itself redirects HTTP to HTTPS (1)",
     "BRUG_HSTS_PRELOAD": "production: 1 to ask browsers' HSTS preload list (0)",
@@ -327,6 +328,10 @@ BRUG_FIGURES_CACHE_SECONDS = int(os.environ.get("BRUG_FIGURES_CACHE_SECONDS", "3
 # An anonymous public page or API answer is kept in the shared cache this many seconds (at
 # most 300; 0: never), under its ETag (website/http_caching.py): a publish shows at once.
 BRUG_PUBLIC_CACHE_SECONDS = int(os.environ.get("BRUG_PUBLIC_CACHE_SECONDS", "300"))
+# A search result's card (the page's HTML, the API's fields) as every visitor who cannot refer
+# from it sees it, kept this many seconds (at most 300; 0: never) under the directory's
+# revision (search/cards.py): a publish shows at once.
+BRUG_CARD_CACHE_SECONDS = int(os.environ.get("BRUG_CARD_CACHE_SECONDS", "300"))
 BRUG_CASELOAD_THRESHOLD = int(os.environ.get("BRUG_CASELOAD_THRESHOLD", "20"))
 BRUG_UNMET_QUERY_MIN_COUNT = 2
 # The search entries' state (search.entries_cache: the vocabularies' and the public ETag's

@@ -39,6 +39,7 @@ if os.environ.get("BRUG_TEST_TASKS") == "database":
 BRUG_SUGGESTION_MIN_SECONDS = 0  # tests that check the timing set it themselves
 BRUG_FIGURES_CACHE_SECONDS = 0  # figures computed afresh; the caching test turns it on
 BRUG_PUBLIC_CACHE_SECONDS = 0  # every view runs; the shared copy's tests turn it on
+BRUG_CARD_CACHE_SECONDS = 0  # every card built; the card cache's tests turn it on
 BRUG_FEEDBACK_MIN_SECONDS = 0
 BRUG_ENTRIES_STATE_SECONDS = 0  # a test sees its own index change at once
 # Wagtail's own index (the admin's page search) is the slowest part of saving a page; the tests

@@ -88,10 +88,16 @@ class Command(BaseCommand):
             action="store_true",
             help="every request runs its view (BRUG_PUBLIC_CACHE_SECONDS=0): the cost of a miss",
         )
+        parser.add_argument(
+            "--without-kept-cards",
+            action="store_true",
+            help="every result card is built (BRUG_CARD_CACHE_SECONDS=0): a miss of new services",
+        )
 
     def handle(self, *args, services, seconds, concurrency, port, workers, **options):
         self.verbose = options["verbosity"] > 1
         self.shared_copies = not options["without_shared_copies"]
+        self.kept_cards = not options["without_kept_cards"]
         if not shutil.which("ab"):
             raise CommandError("ApacheBench (`ab`, Debian's apache2-utils) is needed.")
         if not settings.ELASTICSEARCH_URL:
@@ -168,6 +174,8 @@ class Command(BaseCommand):
         env = os.environ.copy()
         if not self.shared_copies:
             env["BRUG_PUBLIC_CACHE_SECONDS"] = "0"
+        if not self.kept_cards:
+            env["BRUG_CARD_CACHE_SECONDS"] = "0"
         return subprocess.Popen(command, env=env)  # noqa: S603
 
     def _wait_ready(self, base: str) -> None:
@@ -217,7 +225,8 @@ class Command(BaseCommand):
         raw = {r.concurrency: r for r in runs if r.target == "raw _search"}
         lines = [
             f"{services} services, load average {os.getloadavg()[0]:.1f} at the end, shared "
-            + ("copies on (repeat views of one address)" if self.shared_copies else "copies off"),
+            + ("copies on (repeat views of one address)" if self.shared_copies else "copies off")
+            + (", kept result cards" if self.kept_cards else ", every card built"),
             "",
             "| target | c | req/s | p50 ms | p95 ms | p99 ms | errors | p50 / raw p50 |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
