@@ -60,12 +60,10 @@ def _cards(kind, request, hits, locale, coach, build: Callable[[Result], object]
         return [(result.hit, build(result)) for result in present(hits, locale, coach)]
     keys = [_key(kind, request, hit, locale) for hit in hits]
     found = cache.get_many(keys)
+    key_of = {id(hit): key for hit, key in zip(hits, keys, strict=True)}  # one clock reading
     missing = [hit for hit, key in zip(hits, keys, strict=True) if key not in found]
     if missing:
-        made = {
-            _key(kind, request, result.hit, locale): build(result)
-            for result in present(missing, locale, coach)
-        }
+        made = {key_of[id(result.hit)]: build(result) for result in present(missing, locale, coach)}
         cache.set_many(made, seconds)
         found.update(made)
     # A hit without a page in this locale (unpublished since it was indexed) has no card.
