@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 # The last state read by this process: (when, state).
@@ -52,3 +53,31 @@ def public_revision() -> str:
     page_log = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     model_log = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     return f"{page_log}:{model_log}:{entries_state()}"
+
+
+# The per-process values kept until the public revision changes (the tests empty them).
+_PER_REVISION: list[dict] = []
+
+
+def rebuilt_when_public_changes(build):
+    """Cache `build()` per process and language until public_revision() changes: what the
+    public pages read of the taxonomy on every view (the filters' and the popups' labels)."""
+    cached: dict[tuple[str, str], object] = {}
+    _PER_REVISION.append(cached)
+
+    @wraps(build)
+    def current():
+        key = (public_revision(), get_language())
+        if key not in cached:
+            if any(kept[0] != key[0] for kept in cached):
+                cached.clear()  # only the current revision's values are kept
+            cached[key] = build()
+        return cached[key]
+
+    current.cache_clear = cached.clear
+    return current
+
+
+def clear_per_revision() -> None:
+    for cached in _PER_REVISION:
+        cached.clear()

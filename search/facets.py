@@ -21,6 +21,7 @@ from directory.models import Language, Need, NeedLabel, TargetGroup, TargetGroup
 from directory.models.organisations import OrganisationType
 from directory.models.taxonomy import display_label_rows
 from search import schema
+from search.entries_cache import rebuilt_when_public_changes
 from search.query import ELIGIBILITY_PARAMETERS, FLAG_FILTERS, LIST_FILTERS, SORTS, SearchQuery
 
 # The SearchQuery attribute behind each list parameter.
@@ -366,6 +367,9 @@ class Vocabulary:
         return [(tag, tag) for tag in self.tags]
 
 
+current_vocabulary = rebuilt_when_public_changes(Vocabulary)  # read-only, shared by requests
+
+
 def build_panel(
     params: QueryDict,
     links: Links,
@@ -381,7 +385,7 @@ def build_panel(
     which is by distance when a place is given without words.
     """
     errors = errors or {}
-    vocabulary = Vocabulary()
+    vocabulary = current_vocabulary()
     groups = [_group(name, params, counts, vocabulary) for name in LIST_FILTERS]
     for group in groups:
         group.errors = errors.get(group.name, [])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.plurals import by_plural_category
 from directory.models import Language, Need
 from search.clusters import network_extent
+from search.entries_cache import rebuilt_when_public_changes
 from search.query import SearchQuery
 
 # Zoom level that shows a circle of this radius (km) on a phone.
@@ -131,8 +132,10 @@ def _zoom_for(radius_km: float | None) -> int:
     return ZOOM_FOR_RADIUS[-1][1] - 1
 
 
+@rebuilt_when_public_changes
 def popup_vocabulary() -> dict:
-    """Need pictograms and language names in the visitor's language, for the popups."""
+    """Need pictograms and language names in the visitor's language, for the popups (one
+    dict per language and revision, shared by the requests: read, never changed)."""
     needs = {
         need.slug: {"label": need.label(), "icon": need.pictogram_url}
         for need in Need.objects.filter(parent__isnull=True).prefetch_related("labels")

@@ -151,6 +151,15 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_per_revision_values():
+    """The public pages' per-process values (search.entries_cache.rebuilt_when_public_changes)
+    start empty: a rolled-back test can leave a revision the next test's data repeats."""
+    from search.entries_cache import clear_per_revision
+
+    clear_per_revision()
+
+
+@pytest.fixture(autouse=True)
 def _live_server_settles(request):
     """After a live-server test, close its browser pages and wait for the requests they left in
     flight: the server shares the test's SQLite connection, and a request still reading a table

@@ -428,3 +428,33 @@ def test_the_arabic_page_is_right_to_left_with_arabic_labels(client, directory):
     assert page.html["lang"] == "ar"
     assert titles(response) == ["Woonbegeleiding"]
     assert options(response, "need")["housing"] == ("السكن", "(1)", False)
+
+
+def test_the_filters_labels_are_read_once_per_revision_and_an_admin_edit_shows_at_once(
+    client, directory, settings
+):
+    """search.entries_cache.rebuilt_when_public_changes: the facet panel's and the popups'
+    labels are kept per process and language until something public changes (and the
+    cards, search.cards, until then too)."""
+    from django.core.cache import cache
+    from wagtail.log_actions import log
+
+    from directory.models import NeedLabel
+
+    settings.BRUG_CARD_CACHE_SECONDS = 300
+    cache.clear()
+    client.get("/fr/map/", {"accepting": "true"})
+    with CaptureQueriesContext(connection) as again:
+        response = client.get("/fr/map/", {"accepting": "true"})
+    assert options(response, "need") == {"legal": ("Aide juridique", "(3)", False)}
+    read = [q["sql"] for q in again.captured_queries if '"directory_needlabel"' in q["sql"]]
+    assert read == []  # neither the filters nor the popups read the labels again
+
+    label = NeedLabel.objects.get(need__slug="legal", language="fr")
+    label.label = "Conseil juridique"
+    label.save()
+    log(label.need, "wagtail.edit")  # what the admin's snippet editor writes
+    edited = client.get("/fr/map/", {"accepting": "true"})
+    assert options(edited, "need") == {"legal": ("Conseil juridique", "(3)", False)}
+    assert "Conseil juridique" in soup(edited).select_one(".cards").get_text()
+    cache.clear()
