@@ -1,6 +1,7 @@
 """Per-process values built from the search entries (the "did you mean" and the taxonomy's
 vocabularies), rebuilt when the entries change."""
 
+import threading
 import time
 from functools import wraps
 
@@ -57,6 +58,7 @@ def public_revision() -> str:
 
 # The per-process values kept until the public revision changes (the tests empty them).
 _PER_REVISION: list[dict] = []
+_MISSING = object()
 
 
 def rebuilt_when_public_changes(build):
@@ -64,15 +66,20 @@ def rebuilt_when_public_changes(build):
     public pages read of the taxonomy on every view (the filters' and the popups' labels)."""
     cached: dict[tuple[str, str], object] = {}
     _PER_REVISION.append(cached)
+    lock = threading.Lock()  # a threaded server (runserver, gthread) asks from several threads
 
     @wraps(build)
     def current():
         key = (public_revision(), get_language())
-        if key not in cached:
-            if any(kept[0] != key[0] for kept in cached):
-                cached.clear()  # only the current revision's values are kept
-            cached[key] = build()
-        return cached[key]
+        with lock:
+            value = cached.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()  # outside the lock: it reads the database
+            with lock:
+                if any(kept[0] != key[0] for kept in cached):
+                    cached.clear()  # only the current revision's values are kept
+                cached[key] = value
+        return value
 
     current.cache_clear = cached.clear
     return current
