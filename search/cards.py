@@ -12,7 +12,6 @@ API (the result's fields, without what the hit itself says: distance, point and 
 address, added per request)."""
 
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,51 +22,36 @@ from django.utils.translation import get_language
 
 from directory import extension_points
 from search.backends.base import Hit
-from search.entries_cache import public_revision
+from search.entries_cache import BUCKET, public_revision, time_bucket
 from search.results import Result, present
 
-BUCKET = 300  # seconds: "open now" on a card is never older than this
 
-
-def _seconds() -> int:
-    return min(getattr(settings, "BRUG_CARD_CACHE_SECONDS", 0), BUCKET)
-
-
-def _key(kind: str, request, hit: Hit, locale) -> str:
-    revision = getattr(request, "brug_revision", None) or public_revision()
-    distance = "" if hit.distance_km is None else f"{hit.distance_km:.1f}"
-    parts = [
-        kind,
-        revision,
-        str(int(time.time() // BUCKET)),
-        get_language(),
-        request.get_host() if kind == "html" else "",  # a page's link names another site's host
-        str(locale.pk),
-        hit.service_key,
-        hit.location_key or "",
-        distance if kind == "html" else "",
-        repr(hit.point) if kind == "html" else "",
-        str(hit.area),
-    ]
-    return "brug-card:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
-
-
-def _cards(kind, request, hits, locale, coach, build: Callable[[Result], object]) -> list:
+def _cards(kind, request, hits, locale, coach, build: Callable[[Result], object], own=None):
     """(hit, `build(result)`) for each hit that has a page in `locale`, in the hits' order,
-    from the shared cache where a card may be shared."""
-    seconds = _seconds()
+    from the shared cache where a card may be shared. `own(hit)`: what else a card shows of
+    its hit (the HTML's distance and map link), for the key."""
+    seconds = min(getattr(settings, "BRUG_CARD_CACHE_SECONDS", 0), BUCKET)
     if not seconds or coach or extension_points.refer_url(request) is not None:
         return [(result.hit, build(result)) for result in present(hits, locale, coach)]
-    keys = [_key(kind, request, hit, locale) for hit in hits]
+    # Read once: the middleware's revision for an anonymous public view, else our own.
+    revision = getattr(request, "brug_revision", None) or public_revision()
+    shared = [kind, revision, time_bucket(), get_language(), str(locale.pk)]
+
+    def key(hit: Hit) -> str:
+        parts = [*shared, hit.service_key, hit.location_key or "", str(hit.area)]
+        parts += own(hit) if own else []
+        return "brug-card:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+    keys = [key(hit) for hit in hits]
     found = cache.get_many(keys)
-    key_of = {id(hit): key for hit, key in zip(hits, keys, strict=True)}  # one clock reading
-    missing = [hit for hit, key in zip(hits, keys, strict=True) if key not in found]
+    key_of = {id(hit): k for hit, k in zip(hits, keys, strict=True)}
+    missing = [hit for hit, k in zip(hits, keys, strict=True) if k not in found]
     if missing:
         made = {key_of[id(result.hit)]: build(result) for result in present(missing, locale, coach)}
         cache.set_many(made, seconds)
         found.update(made)
     # A hit without a page in this locale (unpublished since it was indexed) has no card.
-    return [(hit, found[key]) for hit, key in zip(hits, keys, strict=True) if key in found]
+    return [(hit, found[k]) for hit, k in zip(hits, keys, strict=True) if k in found]
 
 
 def html_cards(request, hits: list[Hit], locale, coach: set[str], query) -> list[str]:
@@ -88,7 +72,12 @@ def html_cards(request, hits: list[Hit], locale, coach: set[str], query) -> list
             }
         )
 
-    return [mark_safe(card) for _hit, card in _cards("html", request, hits, locale, coach, render)]
+    def own(hit: Hit) -> list[str]:  # the distance shown and the map link; the host of the link
+        distance = "" if hit.distance_km is None else f"{hit.distance_km:.1f}"
+        return [distance, repr(hit.point), request.get_host()]
+
+    cards = _cards("html", request, hits, locale, coach, render, own)
+    return [mark_safe(card) for _hit, card in cards]
 
 
 def api_cards(request, hits: list[Hit], locale, coach: set[str], fields) -> list[dict]:

@@ -10,6 +10,7 @@ from django.db.models import Count, Max
 from django.utils.translation import get_language
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+BUCKET = 300  # seconds: what the public pages say of "open now" is never older than this
 # The last state read by this process: (when, state).
 _last: list = [0.0, ""]
 
@@ -45,6 +46,11 @@ def rebuilt_when_entries_change(build):
 
     current.cache_clear = cached.clear
     return current
+
+
+def time_bucket(now: float | None = None) -> str:
+    """The five minutes `now` (default: this moment) is in: part of every public cache key."""
+    return str(int((time.time() if now is None else now) // BUCKET))
 
 
 def public_revision() -> str:

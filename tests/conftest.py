@@ -150,6 +150,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def empty_cache():
+    """The shared cache, empty before and after the test: it outlives a test's transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def kept_cards(settings, empty_cache):
+    """Search results' cards kept in the shared cache (search.cards), as in production."""
+    settings.BRUG_CARD_CACHE_SECONDS = 300
+
+
 @pytest.fixture(autouse=True)
 def _fresh_per_revision_values():
     """The public pages' per-process values (search.entries_cache.rebuilt_when_public_changes)

@@ -37,12 +37,11 @@ from django.utils.translation import get_language
 
 from core import response_holes
 from directory import feedback
-from search.entries_cache import public_revision
+from search.entries_cache import BUCKET, public_revision, time_bucket
 
 # The views whose answers are the same for every anonymous visitor asking the same address.
 PUBLIC_VIEWS = {"search", "map", "wagtail_serve", "sitemap", "robots_txt"}
 PUBLIC_NAMESPACES = {"api-v1"}
-BUCKET = 300  # seconds: "open now" is never older than this
 # A session, or messages waiting to be shown to this visitor (Django keeps an anonymous
 # visitor's messages in a cookie): their page is their own.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
@@ -66,7 +65,7 @@ def public_kind(request) -> str | None:
 
 def etag_for(request, kind: str, now: float) -> str:
     request.brug_revision = public_revision()  # the result cards' key (search.cards)
-    parts = [request.get_full_path(), request.brug_revision, str(int(now // BUCKET))]
+    parts = [request.get_full_path(), request.brug_revision, time_bucket(now)]
     if kind == "api":
         parts.append(request.headers.get("Accept-Language", ""))  # the answer's language
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'

@@ -5,23 +5,14 @@ once; the API's kept result gets this request's distance and host."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.factories import publish
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend", "kept_cards")]
 
 CARDS = re.compile(r'<div class="cards">(.*?)</div>\s*(?:<nav|\n)', re.S)
-
-
-@pytest.fixture(autouse=True)
-def kept_cards(settings):
-    settings.BRUG_CARD_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def cards_of(response) -> str:
@@ -87,3 +78,10 @@ def test_the_apis_kept_result_gets_this_requests_distance_and_host(client, netwo
     assert result["url"].startswith("http://localhost/nl/")
     assert first["url"].startswith("http://testserver/nl/")
     assert result["distance_km"] > first["distance_km"] + 30
+
+
+def test_a_kept_card_shows_the_distance_from_this_searchs_place(client, network):
+    near = cards_of(client.get("/en/search/", {"q": "woning", "lat": "50.8798", "lon": "4.7005"}))
+    far = cards_of(client.get("/en/search/", {"q": "woning", "lat": "51.2194", "lon": "4.4025"}))
+    away = re.compile(r"([\d.]+) km away")
+    assert float(away.search(far).group(1)) > float(away.search(near).group(1)) + 30

@@ -431,18 +431,15 @@ def test_the_arabic_page_is_right_to_left_with_arabic_labels(client, directory):
 
 
 def test_the_filters_labels_are_read_once_per_revision_and_an_admin_edit_shows_at_once(
-    client, directory, settings
+    client, directory, kept_cards
 ):
     """search.entries_cache.rebuilt_when_public_changes: the facet panel's and the popups'
     labels are kept per process and language until something public changes (and the
     cards, search.cards, until then too)."""
-    from django.core.cache import cache
     from wagtail.log_actions import log
 
     from directory.models import NeedLabel
 
-    settings.BRUG_CARD_CACHE_SECONDS = 300
-    cache.clear()
     client.get("/fr/map/", {"accepting": "true"})
     with CaptureQueriesContext(connection) as again:
         response = client.get("/fr/map/", {"accepting": "true"})
@@ -457,4 +454,3 @@ def test_the_filters_labels_are_read_once_per_revision_and_an_admin_edit_shows_a
     edited = client.get("/fr/map/", {"accepting": "true"})
     assert options(edited, "need") == {"legal": ("Conseil juridique", "(3)", False)}
     assert "Conseil juridique" in soup(edited).select_one(".cards").get_text()
-    cache.clear()

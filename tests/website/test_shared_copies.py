@@ -5,7 +5,6 @@ feedback stamp of their own; a publish shows at once; nothing personal is ever k
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -23,11 +22,8 @@ STAMP = re.compile(r'name="stamp" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def shared_copies(settings):
+def shared_copies(settings, empty_cache):
     settings.BRUG_PUBLIC_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_second_visitor_gets_the_kept_page_with_a_nonce_of_their_own(client, network):
