@@ -24,7 +24,6 @@ Every number passes through referrals.privacy before anyone sees it.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -45,7 +44,6 @@ from django.db.models import (
     Q,
     When,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -89,20 +87,6 @@ class Seconds(Func):
         extra.setdefault("template", f"((julianday(%(expressions)s)) * {86400.0 / self.unit})")
         extra.setdefault("arg_joiner", ") - julianday(")
         return super().as_sql(compiler, connection, **extra)
-
-
-class Hours(Seconds):
-    """end − start in whole hours (rounded)."""
-
-    unit = 3600.0
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = super().as_postgresql(compiler, connection, **extra)
-        return f"round({sql})", params
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return (f"round({sql})", params) if connection.vendor != "postgresql" else (sql, params)
 
 
 class Percentile(Aggregate):
@@ -279,33 +263,15 @@ PARTITION = ("open", "declined", "completed", "no_show", "withdrawn", "redirecte
 
 
 INTAKE_STATES = (State.INTAKE_PLANNED, State.COMPLETED, State.NO_SHOW)
+# name → (the referral's column of whole hours since sending, which referrals count).
+# Durations are counted in whole hours: the database returns how many referrals took each
+# number of hours (a few hundred rows at most, cheaper than sorting every duration), and the
+# percentiles are interpolated from that histogram as percentile_cont would over the hours —
+# the same on PostgreSQL and SQLite. An hour is well below the tenth of a day shown.
 TIMES = {
-    "to_acceptance": ("accepted_at", Q()),
-    "to_intake": ("intake_at", Q(state__in=INTAKE_STATES)),
+    "to_acceptance": ("hours_to_acceptance", Q()),
+    "to_intake": ("hours_to_intake", Q(state__in=INTAKE_STATES)),
 }
-
-
-def duration_figures(queryset) -> dict:
-    """name → (p50 days, p90 days, n) for the times to acceptance and to the intake.
-
-    Durations are counted in whole hours: the database returns how many referrals took each
-    number of hours (a few hundred rows at most, cheaper than sorting every duration), and
-    the percentiles are interpolated from that histogram as percentile_cont would over the
-    hours — the same on PostgreSQL and SQLite. An hour is well below the tenth of a day
-    shown."""
-    histograms = {}
-    for name, (end, condition) in TIMES.items():
-        hours = Hours(end, "sent_at")
-        histograms[name] = (
-            queryset.filter(condition)
-            .exclude(**{f"{end}__isnull": True})
-            .order_by()
-            .annotate(hours=hours)
-            .values("hours")
-            .annotate(n=Count("pk"))
-            .values_list("hours", "n")
-        )
-    return durations_from(histograms)
 
 
 def durations_from(histograms: dict) -> dict:
@@ -433,26 +399,13 @@ def periods(filters: Filters) -> list[datetime.date]:
 
 
 def _period_expression(filters: Filters):
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    trunc = TruncWeek if filters.interval == WEEK else TruncMonth
-    return trunc("sent_at", tzinfo=zone)
-
-
-def _by_period_day(grouped: dict) -> dict:
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    result = {}
-    for period, counts in grouped.items():
-        if isinstance(period, datetime.datetime):
-            # Aware from Django's converter; naive (already local) from CohortSummary's SQL.
-            period = timezone.localtime(period, zone) if timezone.is_aware(period) else period
-            period = period.date()
-        result[period] = counts
-    return result
+    """The first day of the referral's week or month (its column: no time zone to convert)."""
+    return F("sent_week" if filters.interval == WEEK else "sent_month")
 
 
 def trend_counts(queryset, filters: Filters) -> dict:
     """{first day of the week or month: {outcome: count}} for the cohort, in one query."""
-    return _by_period_day(grouped_counts(queryset, "period", _period_expression(filters)))
+    return grouped_counts(queryset, "period", _period_expression(filters))
 
 
 @dataclass
@@ -474,14 +427,13 @@ class CohortSummary:
         histograms = {
             name: list(
                 queryset.filter(condition)
-                .exclude(**{f"{end}__isnull": True})
+                .exclude(**{f"{column}__isnull": True})
                 .order_by()
-                .annotate(hours=Hours(end, "sent_at"))
-                .values("hours")
+                .values(column)
                 .annotate(n=Count("pk"))
-                .values_list("hours", "n")
+                .values_list(column, "n")
             )
-            for name, (end, condition) in TIMES.items()
+            for name, (column, condition) in TIMES.items()
         }
         return cls(
             per_period=trend_counts(queryset, filters),
@@ -500,11 +452,8 @@ class CohortSummary:
                 Q(answered_at__isnull=False), output_field=BooleanField()
             ),
         }
-        for name, (end, condition) in TIMES.items():
-            applies = condition & Q(**{f"{end}__isnull": False})
-            columns[f"f_{name}"] = Case(
-                When(applies, then=Hours(end, "sent_at")), output_field=FloatField()
-            )
+        for name, (column, condition) in TIMES.items():
+            columns[f"f_{name}"] = Case(When(condition, then=F(column))) if condition else F(column)
         if group:
             columns["f_group"] = F(group)
         inner = queryset.order_by().annotate(**columns).values("state", "decline_reason", *columns)
@@ -538,7 +487,7 @@ class CohortSummary:
             for name in TIMES
         }
         return cls(
-            per_period=_by_period_day(add_up(by_set["f_period"], grouped=True)),
+            per_period=add_up(by_set["f_period"], grouped=True),
             grouped=add_up(by_set["f_group"], grouped=True) if group else None,
             histograms=histograms,
         )

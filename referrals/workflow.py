@@ -22,11 +22,13 @@ from wagtail.log_actions import log
 from directory import pathways, submissions
 from referrals import access, consent
 from referrals.models import (
+    FIGURE_SOURCES,
     ClientRecord,
     Referral,
     ReferralEvent,
     ReferralMessage,
     State,
+    figure_columns,
 )
 from referrals.transitions import (
     EITHER,
@@ -413,6 +415,9 @@ def _write(
     transaction. With `version`, only while the referral is still at that version and state
     (else StaleReferral). `referral` is read again afterwards."""
     changes = dict(fields)
+    if set(changes) & set(FIGURE_SOURCES):
+        times = {name: changes.get(name, getattr(referral, name)) for name in FIGURE_SOURCES}
+        changes.update(figure_columns(**times))
     if target:
         changes["state"] = target
     if bump:
