@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from directory.models import Need
-from referrals import privacy
+from referrals import need_sets, privacy
 from referrals.lists import overdue_condition
 from referrals.models import OPEN_STATES, DeclineReason, Referral, State
 from referrals.scope import Scope
@@ -413,8 +413,8 @@ class CohortSummary:
     """What the outcomes page counts of a cohort: per period, per row of the breakdown, and
     the histograms of the two times. On PostgreSQL one scan of the cohort serves all four
     (GROUPING SETS; each was a scan of every referral of the period), elsewhere one query
-    each. `grouped` is None when the breakdown is not a column of the referral (the needs:
-    a join with a row per need, which must not count the other figures twice)."""
+    each. `grouped` is None when the breakdown is not one column of the referral (a
+    manager's coaches: two groups)."""
 
     per_period: dict
     grouped: dict | None
@@ -521,16 +521,31 @@ _GROUP_FIELDS = {
     "referring_organisation": "referring_organisation_id",
     "service": "service_id",
     "coach": "referring_user_id",
-    "need": "needs",
+    "need": "need_set",  # counted per set of needs, then per need (_per_need)
 }
 
 
 def _breakdown_group(dimension: str, scope: Scope) -> str | None:
     """The referral's column the breakdown groups by, when one query can count it with the
-    other figures (not the needs: a join; not a manager's coaches: two groups)."""
-    if dimension == "need" or (dimension == "coach" and not scope.network):
+    other figures (not a manager's coaches: two groups)."""
+    if dimension == "coach" and not scope.network:
         return None
     return _GROUP_FIELDS[dimension]
+
+
+def _per_need(per_set: dict) -> dict:
+    """{need: counts} from {set of needs: counts}: a referral counts once in the row of each
+    of its needs (so these rows do not add up to the total), and once in a row of its own
+    when it has none."""
+    result: dict = {}
+    for need_set, counts in per_set.items():
+        for need in need_sets.ids(need_set or ""):
+            into = result.get(need)
+            if into is None:
+                into = result[need] = _empty_counts()
+            for name, n in counts.items():
+                into[name] += n
+    return result
 
 
 def breakdown_rows(
@@ -562,6 +577,8 @@ def breakdown_rows(
     else:
         if grouped is None:
             grouped = grouped_counts(queryset, group)
+        if dimension == "need":
+            grouped = _per_need(grouped)
         labels = _labels(dimension, list(grouped))
     order = sorted(grouped, key=lambda key: (-grouped[key]["sent"], str(labels.get(key, ""))))
     raw = []

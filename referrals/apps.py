@@ -10,6 +10,7 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from referrals import merging
+        from referrals import merging, need_sets
 
         merging.connect()
+        need_sets.connect()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from directory import pathways
 from directory.models import Membership, OrganisationPage, Role, ServicePage
 from directory.roles import add_member
+from referrals import need_sets
 from referrals.models import (
     ClientRecord,
     DeclineReason,
@@ -168,6 +169,7 @@ def load_referrals(now=None, count=REFERRALS, seed=7) -> DemoActivity:
         for referral, plan in zip(referrals, plans, strict=True)
         for need in needs[plan["service"].pk]
     )
+    need_sets.refresh([referral.pk for referral in referrals])
     events = ReferralEvent.objects.bulk_create(
         event
         for referral, plan in zip(referrals, plans, strict=True)

@@ -281,6 +281,10 @@ class Referral(models.Model):
     sent_month = models.DateField(null=True, blank=True, editable=False)
     hours_to_acceptance = models.IntegerField(null=True, blank=True, editable=False)
     hours_to_intake = models.IntegerField(null=True, blank=True, editable=False)
+    # Its needs' ids, sorted, comma-separated (referrals.need_sets keeps it): the figures by
+    # need count per set of needs in the same scan as the others, instead of joining every
+    # referral with its need rows.
+    need_set = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -317,6 +321,7 @@ class Referral(models.Model):
                     "referring_user",
                     "accepted_by",
                     *FIGURE_COLUMNS,
+                    "need_set",
                 ],
                 name="referral_figures",
             ),

@@ -1,6 +1,7 @@
 """The columns the managers' figures group and count by (the week and month a referral was
-sent, the whole hours to its acceptance and intake) always follow the times they come from:
-through the workflow, a plain save, a bulk insert and the migration that fills them."""
+sent, the whole hours to its acceptance and intake, the set of its needs) always follow what
+they come from: through the workflow, a plain save, a bulk insert and the migrations that
+fill them."""
 
 import datetime
 import importlib
@@ -10,11 +11,14 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Count, Q
 
-from referrals import analytics
+from directory.factories import NeedFactory
+from directory.models import Need
+from referrals import analytics, need_sets
 from referrals.models import FIGURE_COLUMNS, Referral, figure_columns
 from referrals.scope import Scope
-from tests.referrals.figures_data import SET_A, make_referral
+from tests.referrals.figures_data import SET_A, build, make_referral
 from tests.referrals.test_workflow import make
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +120,75 @@ def test_the_trend_counts_by_the_column(world):
     trend = analytics.trend_counts(analytics.cohort(Scope(network=True), filters), filters)
     assert trend[datetime.date(2026, 2, 1)]["sent"] == 1
     assert datetime.date(2026, 1, 1) not in trend
+
+
+# The set of needs -------------------------------------------------------------------------
+
+
+def need_set_of(referral) -> str:
+    referral.refresh_from_db()
+    return referral.need_set
+
+
+def test_the_set_of_needs_follows_every_change_of_them(world):
+    referral = make(world, "sent")
+    need = world["need"]
+    assert need_set_of(referral) == str(need.pk)
+    other = NeedFactory(slug="income", labels={"en": "Income"})
+    referral.needs.add(other)
+    assert need_set_of(referral) == ",".join(str(pk) for pk in sorted([need.pk, other.pk]))
+    referral.needs.remove(other)
+    assert need_set_of(referral) == str(need.pk)
+    referral.needs.set([need, other])
+    other.delete()  # its rows go without m2m_changed
+    assert need_set_of(referral) == str(need.pk)
+    referral.needs.clear()
+    assert need_set_of(referral) == ""
+
+
+def test_a_bulk_insert_of_need_rows_is_refreshed_and_so_is_the_migration(world):
+    referrals = [
+        make_referral(world, row, world["users"]["coach"], world["service"], world["cgg"], [], None)
+        for row in SET_A[:3]
+    ]
+    second = NeedFactory(slug="income", labels={"en": "Income"})
+    through = Referral.needs.through
+    through.objects.bulk_create(
+        [
+            through(referral_id=r.pk, need_id=n.pk)
+            for r in referrals[:2]
+            for n in (world["need"], second)
+        ]
+    )
+    assert need_set_of(referrals[0]) == ""  # bulk rows send no signal …
+    need_sets.refresh([r.pk for r in referrals])
+    both = ",".join(str(pk) for pk in sorted([world["need"].pk, second.pk]))
+    assert [need_set_of(r) for r in referrals] == [both, both, ""]
+
+    Referral.objects.update(need_set="")
+    migration = importlib.import_module("referrals.migrations.0008_need_set")
+    migration.fill(apps, SimpleNamespace(connection=connection))
+    assert [need_set_of(r) for r in referrals] == [both, both, ""]
+
+
+def test_the_breakdown_by_need_counts_as_a_join_would(world):
+    """Each referral in the row of each of its needs: the same counts as joining the need
+    rows (the query the figures ran before the sets)."""
+    data = build(world)
+    for name in ("b1", "b2", "b3"):  # two needs each: counted in both rows
+        data["referrals"][name].needs.add(world["need"])
+    filters = analytics.Filters(start=datetime.date(2025, 1, 1), end=datetime.date(2026, 12, 31))
+    scope = Scope(network=True)
+    rows, _total = analytics.breakdown_rows(analytics.cohort(scope, filters), "need", scope)
+    joined = (
+        analytics.cohort(scope, filters)
+        .order_by()
+        .values("needs")
+        .annotate(n=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__isnull=False)))
+    )
+    labels = {need.pk: need.label() for need in Need.objects.all()}
+    expected = {labels[row["needs"]]: (row["n"], row["accepted"]) for row in joined}
+    shown = {row["label"]: (row["sent"].value, row["accepted"].value) for row in rows}
+    assert shown == expected
+    assert len(shown) == 2 and all(sent >= 5 for sent, _ in shown.values())
+    assert sum(sent for sent, _ in shown.values()) == len(data["referrals"]) + 3

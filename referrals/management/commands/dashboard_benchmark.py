@@ -35,6 +35,7 @@ from directory.models import (
     ServicePage,
 )
 from directory.roles import ROLE_GROUPS, curators_group, ensure_roles
+from referrals import need_sets
 from referrals.models import ClientRecord, DeclineReason, Referral, ReferralEvent, State
 
 PREFIX = "figures-"
@@ -225,6 +226,7 @@ class Command(BaseCommand):
                     for r in referrals
                     for need in rng.sample(needs, rng.choice((1, 1, 2)))
                 )
+                need_sets.refresh([r.pk for r in referrals])
                 ReferralEvent.objects.bulk_create(
                     ReferralEvent(
                         referral=r,
