@@ -110,22 +110,36 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (position - lower)
 
 
-def grouped_medians(queryset, end: str, group: str) -> dict:
-    """Per value of `group`: (median of end − sent_at in days, number of durations)."""
-    rows = queryset.exclude(**{f"{end}__isnull": True}).order_by()
+def grouped_medians(queryset, end: str, group: str, condition: Q | None = None) -> dict:
+    """Per value of `group`, in one query: (how many referrals, the median of end − sent_at
+    in days over those matching `condition` that have `end`, how many durations that is)."""
+    counted = Q(**{f"{end}__isnull": False}) & (condition or Q())
     seconds = Seconds(end, "sent_at")
     day = 86400.0
+    rows = queryset.order_by()
     if connection.vendor == "postgresql":
+        found = rows.values(group).annotate(
+            total=Count("pk"),
+            p50=Percentile(seconds, 0.5, filter=counted),
+            n=Count("pk", filter=counted),
+        )
         return {
-            row[group]: (row["p50"] / day, row["n"])
-            for row in rows.values(group).annotate(p50=Percentile(seconds, 0.5), n=Count("pk"))
+            row[group]: (row["total"], None if row["p50"] is None else row["p50"] / day, row["n"])
+            for row in found
         }
+    totals: dict = {}
     values: dict = {}
-    for key, value in rows.annotate(s=seconds).values_list(group, "s"):
-        values.setdefault(key, []).append(value)
-    return {
-        key: (percentile(sorted(found), 0.5) / day, len(found)) for key, found in values.items()
-    }
+    duration = Case(When(counted, then=seconds), output_field=FloatField())
+    for key, value in rows.annotate(s=duration).values_list(group, "s"):
+        totals[key] = totals.get(key, 0) + 1
+        if value is not None:
+            values.setdefault(key, []).append(value)
+    result = {}
+    for key, total in totals.items():
+        durations = sorted(values.get(key, ()))
+        p50 = percentile(durations, 0.5)
+        result[key] = (total, None if p50 is None else p50 / day, len(durations))
+    return result
 
 
 # Filters ------------------------------------------------------------------------------
