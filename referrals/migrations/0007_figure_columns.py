@@ -38,6 +38,36 @@ def fill(apps, schema_editor):
     Referral.objects.bulk_update(batch, FIGURE_COLUMNS)
 
 
+NEED_SETS_SQL = """
+UPDATE referrals_referral AS referral SET need_set = sets.need_set
+FROM (
+    SELECT referral_id, string_agg(need_id::text, ',' ORDER BY need_id) AS need_set
+    FROM referrals_referral_needs GROUP BY referral_id
+) AS sets
+WHERE sets.referral_id = referral.id
+"""
+
+
+def fill_need_sets(apps, schema_editor):
+    """Every referral's set of needs, from its need rows."""
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(NEED_SETS_SQL)
+        return
+    Referral = apps.get_model("referrals", "Referral")
+    found = {}
+    for referral_id, need_id in Referral.needs.through.objects.values_list(
+        "referral_id", "need_id"
+    ).order_by("referral_id", "need_id"):
+        found.setdefault(referral_id, []).append(str(need_id))
+    by_text = {}
+    for pk, needs in found.items():
+        by_text.setdefault(",".join(needs), []).append(pk)
+    for text, pks in by_text.items():
+        for start in range(0, len(pks), 500):
+            Referral.objects.filter(pk__in=pks[start : start + 500]).update(need_set=text)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -71,9 +101,15 @@ class Migration(migrations.Migration):
             name='sent_week',
             field=models.DateField(blank=True, editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name='referral',
+            name='need_set',
+            field=models.CharField(blank=True, default='', editable=False, max_length=500),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_need_sets, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['sent_at'], include=('state', 'accepted_at', 'answered_at', 'intake_at', 'closed_at', 'decline_reason', 'receiving_organisation', 'referring_organisation', 'service', 'referring_user', 'accepted_by', 'sent_week', 'sent_month', 'hours_to_acceptance', 'hours_to_intake'), name='referral_figures'),
+            index=models.Index(fields=['sent_at'], include=('state', 'accepted_at', 'answered_at', 'intake_at', 'closed_at', 'decline_reason', 'receiving_organisation', 'referring_organisation', 'service', 'referring_user', 'accepted_by', 'sent_week', 'sent_month', 'hours_to_acceptance', 'hours_to_intake', 'need_set'), name='referral_figures'),
         ),
     ]

@@ -166,8 +166,8 @@ def test_a_bulk_insert_of_need_rows_is_refreshed_and_so_is_the_migration(world):
     assert [need_set_of(r) for r in referrals] == [both, both, ""]
 
     Referral.objects.update(need_set="")
-    migration = importlib.import_module("referrals.migrations.0008_need_set")
-    migration.fill(apps, SimpleNamespace(connection=connection))
+    migration = importlib.import_module("referrals.migrations.0007_figure_columns")
+    migration.fill_need_sets(apps, SimpleNamespace(connection=connection))
     assert [need_set_of(r) for r in referrals] == [both, both, ""]
 
 
