@@ -3,69 +3,15 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from referrals.models import FIGURE_COLUMNS, figure_columns
-
-
-# The same values as figure_columns() (numeric round(): halves away from zero), in one
-# statement: row by row, 250,000 referrals took four minutes.
-FILL_SQL = """
-UPDATE referrals_referral SET
-    sent_week = date_trunc('week', sent_at AT TIME ZONE %s)::date,
-    sent_month = date_trunc('month', sent_at AT TIME ZONE %s)::date,
-    hours_to_acceptance = round(date_part('epoch', accepted_at - sent_at)::numeric / 3600),
-    hours_to_intake = round(date_part('epoch', intake_at - sent_at)::numeric / 3600)
-WHERE sent_at IS NOT NULL
-"""
+from referrals import figure_fill
 
 
 def fill(apps, schema_editor):
-    """The figures' columns of every referral already sent, from its times."""
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FILL_SQL, [settings.TIME_ZONE, settings.TIME_ZONE])
-        return
-    Referral = apps.get_model("referrals", "Referral")
-    sent = Referral.objects.exclude(sent_at=None).only("sent_at", "accepted_at", "intake_at")
-    batch = []
-    for referral in sent.iterator(chunk_size=2000):
-        values = figure_columns(referral.sent_at, referral.accepted_at, referral.intake_at)
-        for name, value in values.items():
-            setattr(referral, name, value)
-        batch.append(referral)
-        if len(batch) == 2000:
-            Referral.objects.bulk_update(batch, FIGURE_COLUMNS)
-            batch = []
-    Referral.objects.bulk_update(batch, FIGURE_COLUMNS)
-
-
-NEED_SETS_SQL = """
-UPDATE referrals_referral AS referral SET need_set = sets.need_set
-FROM (
-    SELECT referral_id, string_agg(need_id::text, ',' ORDER BY need_id) AS need_set
-    FROM referrals_referral_needs GROUP BY referral_id
-) AS sets
-WHERE sets.referral_id = referral.id
-"""
+    figure_fill.fill_times(apps.get_model("referrals", "Referral"), schema_editor.connection)
 
 
 def fill_need_sets(apps, schema_editor):
-    """Every referral's set of needs, from its need rows."""
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(NEED_SETS_SQL)
-        return
-    Referral = apps.get_model("referrals", "Referral")
-    found = {}
-    for referral_id, need_id in Referral.needs.through.objects.values_list(
-        "referral_id", "need_id"
-    ).order_by("referral_id", "need_id"):
-        found.setdefault(referral_id, []).append(str(need_id))
-    by_text = {}
-    for pk, needs in found.items():
-        by_text.setdefault(",".join(needs), []).append(pk)
-    for text, pks in by_text.items():
-        for start in range(0, len(pks), 500):
-            Referral.objects.filter(pk__in=pks[start : start + 500]).update(need_set=text)
+    figure_fill.fill_need_sets(apps.get_model("referrals", "Referral"), schema_editor.connection)
 
 
 class Migration(migrations.Migration):
