@@ -1,15 +1,16 @@
 """Turning backend hits into what pages and the API show, in the visitor's locale."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.utils.translation import get_language
 from wagtail.models import Locale
 
-from directory import pathways
-from directory.models import LocationPage, ServicePage
-from directory.models.services import complete_need_labels
+from directory import opening_hours, pathways
+from directory.models import Language, LocationPage, Need, ServicePage
+from directory.models.locations import HoursException, OpeningHours
 from search.backends.base import Hit
+from search.entries_cache import rebuilt_when_public_changes
 
 
 @dataclass
@@ -41,9 +42,10 @@ def present(hits: list[Hit], locale: Locale, coach: set[str] | None = None) -> l
         str(page.translation_key): page
         for page in ServicePage.objects.live()
         .filter(translation_key__in=keys, locale=locale)
-        .for_cards(language=get_language())
+        .select_related("locale", "alias_of__locale")
+        .with_organisations()
     }
-    complete_need_labels(pages.values())
+    _fill_cards(list(pages.values()))
     location_keys = [hit.location_key for hit in hits if hit.location_key]
     locations = {
         str(location.translation_key): location
@@ -62,3 +64,79 @@ def present(hits: list[Hit], locale: Locale, coach: set[str] | None = None) -> l
         if coach:
             result.open_to_coach = result.pathway.open_to(result.page, coach)
     return results
+
+
+@rebuilt_when_public_changes
+def _terms() -> tuple[dict, dict]:
+    """Every need (with all its labels) and language by id, kept per process until the
+    public revision changes: the cards' labels without label rows per request."""
+    needs = {need.pk: need for need in Need.objects.prefetch_related("labels")}
+    return needs, {language.pk: language for language in Language.objects.all()}
+
+
+def _fill_cards(services: list[ServicePage]) -> None:
+    """What the cards show of these services (ServicePage.card_needs, card_languages,
+    card_now) from rows: their needs' and languages' ids, their locations' hours. A page of
+    results built hundreds of label, language, location and hours instances for it."""
+    if not services:
+        return
+    by_pk = {service.pk: service for service in services}
+    needs, languages = _terms()
+    # In each model's order (sort order, then slug or code), as the relation would give.
+    for name, through, column, terms, order in (
+        ("card_needs", ServicePage.needs.through, "need_id", needs, _by_slug),
+        ("card_languages", ServicePage.languages.through, "language_id", languages, _by_code),
+    ):
+        found: dict[int, list] = {pk: [] for pk in by_pk}
+        for service_id, term_id in through.objects.filter(servicepage_id__in=by_pk).values_list(
+            "servicepage_id", column
+        ):
+            if term_id in terms:
+                found[service_id].append(terms[term_id])
+        for pk, chosen in found.items():
+            by_pk[pk].__dict__[name] = sorted(chosen, key=order)
+    places: dict[int, list[int]] = {pk: [] for pk in by_pk}
+    for service_id, location_id in ServicePage.locations.through.objects.filter(
+        servicepage_id__in=by_pk
+    ).values_list("servicepage_id", "locationpage_id"):
+        places[service_id].append(location_id)
+    schedules = _schedules({pk for ids in places.values() for pk in ids})
+    moment = opening_hours.now_in_brussels()
+    for pk, ids in places.items():
+        by_pk[pk].__dict__["card_now"] = opening_hours.any_location_now(
+            opening_hours.status_now(moment=moment, **schedules[location_id]) for location_id in ids
+        )
+
+
+def _by_slug(term):
+    return (term.sort_order, term.slug)
+
+
+def _by_code(term):
+    return (term.sort_order, term.code)
+
+
+_RANGE_FIELDS = ("weekday", "opens", "closes", "closes_next_day", "by_appointment_only")
+_EXCEPTION_FIELDS = (
+    *("kind", "starts_on", "ends_on", "weekday", "opens", "closes", "closes_next_day"),
+    *("by_appointment_only", "note"),
+)
+
+
+def _schedules(location_ids) -> dict:
+    """Each location's schedule (directory.opening_hours.status_now's arguments) from rows."""
+    schedules = {
+        pk: {"ranges": [], "exceptions": [], "open_on_holidays": holidays}
+        for pk, holidays in LocationPage.objects.filter(pk__in=location_ids).values_list(
+            "pk", "open_on_public_holidays"
+        )
+    }
+    for row in OpeningHours.objects.filter(location_id__in=schedules).values(
+        "location_id", *_RANGE_FIELDS, "valid_from", "valid_until"
+    ):
+        schedules[row.pop("location_id")]["ranges"].append(SimpleNamespace(**row))
+    for row in HoursException.objects.filter(location_id__in=schedules).values(
+        "location_id", *_EXCEPTION_FIELDS
+    ):
+        schedules[row.pop("location_id")]["exceptions"].append(SimpleNamespace(**row))
+    return schedules

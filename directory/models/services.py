@@ -134,14 +134,22 @@ class ServiceQuerySet(PageQuerySet):
         if language:
             wanted = {_language_base(language), settings.LANGUAGE_CODE}
             labels = Prefetch("needs__labels", NeedLabel.objects.filter(language__in=wanted))
-        cards = self.select_related("locale", "alias_of__locale").prefetch_related(
-            labels,
-            "languages",
-            "locations__opening_hours",
-            "locations__hours_exceptions",
+        return (
+            self.with_organisations()
+            .select_related("locale", "alias_of__locale")
+            .prefetch_related(
+                labels,
+                "languages",
+                "locations__opening_hours",
+                "locations__hours_exceptions",
+            )
         )
-        cards._iterable_class = CardIterable
-        return cards
+
+    def with_organisations(self):
+        """Each service with its organisation attached (one query for all: CardIterable)."""
+        services = self._chain()
+        services._iterable_class = CardIterable
+        return services
 
 
 class ServiceForm(TranslatorFieldsMixin, WagtailAdminPageForm):
@@ -531,6 +539,21 @@ class ServicePage(AdminTitleMixin, LiveFactsMixin, InterfaceLanguageUrlMixin, Pa
         """The status now of the service's locations together, and until when."""
         moment = moment or opening_hours.now_in_brussels()
         return opening_hours.any_location_now(loc.opening_now(moment) for loc in self._locations)
+
+    # What a result card (includes/service_card.html) shows of the service. Lists of pages
+    # read them from their prefetches (ServiceQuerySet.for_cards); the search results fill
+    # them from a few rows instead (search.results.present).
+    @cached_property
+    def card_needs(self) -> list:
+        return list(self.needs.all())
+
+    @cached_property
+    def card_languages(self) -> list:
+        return list(self.languages.all())
+
+    @cached_property
+    def card_now(self) -> opening_hours.Now:
+        return self.opening_now()
 
     def opening_status(self, moment=None):
         """Open if any of the service's locations is open now."""
