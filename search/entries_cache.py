@@ -3,6 +3,7 @@ vocabularies), rebuilt when the entries change."""
 
 import threading
 import time
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -56,10 +57,36 @@ def time_bucket(now: float | None = None) -> str:
 def public_revision() -> str:
     """Changes whenever something public may have changed: every publish, unpublish, move or
     deletion of a page (the page log), every edit logged in the admin (the taxonomy, the site
-    notice) and every change of the search entries (a capacity change, a re-index)."""
+    notice) and every change of the search entries (a capacity change, a re-index). Read once
+    per request (OneRevisionPerRequest): a search page asked for it four times."""
+    known = _this_request.get()
+    if known is not None and "revision" in known:
+        return known["revision"]
     page_log = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     model_log = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return f"{page_log}:{model_log}:{entries_state()}"
+    revision = f"{page_log}:{model_log}:{entries_state()}"
+    if known is not None:
+        known["revision"] = revision
+    return revision
+
+
+# What this request has read of the revision (a dict per request; None outside requests).
+_this_request: ContextVar[dict | None] = ContextVar("brug_public_revision", default=None)
+
+
+class OneRevisionPerRequest:
+    """Middleware: public_revision() is worked out at most once per request. A change the
+    request itself makes shows from the next request on (a write redirects)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _this_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _this_request.reset(token)
 
 
 # The per-process values kept until the public revision changes (the tests empty them).

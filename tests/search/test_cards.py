@@ -85,3 +85,20 @@ def test_a_kept_card_shows_the_distance_from_this_searchs_place(client, network)
     far = cards_of(client.get("/en/search/", {"q": "woning", "lat": "51.2194", "lon": "4.4025"}))
     away = re.compile(r"([\d.]+) km away")
     assert float(away.search(far).group(1)) > float(away.search(near).group(1)) + 30
+
+
+def test_a_search_page_reads_the_public_revision_once(client, network):
+    """The ETag, the kept cards, the filters' and popups' labels and the cards' taxonomy all
+    key on the public revision: one read of the logs per request, not one each."""
+    client.get("/nl/search/", {"q": "woning"})
+    with CaptureQueriesContext(connection) as queries:
+        cards_of(client.get("/nl/search/", {"q": "hulp"}))
+    log_reads = [q for q in queries.captured_queries if "wagtailcore_pagelogentry" in q["sql"]]
+    assert len(log_reads) == 1
+    # Outside a request (a task, a shell) it is read afresh each time.
+    from search.entries_cache import public_revision
+
+    with CaptureQueriesContext(connection) as outside:
+        public_revision()
+        public_revision()
+    assert sum("wagtailcore_pagelogentry" in q["sql"] for q in outside.captured_queries) == 2

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later log line of the request carries its id (website/request_id.py).
     "website.request_id.RequestIdMiddleware",
+    # The public revision (the ETag's, the kept cards' and labels' key) read once per request.
+    "search.entries_cache.OneRevisionPerRequest",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every response (website/content_security.py).
     "csp.middleware.CSPMiddleware",
