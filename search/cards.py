@@ -33,9 +33,7 @@ def _cards(kind, request, hits, locale, coach, build: Callable[[Result], object]
     seconds = min(getattr(settings, "BRUG_CARD_CACHE_SECONDS", 0), BUCKET)
     if not seconds or coach or extension_points.refer_url(request) is not None:
         return [(result.hit, build(result)) for result in present(hits, locale, coach)]
-    # Read once: the middleware's revision for an anonymous public view, else our own.
-    revision = getattr(request, "brug_revision", None) or public_revision()
-    shared = [kind, revision, time_bucket(), get_language(), str(locale.pk)]
+    shared = [kind, public_revision(), time_bucket(), get_language(), str(locale.pk)]
 
     def key(hit: Hit) -> str:
         parts = [*shared, hit.service_key, hit.location_key or "", str(hit.area)]

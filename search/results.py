@@ -7,10 +7,10 @@ from django.conf import settings
 from wagtail.models import Locale
 
 from directory import opening_hours, pathways
-from directory.models import Language, LocationPage, Need, ServicePage
+from directory.models import LocationPage, ServicePage
 from directory.models.locations import HoursException, OpeningHours
+from search import facets
 from search.backends.base import Hit
-from search.entries_cache import rebuilt_when_public_changes
 
 
 @dataclass
@@ -66,14 +66,6 @@ def present(hits: list[Hit], locale: Locale, coach: set[str] | None = None) -> l
     return results
 
 
-@rebuilt_when_public_changes
-def _terms() -> tuple[dict, dict]:
-    """Every need (with all its labels) and language by id, kept per process until the
-    public revision changes: the cards' labels without label rows per request."""
-    needs = {need.pk: need for need in Need.objects.prefetch_related("labels")}
-    return needs, {language.pk: language for language in Language.objects.all()}
-
-
 def _fill_cards(services: list[ServicePage]) -> None:
     """What the cards show of these services (ServicePage.card_needs, card_languages,
     card_now) from rows: their needs' and languages' ids, their locations' hours. A page of
@@ -81,20 +73,20 @@ def _fill_cards(services: list[ServicePage]) -> None:
     if not services:
         return
     by_pk = {service.pk: service for service in services}
-    needs, languages = _terms()
-    # In each model's order (sort order, then slug or code), as the relation would give.
-    for name, through, column, terms, order in (
-        ("card_needs", ServicePage.needs.through, "need_id", needs, _by_slug),
-        ("card_languages", ServicePage.languages.through, "language_id", languages, _by_code),
+    # The terms with their labels from the filters' per-process vocabulary (search.facets),
+    # in the taxonomy's order, as the relations would give them.
+    vocabulary = facets.current_vocabulary()
+    for name, through, column, terms in (
+        ("card_needs", ServicePage.needs.through, "need_id", vocabulary.needs),
+        ("card_languages", ServicePage.languages.through, "language_id", vocabulary.languages),
     ):
-        found: dict[int, list] = {pk: [] for pk in by_pk}
+        found: dict[int, set] = {pk: set() for pk in by_pk}
         for service_id, term_id in through.objects.filter(servicepage_id__in=by_pk).values_list(
             "servicepage_id", column
         ):
-            if term_id in terms:
-                found[service_id].append(terms[term_id])
-        for pk, chosen in found.items():
-            by_pk[pk].__dict__[name] = sorted(chosen, key=order)
+            found[service_id].add(term_id)
+        for pk, ids in found.items():
+            by_pk[pk].__dict__[name] = [term for term in terms if term.pk in ids]
     places: dict[int, list[int]] = {pk: [] for pk in by_pk}
     for service_id, location_id in ServicePage.locations.through.objects.filter(
         servicepage_id__in=by_pk
@@ -106,14 +98,6 @@ def _fill_cards(services: list[ServicePage]) -> None:
         by_pk[pk].__dict__["card_now"] = opening_hours.any_location_now(
             opening_hours.status_now(moment=moment, **schedules[location_id]) for location_id in ids
         )
-
-
-def _by_slug(term):
-    return (term.sort_order, term.slug)
-
-
-def _by_code(term):
-    return (term.sort_order, term.code)
 
 
 _RANGE_FIELDS = ("weekday", "opens", "closes", "closes_next_day", "by_appointment_only")

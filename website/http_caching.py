@@ -64,8 +64,7 @@ def public_kind(request) -> str | None:
 
 
 def etag_for(request, kind: str, now: float) -> str:
-    request.brug_revision = public_revision()  # the result cards' key (search.cards)
-    parts = [request.get_full_path(), request.brug_revision, time_bucket(now)]
+    parts = [request.get_full_path(), public_revision(), time_bucket(now)]
     if kind == "api":
         parts.append(request.headers.get("Accept-Language", ""))  # the answer's language
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
