@@ -27,6 +27,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from directory.models import ServicePage
+from directory.models.services import Capacity
 from referrals import privacy
 from referrals.analytics import Filters, cohort, grouped_medians, periods, person_name
 from referrals.models import SENT_OPEN_STATES, State
@@ -174,11 +175,11 @@ def waiting_times(scope: Scope, filters: Filters) -> list[dict]:
         for organisation in Page.objects.filter(pk__in=scope.organisations):
             service_ids.update(own.child_of(organisation).values_list("pk", flat=True))
     # Rows, not pages: a network has a thousand services.
-    services = ServicePage.objects.filter(pk__in=service_ids).values_list(
-        "pk", "title", "path", "capacity_status", "waiting_weeks"
+    services = list(
+        ServicePage.objects.filter(pk__in=service_ids).values_list(
+            "pk", "title", "path", "capacity_status", "waiting_weeks"
+        )
     )
-    capacities = dict(ServicePage._meta.get_field("capacity_status").flatchoices)
-    services = list(services)
     paths = {path[: -Page.steplen] for _pk, _title, path, _status, _weeks in services}
     organisations = dict(Page.objects.filter(path__in=paths).values_list("path", "title"))
     rows = []
@@ -189,7 +190,7 @@ def waiting_times(scope: Scope, filters: Filters) -> list[dict]:
             {
                 "label": title,
                 "organisation": organisations.get(path[: -Page.steplen], ""),
-                "capacity": str(capacities.get(status, status)),
+                "capacity": str(Capacity(status).label),
                 "waiting_weeks": weeks,
                 "received": privacy.count(received),
                 "intakes": privacy.count(n),

@@ -6,6 +6,7 @@ referrals took four minutes; these take about 15 seconds)."""
 
 from django.conf import settings
 
+from referrals import need_sets
 from referrals.models import FIGURE_COLUMNS, figure_columns
 
 # The same values as figure_columns() (numeric round(): halves away from zero).
@@ -56,15 +57,4 @@ def fill_need_sets(referral_model, connection) -> None:
         with connection.cursor() as cursor:
             cursor.execute(NEED_SETS_SQL)
         return
-    found: dict = {}
-    rows = referral_model.needs.through.objects.order_by("referral_id", "need_id")
-    for referral_id, need_id in rows.values_list("referral_id", "need_id"):
-        found.setdefault(referral_id, []).append(str(need_id))
-    by_text: dict = {}
-    for pk, current in referral_model.objects.values_list("pk", "need_set"):
-        wanted = ",".join(found.get(pk, ()))
-        if wanted != current:
-            by_text.setdefault(wanted, []).append(pk)
-    for text, pks in by_text.items():
-        for start in range(0, len(pks), 500):
-            referral_model.objects.filter(pk__in=pks[start : start + 500]).update(need_set=text)
+    need_sets.refresh(referral_model=referral_model)

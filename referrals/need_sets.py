@@ -19,11 +19,12 @@ def ids(need_set: str) -> list[int | None]:
     return [int(pk) for pk in need_set.split(",")] if need_set else [None]
 
 
-def refresh(referral_ids=None) -> None:
-    """Rewrite the sets of these referrals (every referral's when None)."""
-    through = Referral.needs.through
+def refresh(referral_ids=None, referral_model=Referral) -> None:
+    """Rewrite the sets of these referrals (every referral's when None) that are out of date.
+    `referral_model`: a migration's historical model."""
+    through = referral_model.needs.through
     rows = through.objects.order_by()
-    referrals = Referral.objects.all()
+    referrals = referral_model.objects.all()
     if referral_ids is not None:
         referral_ids = list(referral_ids)
         rows = rows.filter(referral_id__in=referral_ids)
@@ -39,7 +40,7 @@ def refresh(referral_ids=None) -> None:
     # One UPDATE per distinct set: a few dozen, not one per referral.
     for wanted, pks in by_text.items():
         for start in range(0, len(pks), 5000):
-            Referral.objects.filter(pk__in=pks[start : start + 5000]).update(need_set=wanted)
+            referrals.filter(pk__in=pks[start : start + 5000]).update(need_set=wanted)
 
 
 def _on_needs_changed(sender, instance, action, **kwargs):
